@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { join, resolve, sep } from 'node:path'
+import { integrityOfText } from '../../shared/digest.js'
+import { isValidId, isValidVersion } from '../../shared/ids.js'
+import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
+import { createExclusive, readIfExists, writeAtomic } from './_files.js'
+import { withLock } from './_lock.js'
+import { entryFromMeta, nextLatest, pickLatest } from './_meta.js'
+import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
+
+export interface FsStoreOptions {
+  /** The data dir: `templates/<id>/<version>.json`, `templates/<id>/meta.json`, `tokens.json`. */
+  dir: string
+  /** How often other processes' writes are looked for (ms). */
+  pollMs?: number
+}
+
+const VERSION_FILE = /^(.+)\.json$/
+
+/**
+ * The filesystem store, laid out like the bundled `registry/`. Version files are created
+ * exclusively (never replaced); meta.json and tokens.json are rewritten atomically under a lock
+ * file so that several server processes can share one data dir.
+ */
+export function createFsStore(options: FsStoreOptions): Store {
+  if (!options.dir) throw new Error('fs store: a data dir is required')
+  const root = resolve(options.dir)
+  const templatesDir = join(root, 'templates')
+  const tokensPath = join(root, 'tokens.json')
+  const stampPath = join(root, '.changed')
+  const listeners = new Set<() => void>()
+  const watcher = createStampWatcher(stampPath, options.pollMs ?? 250, () => emit())
+
+  function emit(): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener()
+      } catch {
+        // A listener's failure must not stop the others or the write that triggered it.
+      }
+    }
+  }
+
+  /** Marks a change for this process at once and for other processes through the stamp file. */
+  async function changed(): Promise<void> {
+    await writeAtomic(stampPath, `${process.pid} ${randomBytes(8).toString('hex')}\n`).catch(() => {})
+    await watcher.sync()
+    emit()
+  }
+
+  function idDir(id: string): string {
+    if (!isValidId(id)) throw new Error(`fs store: refusing id ${JSON.stringify(id)}`)
+    const dir = resolve(templatesDir, ...id.split('/'))
+    if (!dir.startsWith(templatesDir + sep)) throw new Error(`fs store: id ${JSON.stringify(id)} leaves the store`)
+    return dir
+  }
+
+  function versionPath(id: string, version: string): string {
+    if (!isValidVersion(version)) throw new Error(`fs store: refusing version ${JSON.stringify(version)}`)
+    return join(idDir(id), `${version}.json`)
+  }
+
+  async function listVersions(dir: string): Promise<string[]> {
+    const names = await readdir(dir).catch(() => [] as string[])
+    return names.flatMap((name) => {
+      const version = VERSION_FILE.exec(name)?.[1]
+      return version && isValidVersion(version) ? [version] : []
+    })
+  }
+
+  /**
+   * meta.json adds dates, tags and deprecations; the version files are the truth about which
+   * versions exist, so a hand-added file or a crash between the two writes still shows up.
+   */
+  async function readMeta(id: string): Promise<PackageMeta | null> {
+    const dir = idDir(id)
+    const versions = await listVersions(dir)
+    if (versions.length === 0) return null
+    const stored = parseMeta(await readIfExists(join(dir, 'meta.json')))
+    const meta: PackageMeta = { 'dist-tags': {}, versions: {} }
+    for (const version of versions) {
+      const known = stored.versions[version]
+      let integrity = known?.integrity
+      let publishedAt = known?.publishedAt
+      if (!integrity || !publishedAt) {
+        const path = join(dir, `${version}.json`)
+        const raw = await readIfExists(path)
+        if (raw === null) continue
+        integrity ??= safeIntegrity(raw)
+        publishedAt ??= (await stat(path)).mtime.toISOString()
+      }
+      meta.versions[version] = { publishedAt, integrity, ...(known?.deprecated ? { deprecated: known.deprecated } : {}) }
+    }
+    for (const [tag, version] of Object.entries(stored['dist-tags'])) {
+      if (meta.versions[version]) meta['dist-tags'][tag] = version
+    }
+    meta['dist-tags'].latest ??= pickLatest(Object.keys(meta.versions))!
+    return meta
+  }
+
+  async function writeMeta(id: string, meta: PackageMeta): Promise<void> {
+    await writeAtomic(join(idDir(id), 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
+  }
+
+  const metaLock = (id: string) => join(idDir(id), '.meta.lock')
+
+  async function getEntry(id: string): Promise<TemplateEntry | null> {
+    if (!isValidId(id)) return null
+    const meta = await readMeta(id)
+    if (!meta) return null
+    const latest = meta['dist-tags'].latest
+    const latestRaw = latest ? await readIfExists(join(idDir(id), `${latest}.json`)) : null
+    return entryFromMeta(id, latestRaw, meta)
+  }
+
+  async function updateMeta(id: string, version: string, change: (meta: PackageMeta) => void): Promise<boolean> {
+    if (!isValidId(id) || !isValidVersion(version)) return false
+    if ((await getVersionFile(id, version)) === null) return false
+    const ok = await withLock(metaLock(id), async () => {
+      const meta = await readMeta(id)
+      if (!meta?.versions[version]) return false
+      change(meta)
+      await writeMeta(id, meta)
+      return true
+    })
+    if (ok) await changed()
+    return ok
+  }
+
+  const getVersionFile = (id: string, version: string) => readIfExists(versionPath(id, version))
+
+  async function readTokens(): Promise<TokenRecord[]> {
+    const text = await readIfExists(tokensPath)
+    if (text === null) return []
+    const parsed = JSON.parse(text) as { tokens?: TokenRecord[] }
+    return Array.isArray(parsed.tokens) ? parsed.tokens : []
+  }
+
+  async function writeTokens(tokens: TokenRecord[]): Promise<void> {
+    await writeAtomic(tokensPath, `${JSON.stringify({ tokens }, null, 2)}\n`, 0o600)
+  }
+
+  return {
+    kind: 'fs',
+
+    async listIds() {
+      const ids: string[] = []
+      const names = await readdir(templatesDir).catch(() => [] as string[])
+      for (const name of names) {
+        if (name.startsWith('@')) {
+          const inner = await readdir(join(templatesDir, name)).catch(() => [] as string[])
+          for (const sub of inner) if (isValidId(`${name}/${sub}`)) ids.push(`${name}/${sub}`)
+        } else if (isValidId(name)) ids.push(name)
+      }
+      const present = await Promise.all(ids.map(async (id) => (await listVersions(idDir(id))).length > 0))
+      return ids.filter((_, i) => present[i]).sort()
+    },
+
+    getEntry,
+
+    async getVersion(id, version) {
+      if (!isValidId(id) || !isValidVersion(version)) return null
+      return readIfExists(versionPath(id, version))
+    },
+
+    async publish(id: string, version: string, raw: string, entry: VersionEntry): Promise<PublishResult> {
+      const path = versionPath(id, version)
+      if (!(await createExclusive(path, raw))) return { created: false }
+      await withLock(metaLock(id), async () => {
+        const meta = (await readMeta(id)) ?? { 'dist-tags': {}, versions: {} }
+        // readMeta saw the new file already; the current latest is the one before this publish.
+        const stored = parseMeta(await readIfExists(join(idDir(id), 'meta.json')))
+        const before = stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest] ? stored['dist-tags'].latest : undefined
+        const previous = before ?? pickLatest(Object.keys(meta.versions).filter((v) => v !== version))
+        meta.versions[version] = { ...entry }
+        meta['dist-tags'].latest = nextLatest(previous, version)!
+        await writeMeta(id, meta)
+      })
+      await changed()
+      return { created: true, entry: (await getEntry(id))! }
+    },
+
+    deprecate(id, version, message) {
+      return updateMeta(id, version, (meta) => {
+        const current = meta.versions[version]!
+        const { deprecated: _, ...rest } = current
+        meta.versions[version] = message ? { ...rest, deprecated: message } : rest
+      })
+    },
+
+    setDistTag(id, tag, version) {
+      return updateMeta(id, version, (meta) => {
+        meta['dist-tags'][tag] = version
+      })
+    },
+
+    listTokens: readTokens,
+
+    async addToken(token) {
+      await mkdir(root, { recursive: true })
+      await withLock(join(root, '.tokens.lock'), async () => writeTokens([...(await readTokens()), token]))
+    },
+
+    async revokeToken(id) {
+      await mkdir(root, { recursive: true })
+      return withLock(join(root, '.tokens.lock'), async () => {
+        const tokens = await readTokens()
+        const kept = tokens.filter((t) => t.id !== id)
+        if (kept.length === tokens.length) return false
+        await writeTokens(kept)
+        return true
+      })
+    },
+
+    onChange(listener) {
+      listeners.add(listener)
+      watcher.start()
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) watcher.stop()
+      }
+    },
+
+    async ready() {
+      return (await stat(root)).isDirectory()
+    },
+
+    async close() {
+      listeners.clear()
+      watcher.stop()
+    },
+  }
+}
+
+function parseMeta(text: string | null): PackageMeta {
+  const empty: PackageMeta = { 'dist-tags': {}, versions: {} }
+  if (text === null) return empty
+  try {
+    const parsed = JSON.parse(text) as Partial<PackageMeta>
+    return {
+      'dist-tags': parsed['dist-tags'] && typeof parsed['dist-tags'] === 'object' ? parsed['dist-tags'] : {},
+      versions: parsed.versions && typeof parsed.versions === 'object' ? parsed.versions : {},
+    }
+  } catch {
+    return empty
+  }
+}
+
+function safeIntegrity(raw: string): string {
+  try {
+    return integrityOfText(raw)
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Other processes announce writes by replacing `.changed`; polling its inode and mtime is cheap
+ * and, unlike fs.watch, behaves the same on every filesystem (NFS, containers).
+ */
+function createStampWatcher(path: string, intervalMs: number, onChange: () => void) {
+  let timer: NodeJS.Timeout | undefined
+  let last: string | undefined
+  const read = async () => {
+    const info = await stat(path).catch(() => null)
+    return info ? `${info.ino}:${info.mtimeMs}:${info.size}` : 'none'
+  }
+  return {
+    start() {
+      if (timer) return
+      void read().then((v) => (last ??= v))
+      timer = setInterval(() => {
+        void read().then((now) => {
+          if (last !== undefined && now !== last) {
+            last = now
+            onChange()
+          } else last ??= now
+        })
+      }, intervalMs)
+      timer.unref()
+    },
+    /** Records our own write so the poller does not report it a second time. */
+    async sync() {
+      if (timer) last = await read()
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      last = undefined
+    },
+  }
+}

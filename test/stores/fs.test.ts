@@ -1,0 +1,111 @@
+import { mkdtemp, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createFsStore } from '../../server/stores/fs.js'
+import { fakeIntegrity, runStoreContract, versionDoc, waitFor } from './contract.js'
+
+const tempDir = () => mkdtemp(join(tmpdir(), 'cmr-fs-'))
+
+runStoreContract('fs', async () => {
+  const dir = await tempDir()
+  return { store: createFsStore({ dir, pollMs: 20 }), cleanup: () => rm(dir, { recursive: true, force: true }) }
+})
+
+describe('fs store specifics', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await tempDir()
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const entry = (raw: string) => ({ publishedAt: '2026-02-01T00:00:00.000Z', integrity: fakeIntegrity(raw) })
+
+  it('writes the registry/ tree layout', async () => {
+    const store = createFsStore({ dir })
+    const raw = versionDoc('@acme/gw', '1.2.0')
+    await store.publish('@acme/gw', '1.2.0', raw, entry(raw))
+    expect(await readFile(join(dir, 'templates/@acme/gw/1.2.0.json'), 'utf8')).toBe(raw)
+    const meta = JSON.parse(await readFile(join(dir, 'templates/@acme/gw/meta.json'), 'utf8'))
+    expect(meta).toEqual({ 'dist-tags': { latest: '1.2.0' }, versions: { '1.2.0': entry(raw) } })
+    expect((await readdir(join(dir, 'templates/@acme/gw'))).sort()).toEqual(['1.2.0.json', 'meta.json'])
+    await store.close()
+  })
+
+  it('reads a catalogue without meta.json (integrity from the document, latest = newest stable)', async () => {
+    await mkdir(join(dir, 'templates/glm'), { recursive: true })
+    const a = versionDoc('glm', '1.0.0')
+    const b = versionDoc('glm', '2.0.0', { name: 'GLM two' })
+    await writeFile(join(dir, 'templates/glm/1.0.0.json'), a)
+    await writeFile(join(dir, 'templates/glm/2.0.0.json'), b)
+    await writeFile(join(dir, 'templates/glm/3.0.0-rc.1.json'), versionDoc('glm', '3.0.0-rc.1'))
+    await writeFile(join(dir, 'templates/glm/.2.1.0.json.123.abc.tmp'), 'partial')
+    const store = createFsStore({ dir })
+    const got = await store.getEntry('glm')
+    expect(got?.['dist-tags']).toEqual({ latest: '2.0.0' })
+    expect(got?.name).toBe('GLM two')
+    expect(Object.keys(got?.versions ?? {})).toEqual(['1.0.0', '2.0.0', '3.0.0-rc.1'])
+    expect(got?.versions['1.0.0']?.integrity).toMatch(/^sha256-/)
+    expect(got?.versions['1.0.0']?.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(await store.listIds()).toEqual(['glm'])
+  })
+
+  it('uses dates, tags and deprecations from meta.json but ignores tags to missing versions', async () => {
+    await mkdir(join(dir, 'templates/kimi'), { recursive: true })
+    const raw = versionDoc('kimi', '1.0.0')
+    await writeFile(join(dir, 'templates/kimi/1.0.0.json'), raw)
+    await writeFile(
+      join(dir, 'templates/kimi/meta.json'),
+      JSON.stringify({
+        'dist-tags': { latest: '1.0.0', next: '9.9.9' },
+        versions: { '1.0.0': { publishedAt: '2026-01-26T00:00:00.000Z', deprecated: 'old' } },
+      }),
+    )
+    const got = await createFsStore({ dir }).getEntry('kimi')
+    expect(got?.['dist-tags']).toEqual({ latest: '1.0.0' })
+    expect(got?.versions['1.0.0']?.publishedAt).toBe('2026-01-26T00:00:00.000Z')
+    expect(got?.versions['1.0.0']?.deprecated).toBe('old')
+  })
+
+  it('stores only token hashes, mode 0600', async () => {
+    const store = createFsStore({ dir })
+    await store.addToken({ id: 't1', name: 'ci', hash: 'ab'.repeat(32), scopes: ['*'], readOnly: false, createdAt: '2026-01-01T00:00:00.000Z' })
+    const info = await stat(join(dir, 'tokens.json'))
+    expect(info.mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(join(dir, 'tokens.json'), 'utf8')).tokens[0].hash).toBe('ab'.repeat(32))
+  })
+
+  it("tells a second store on the same dir about the first one's writes", async () => {
+    const a = createFsStore({ dir, pollMs: 20 })
+    const b = createFsStore({ dir, pollMs: 20 })
+    let seen = 0
+    b.onChange(() => seen++)
+    await new Promise((r) => setTimeout(r, 50))
+    const raw = versionDoc('glm', '1.0.0')
+    await a.publish('glm', '1.0.0', raw, entry(raw))
+    await waitFor(() => seen > 0)
+    expect((await b.getEntry('glm'))?.['dist-tags'].latest).toBe('1.0.0')
+    expect(await b.publish('glm', '1.0.0', raw, entry(raw))).toEqual({ created: false })
+    await a.close()
+    await b.close()
+  })
+
+  it('breaks a stale lock left by a crashed process', async () => {
+    const store = createFsStore({ dir })
+    const raw = versionDoc('glm', '1.0.0')
+    await store.publish('glm', '1.0.0', raw, entry(raw))
+    const lock = join(dir, 'templates/glm/.meta.lock')
+    await writeFile(lock, '99999 crashed\n')
+    const old = new Date(Date.now() - 60_000)
+    await utimes(lock, old, old)
+    expect(await store.deprecate('glm', '1.0.0', 'stale lock broken')).toBe(true)
+    expect((await store.getEntry('glm'))?.versions['1.0.0']?.deprecated).toBe('stale lock broken')
+  })
+
+  it('reports not ready when the data dir is gone', async () => {
+    const store = createFsStore({ dir: join(dir, 'missing') })
+    expect(await store.ready().catch(() => false)).toBe(false)
+  })
+})
