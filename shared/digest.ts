@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * JSON with object keys sorted at every depth and no whitespace: the one byte form a document is
+ * hashed and signed in, so pretty-printing or key order never changes its identity.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
+  const keys = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`
+}
+
+export const sha256Base64 = (text: string): string => createHash('sha256').update(text).digest('base64')
+
+/** Subresource-integrity style digest (`sha256-<base64>`) of a document's canonical JSON. */
+export const integrityOf = (doc: unknown): string => `sha256-${sha256Base64(canonicalJson(doc))}`
+
+export const integrityOfText = (jsonText: string): string => integrityOf(JSON.parse(jsonText))
+
+/** Strong ETag of exact response bytes. */
+export const etagOf = (text: string): string => `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`

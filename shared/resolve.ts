@@ -1,0 +1,67 @@
+import { CliError } from './errors.js'
+import { substitute } from './placeholders.js'
+import { BASE_URL_ENV, ROLES, ROLE_ENV } from './roles.js'
+import type { Template } from './types.js'
+
+const NO_CONTROL = /^[^\0\r\n]*$/
+
+/** Inputs the user must still give: declared, without a default, and not given. */
+export function missingInputs(t: Template, given: Readonly<Record<string, string>>): string[] {
+  return (t.inputs ?? []).filter((i) => i.default === undefined && given[i.name] === undefined).map((i) => i.name)
+}
+
+/** The inputs a wrapper is rendered with: given values checked against choices, defaults filled in. */
+export function resolveInputs(t: Template, given: Readonly<Record<string, string>>): Record<string, string> {
+  const declared = new Map((t.inputs ?? []).map((i) => [i.name, i]))
+  for (const name of Object.keys(given)) {
+    if (!declared.has(name)) {
+      const known = [...declared.keys()]
+      throw new CliError('E_INPUT', `${t.id} has no input "${name}"`, 2, known.length ? `its inputs are: ${known.join(', ')}` : `${t.id} takes no inputs`)
+    }
+  }
+  const missing = missingInputs(t, given)
+  if (missing.length) {
+    throw new CliError('E_INPUT', `${t.id}@${t.version} needs ${missing.map((m) => `--input ${m}=…`).join(' ')}`, 2, describeInputs(t, missing))
+  }
+  const out: Record<string, string> = {}
+  for (const input of t.inputs ?? []) {
+    const value = given[input.name] ?? input.default!
+    if (!NO_CONTROL.test(value)) throw new CliError('E_INPUT', `input "${input.name}" must not contain a newline or NUL`, 2)
+    if (input.choices && !input.choices.includes(value)) {
+      throw new CliError('E_INPUT', `input "${input.name}" must be one of ${input.choices.join(', ')} (got "${value}")`, 2)
+    }
+    out[input.name] = value
+  }
+  return out
+}
+
+function describeInputs(t: Template, names: string[]): string {
+  return (t.inputs ?? [])
+    .filter((i) => names.includes(i.name))
+    .map((i) => `${i.name}: ${i.description}${i.choices ? ` (one of ${i.choices.join(', ')})` : ''}`)
+    .join('; ')
+}
+
+/**
+ * The variables a wrapper exports for a template: base URL, the five role variables, then the
+ * template's own `env` in its order. The order is part of the output so rendering is deterministic.
+ */
+export function resolveEnv(t: Template, given: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const inputs = resolveInputs(t, given)
+  const env: Record<string, string> = { [BASE_URL_ENV]: substitute(t.baseUrl, inputs) }
+  for (const role of ROLES) env[ROLE_ENV[role]] = substitute(t.models[role], inputs)
+  for (const [name, value] of Object.entries(t.env)) env[name] = substitute(value, inputs)
+  assertSafeBaseUrl(t, env[BASE_URL_ENV]!)
+  return env
+}
+
+/** An input may not turn an https template into a plain-http or foreign-scheme URL. */
+function assertSafeBaseUrl(t: Template, value: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {}
+  const loopback = url && (url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.'))
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) return
+  throw new CliError('E_INPUT', `${t.id}: the base URL "${value}" is not an https URL`, 2, 'check the inputs given with --input')
+}

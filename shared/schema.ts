@@ -1,0 +1,131 @@
+/**
+ * The one schema of a template version. Loaded only where documents are validated (publish,
+ * `validate`, first fetch into the client cache) because zod is the heaviest import we have.
+ */
+import { z } from 'zod'
+import type { SchemaIssue } from './errors.js'
+import { ID_RE, MAX_ID_LENGTH, isValidVersion } from './ids.js'
+import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV } from './roles.js'
+import { placeholders } from './placeholders.js'
+import type { Template } from './types.js'
+
+const NO_CONTROL = /^[^\0\r\n]*$/
+const INPUT_NAME_RE = /^[a-z][a-z0-9_]*$/
+/** Variables the wrapper itself owns; a template setting them would fight the generated lines. */
+const RESERVED_ENV = new Set<string>([BASE_URL_ENV, 'CLAUDE_CONFIG_DIR', ...Object.values(ROLE_ENV)])
+
+const plain = (max: number) =>
+  z.string().max(max, `at most ${max} characters`).regex(NO_CONTROL, 'must not contain a newline or NUL')
+const nonEmpty = (max: number) => plain(max).min(1, 'must not be empty')
+
+const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+
+const baseUrl = nonEmpty(2048).superRefine((value, ctx) => {
+  // Placeholders (e.g. a region) are checked after substitution too; here the rest must be a URL.
+  let url: URL
+  try {
+    url = new URL(value.replace(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g, 'x'))
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' })
+    return
+  }
+  if (url.protocol === 'https:') return
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return
+  ctx.addIssue({ code: 'custom', message: 'must use https (http only for localhost)' })
+})
+
+const input = z.strictObject({
+  name: z.string().regex(INPUT_NAME_RE, 'must match [a-z][a-z0-9_]*').max(64),
+  description: plain(500),
+  default: plain(2048).optional(),
+  choices: z.array(nonEmpty(2048)).min(1).max(100).optional(),
+})
+
+const models = z.strictObject({
+  default: nonEmpty(200),
+  fast: nonEmpty(200),
+  sonnet: nonEmpty(200),
+  opus: nonEmpty(200),
+  haiku: nonEmpty(200),
+})
+
+const envName = z
+  .string()
+  .regex(ENV_NAME_RE, 'must match ^[A-Z_][A-Z0-9_]*$')
+  .max(128)
+  .refine((name) => !RESERVED_ENV.has(name), 'is set by the wrapper itself; use baseUrl or models')
+
+export const TemplateSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: z.string().max(MAX_ID_LENGTH).regex(ID_RE, 'must be lowercase [a-z0-9-], optionally @scope/name'),
+    version: z.string().refine(isValidVersion, 'must be a strict semver version such as 1.2.0'),
+    name: nonEmpty(100),
+    description: plain(500),
+    homepage: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    baseUrl,
+    auth: z.enum(AUTH_VARS),
+    models,
+    env: z.record(envName, plain(4096)),
+    inputs: z.array(input).max(20).default([]),
+    changelog: z.string().max(20000).optional(),
+    deprecated: z.string().max(2000).optional(),
+    retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
+  })
+  .superRefine((t, ctx) => {
+    const declared = new Set(t.inputs.map((i) => i.name))
+    const seen = new Set<string>()
+    t.inputs.forEach((i, n) => {
+      if (seen.has(i.name)) ctx.addIssue({ code: 'custom', path: ['inputs', n, 'name'], message: `duplicate input "${i.name}"` })
+      seen.add(i.name)
+      if (i.default !== undefined && i.choices && !i.choices.includes(i.default)) {
+        ctx.addIssue({ code: 'custom', path: ['inputs', n, 'default'], message: 'must be one of choices' })
+      }
+    })
+    if (t.env[t.auth] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['env', t.auth], message: `carries the API key (auth); a template never holds a secret` })
+    }
+    const check = (path: (string | number)[], value: string) => {
+      for (const name of placeholders(value)) {
+        if (!declared.has(name)) ctx.addIssue({ code: 'custom', path, message: `uses {{${name}}} but no input "${name}" is declared` })
+      }
+    }
+    check(['baseUrl'], t.baseUrl)
+    for (const [role, model] of Object.entries(t.models)) check(['models', role], model)
+    for (const [name, value] of Object.entries(t.env)) check(['env', name], value)
+  })
+
+export type TemplateDocument = z.output<typeof TemplateSchema>
+
+export type ValidationResult = { ok: true; template: Template } | { ok: false; issues: SchemaIssue[] }
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '')
+
+/** Validates a parsed document and lists every issue with its JSON path, not only the first. */
+export function validateTemplate(doc: unknown): ValidationResult {
+  const result = TemplateSchema.safeParse(doc)
+  if (result.success) {
+    const { $schema: _, ...template } = result.data
+    return { ok: true, template: template as Template }
+  }
+  return { ok: false, issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) }
+}
+
+export function parseTemplateJson(text: string): ValidationResult {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (error) {
+    return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] }
+  }
+  return validateTemplate(doc)
+}
+
+export function templateJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://claude-multi.dev/v1/schema.json',
+    title: 'claude-multi provider template',
+    ...z.toJSONSchema(TemplateSchema, { io: 'input', unrepresentable: 'any' }),
+  }
+}

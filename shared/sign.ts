@@ -1,0 +1,265 @@
+/**
+ * Index signing and verification (ed25519). Pure: keys come in as PEM or base64 strings, no IO.
+ *
+ * What is signed: the canonical JSON of the index without its `signature` field, `serial` and
+ * `expires` included. Version documents are covered by the `integrity` digests the signed index
+ * lists, so one signature protects the whole catalogue.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { canonicalJson } from './digest.js'
+import type { RegistryIndex } from './types.js'
+
+export const SIGN_ALGORITHM = 'ed25519'
+export const DEFAULT_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000
+
+/** One public key as listed in `/v1/keys.json` and pinned in the client config. */
+export interface PublicKeyEntry {
+  keyId: string
+  algorithm: 'ed25519'
+  /** base64 of the raw 32-byte ed25519 public key. */
+  publicKey: string
+  createdAt?: string
+  /** Present on a rotated-in key: the previous key vouching for this one. */
+  rotation?: { fromKeyId: string; sig: string }
+}
+
+/** `/v1/keys.json`. */
+export interface KeysDocument {
+  formatVersion: 1
+  keys: PublicKeyEntry[]
+}
+
+export type VerifyFailure = 'missing' | 'malformed' | 'unknown-key' | 'bad-signature' | 'expired'
+
+export type VerifyResult =
+  | { ok: true; keyId: string; serial: number; expires: string; expired: boolean }
+  | { ok: false; reason: VerifyFailure; message: string; keyId?: string }
+
+const RAW_KEY_BYTES = 32
+const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** First 16 hex chars of sha256 over the raw public key: short enough to read aloud, long enough to be unique. */
+export function keyIdOf(publicKey: string): string {
+  return createHash('sha256').update(rawPublicKey(publicKey)).digest('hex').slice(0, 16)
+}
+
+function rawPublicKey(publicKey: string): Buffer {
+  const raw = B64_RE.test(publicKey) ? Buffer.from(publicKey, 'base64') : Buffer.alloc(0)
+  if (raw.length !== RAW_KEY_BYTES) throw new TypeError('an ed25519 public key is 32 bytes, base64-encoded')
+  return raw
+}
+
+function publicKeyObject(publicKey: string): KeyObject {
+  const x = rawPublicKey(publicKey).toString('base64url')
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
+}
+
+function privateKeyObject(key: string | KeyObject): KeyObject {
+  const obj = typeof key === 'string' ? createPrivateKey(key) : key
+  if (obj.asymmetricKeyType !== 'ed25519') throw new TypeError('the signing key must be an ed25519 private key')
+  return obj
+}
+
+/** base64 raw public key of a PEM / KeyObject private (or public) key. */
+export function publicKeyOf(key: string | KeyObject): string {
+  const obj = typeof key === 'string' ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key
+  const jwk = obj.export({ format: 'jwk' })
+  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new TypeError('not an ed25519 key')
+  return Buffer.from(jwk.x, 'base64url').toString('base64')
+}
+
+export function publicKeyEntry(key: string | KeyObject, createdAt?: string): PublicKeyEntry {
+  const publicKey = publicKeyOf(key)
+  return { keyId: keyIdOf(publicKey), algorithm: SIGN_ALGORITHM, publicKey, ...(createdAt ? { createdAt } : {}) }
+}
+
+export interface GeneratedKey {
+  /** PKCS#8 PEM: what `keygen` writes to `signing-key.pem` (mode 0600). */
+  privateKeyPem: string
+  entry: PublicKeyEntry
+}
+
+export function generateSigningKey(createdAt = new Date().toISOString()): GeneratedKey {
+  const { privateKey } = generateKeyPairSync('ed25519')
+  const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+  return { privateKeyPem, entry: publicKeyEntry(privateKey, createdAt) }
+}
+
+function unsignedBytes(index: RegistryIndex): Buffer {
+  const { signature: _, ...rest } = index
+  return Buffer.from(canonicalJson(rest), 'utf8')
+}
+
+export interface SignOptions {
+  serial: number
+  /** ISO time; default now + 7 days. */
+  expires?: string
+  now?: number
+}
+
+/** The index with `serial`, `expires` and `signature` set (any previous signature replaced). */
+export function signIndex(index: RegistryIndex, privateKey: string | KeyObject, opts: SignOptions): RegistryIndex {
+  if (!Number.isSafeInteger(opts.serial) || opts.serial < 0) throw new TypeError('serial must be a non-negative integer')
+  const key = privateKeyObject(privateKey)
+  const expires = opts.expires ?? new Date((opts.now ?? Date.now()) + DEFAULT_VALIDITY_MS).toISOString()
+  const { signature: _, ...rest } = index
+  const unsigned: RegistryIndex = { ...rest, serial: opts.serial, expires }
+  const sig = sign(null, unsignedBytes(unsigned), key).toString('base64')
+  return { ...unsigned, signature: { keyId: keyIdOf(publicKeyOf(key)), sig } }
+}
+
+function checkSig(publicKey: string, bytes: Buffer, sig: string): boolean {
+  if (typeof sig !== 'string' || !B64_RE.test(sig)) return false
+  const raw = Buffer.from(sig, 'base64')
+  if (raw.length !== 64) return false
+  try {
+    return verify(null, bytes, publicKeyObject(publicKey), raw)
+  } catch {
+    return false
+  }
+}
+
+export interface VerifyOptions {
+  now?: number
+  /** Accept an expired index (reported with `expired: true`), e.g. `--allow-expired`. */
+  allowExpired?: boolean
+}
+
+const fail = (reason: VerifyFailure, message: string, keyId?: string): VerifyResult => ({
+  ok: false,
+  reason,
+  message,
+  ...(keyId ? { keyId } : {}),
+})
+
+/**
+ * Checks the signature against the trusted keys, then freshness. Never throws: an index is
+ * untrusted input, so every shape problem is a typed failure.
+ */
+export function verifyIndex(index: unknown, trustedKeys: readonly PublicKeyEntry[], opts: VerifyOptions = {}): VerifyResult {
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) return fail('malformed', 'the index is not a JSON object')
+  const doc = index as RegistryIndex
+  const signature = doc.signature as unknown
+  if (signature === undefined || signature === null) return fail('missing', 'the index is not signed')
+  const { keyId, sig } = signature as { keyId?: unknown; sig?: unknown }
+  if (typeof signature !== 'object' || typeof keyId !== 'string' || typeof sig !== 'string') {
+    return fail('malformed', 'the index signature is malformed')
+  }
+  const key = trustedKeys.find((k) => k.keyId === keyId)
+  if (!key) return fail('unknown-key', `the index is signed by key ${safeId(keyId)}, which is not trusted`, safeId(keyId))
+  let bytes: Buffer
+  try {
+    bytes = unsignedBytes(doc)
+  } catch {
+    return fail('malformed', 'the index cannot be canonicalized')
+  }
+  if (!checkSig(key.publicKey, bytes, sig)) return fail('bad-signature', `the index signature does not verify with key ${keyId}`, keyId)
+  // Only a signed serial/expires counts: both are checked after the signature covers them.
+  if (!Number.isSafeInteger(doc.serial) || (doc.serial as number) < 0) return fail('malformed', 'the signed index has no valid serial', keyId)
+  const expiresAt = typeof doc.expires === 'string' ? Date.parse(doc.expires) : Number.NaN
+  if (Number.isNaN(expiresAt)) return fail('malformed', 'the signed index has no valid expires time', keyId)
+  const expired = expiresAt <= (opts.now ?? Date.now())
+  if (expired && !opts.allowExpired) return fail('expired', `the index expired at ${doc.expires}`, keyId)
+  return { ok: true, keyId, serial: doc.serial as number, expires: doc.expires as string, expired }
+}
+
+/** Key ids shown in messages come from untrusted input: keep them short and printable. */
+function safeId(id: string): string {
+  const clean = id.replace(/[^\x21-\x7e]/g, '?')
+  return clean.length > 32 ? `${clean.slice(0, 32)}…` : clean || '(empty)'
+}
+
+// ---- key rotation ----
+
+/** What the old key signs to vouch for a new one: bound to both ids so it cannot be replayed. */
+function rotationBytes(entry: PublicKeyEntry, fromKeyId: string): Buffer {
+  return Buffer.from(
+    canonicalJson({
+      purpose: 'claude-multi key rotation',
+      fromKeyId,
+      keyId: entry.keyId,
+      algorithm: entry.algorithm,
+      publicKey: entry.publicKey,
+    }),
+    'utf8',
+  )
+}
+
+/** A keys.json entry for `newKey`, signed by `oldPrivateKey`. */
+export function signKeyRotation(newKey: PublicKeyEntry, oldPrivateKey: string | KeyObject): PublicKeyEntry {
+  const old = privateKeyObject(oldPrivateKey)
+  const fromKeyId = keyIdOf(publicKeyOf(old))
+  const entry: PublicKeyEntry = { ...newKey, keyId: keyIdOf(newKey.publicKey) }
+  delete entry.rotation
+  const sig = sign(null, rotationBytes(entry, fromKeyId), old).toString('base64')
+  return { ...entry, rotation: { fromKeyId, sig } }
+}
+
+export type RotationResult = { ok: true; entry: PublicKeyEntry; from: PublicKeyEntry } | { ok: false; message: string }
+
+/** A rotated-in key is trusted when a trusted key signed its rotation record. */
+export function verifyKeyRotation(entry: unknown, trustedKeys: readonly PublicKeyEntry[]): RotationResult {
+  if (!isKeyEntry(entry)) return { ok: false, message: 'the key entry is malformed' }
+  if (keyIdOf(entry.publicKey) !== entry.keyId) return { ok: false, message: `key ${safeId(entry.keyId)} does not match its public key` }
+  const rotation = entry.rotation as unknown
+  if (typeof rotation !== 'object' || rotation === null) return { ok: false, message: `key ${entry.keyId} carries no rotation record` }
+  const { fromKeyId, sig } = rotation as { fromKeyId?: unknown; sig?: unknown }
+  if (typeof fromKeyId !== 'string' || typeof sig !== 'string') return { ok: false, message: `key ${entry.keyId} has a malformed rotation record` }
+  const from = trustedKeys.find((k) => k.keyId === fromKeyId)
+  if (!from) return { ok: false, message: `key ${entry.keyId} is vouched for by ${safeId(fromKeyId)}, which is not trusted` }
+  if (!checkSig(from.publicKey, rotationBytes(entry, fromKeyId), sig)) {
+    return { ok: false, message: `the rotation record of key ${entry.keyId} does not verify with key ${fromKeyId}` }
+  }
+  return { ok: true, entry, from }
+}
+
+export function isKeyEntry(value: unknown): value is PublicKeyEntry {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  if (v.algorithm !== SIGN_ALGORITHM || typeof v.keyId !== 'string' || typeof v.publicKey !== 'string') return false
+  try {
+    rawPublicKey(v.publicKey)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The pinned keys plus every key in `doc` reachable from them through verified rotation records
+ * (old → new, possibly several hops). Keys in `doc` nobody trusted vouches for are ignored.
+ */
+export function trustedKeysFrom(pinned: readonly PublicKeyEntry[], doc: unknown): PublicKeyEntry[] {
+  const trusted = [...pinned]
+  const candidates = Array.isArray((doc as KeysDocument | null)?.keys) ? (doc as KeysDocument).keys : []
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const entry of candidates) {
+      if (!isKeyEntry(entry) || trusted.some((k) => k.keyId === entry.keyId)) continue
+      const res = verifyKeyRotation(entry, trusted)
+      if (res.ok) {
+        trusted.push(res.entry)
+        grew = true
+      }
+    }
+  }
+  return trusted
+}
+
+/**
+ * Reads a key given on the command line as base64 (raw 32 bytes), a PEM public key, or a
+ * keys.json / public-key.json document; the caller reads files. Throws TypeError when unusable.
+ */
+export function parsePublicKey(text: string): PublicKeyEntry {
+  const trimmed = text.trim()
+  if (trimmed.startsWith('{')) {
+    const doc = JSON.parse(trimmed) as unknown
+    const entry = isKeyEntry(doc) ? doc : Array.isArray((doc as KeysDocument)?.keys) ? (doc as KeysDocument).keys.find(isKeyEntry) : undefined
+    if (!entry) throw new TypeError('no ed25519 key found in that JSON document')
+    return publicKeyEntry(publicKeyObject(entry.publicKey), entry.createdAt)
+  }
+  if (trimmed.startsWith('-----BEGIN')) return publicKeyEntry(createPublicKey(trimmed))
+  return publicKeyEntry(publicKeyObject(trimmed))
+}
