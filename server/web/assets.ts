@@ -1,0 +1,103 @@
+/**
+ * The one stylesheet and the one script of the web pages, inlined (no build step, no extra
+ * requests). The CSP allows exactly these two by their sha256, so a template that smuggles a
+ * `<script>` or an `on*=` attribute past escaping would still not run.
+ */
+import { createHash } from 'node:crypto'
+
+export const STYLE = `
+:root{--bg:#fafaf9;--fg:#1c1917;--muted:#57534e;--line:#e7e5e4;--card:#fff;--accent:#b4410f;--accent-bg:#fff3ea;
+--warn:#92400e;--warn-bg:#fef3c7;--add:#166534;--add-bg:#dcfce7;--del:#991b1b;--del-bg:#fee2e2;--code:#f5f5f4;
+--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#171412;--fg:#f5f5f4;--muted:#b5aca6;--line:#3a3430;--card:#211d1a;
+--accent:#fb9a5b;--accent-bg:#3b2415;--warn:#fcd34d;--warn-bg:#3d2e0a;--add:#86efac;--add-bg:#14331f;--del:#fca5a5;
+--del-bg:#3f1717;--code:#2a2522}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+a{color:var(--accent)}a:hover{text-decoration-thickness:2px}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.wrap{max-width:68rem;margin:0 auto;padding:0 1rem}
+header.top{border-bottom:1px solid var(--line);background:var(--card)}
+header.top .wrap{display:flex;align-items:center;gap:.75rem;min-height:3.5rem}
+.brand{font-weight:700;text-decoration:none;color:var(--fg);letter-spacing:-.01em}
+.brand span{color:var(--accent)}
+main{padding:1.5rem 0 3rem}
+h1{font-size:1.9rem;line-height:1.2;margin:.2rem 0 .4rem;letter-spacing:-.02em;overflow-wrap:anywhere}
+h2{font-size:1.2rem;margin:2rem 0 .6rem}
+.lead{color:var(--muted);margin:0 0 1rem;max-width:45rem;overflow-wrap:anywhere}
+code,kbd,pre,.mono{font-family:var(--mono);font-size:.88em}
+.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0 1.25rem}
+.search label{font-weight:600}
+input[type=search],select{font:inherit;padding:.5rem .7rem;border:1px solid var(--muted);border-radius:.5rem;background:var(--card);color:var(--fg)}
+input[type=search]{flex:1 1 16rem;min-width:0}
+button{font:inherit;font-weight:600;padding:.5rem .9rem;border-radius:.5rem;border:1px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer}
+button.ghost{background:transparent;color:var(--accent)}
+.count{color:var(--muted);font-size:.9rem;margin:0 0 .75rem}
+.grid{list-style:none;padding:0;margin:0;display:grid;gap:.9rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,19rem),1fr))}
+.card{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:1rem 1.1rem;display:flex;flex-direction:column;gap:.35rem;position:relative}
+.card:hover{border-color:var(--accent)}
+.card h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
+.card h2 a{text-decoration:none;color:var(--fg)}
+.card h2 a::after{content:"";position:absolute;inset:0;border-radius:.75rem}
+.card p{margin:0;color:var(--muted);font-size:.95rem;overflow-wrap:anywhere}
+.meta{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:auto;padding-top:.4rem;font-size:.82rem}
+.tag{display:inline-block;border-radius:999px;padding:.05rem .55rem;background:var(--code);color:var(--fg);font-family:var(--mono);overflow-wrap:anywhere}
+.tag.v{background:var(--accent-bg);color:var(--accent)}
+.tag.dep,.notice{background:var(--warn-bg);color:var(--warn)}
+.notice{border-radius:.6rem;padding:.7rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
+.crumb{font-size:.92rem;margin:0 0 .5rem}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:1rem 0}
+.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
+.install{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.6rem .7rem}
+.install code{flex:1 1 14rem;overflow-x:auto;white-space:nowrap;padding:.2rem 0}
+.scroll{overflow-x:auto;border:1px solid var(--line);border-radius:.6rem;background:var(--card)}
+table{border-collapse:collapse;width:100%;font-size:.93rem}
+th,td{text-align:left;padding:.5rem .75rem;border-bottom:1px solid var(--line);vertical-align:top}
+tr:last-child>*{border-bottom:0}
+th{font-weight:600;color:var(--muted);font-size:.85rem}
+td.mono{overflow-wrap:anywhere}
+.del{background:var(--del-bg);color:var(--del)}.add{background:var(--add-bg);color:var(--add)}
+del,ins{text-decoration:none;border-radius:.3rem;padding:0 .3rem}
+del::before{content:"− "}ins::before{content:"+ "}
+.picker{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin:0 0 1rem}
+.picker label{display:flex;flex-direction:column;gap:.2rem;font-size:.9rem;font-weight:600}
+.versions{list-style:none;padding:0;margin:0;border-left:2px solid var(--line)}
+.versions li{padding:.2rem 0 1rem 1rem;position:relative}
+.versions li::before{content:"";position:absolute;left:-.4rem;top:.65rem;width:.6rem;height:.6rem;border-radius:50%;background:var(--accent)}
+.versions h3{font-size:1rem;margin:0;display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline}
+.versions time{color:var(--muted);font-size:.88rem;font-weight:400}
+.changelog{margin:.25rem 0 0;white-space:pre-line;overflow-wrap:anywhere}
+.muted{color:var(--muted)}
+footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0 2rem}
+@media (max-width:40rem){h1{font-size:1.5rem}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.4rem}
+th,td{padding:.45rem .5rem}}
+`
+
+/** Filters the catalogue as you type (same rule as the server's `?q=`) and wires copy buttons. */
+export const SCRIPT = `(()=>{
+const q=document.getElementById('q'),rows=[...document.querySelectorAll('[data-search]')],
+count=document.getElementById('count'),empty=document.getElementById('empty');
+const run=()=>{const terms=q.value.toLowerCase().trim().split(/\\s+/).filter(Boolean);let n=0;
+for(const r of rows){const ok=terms.every(t=>r.dataset.search.includes(t));r.hidden=!ok;if(ok)n++}
+if(count)count.textContent=n+(n===1?' template':' templates')+(terms.length?' match':'');
+if(empty)empty.hidden=n>0};
+if(q){q.addEventListener('input',run);
+const f=q.form;if(f)f.addEventListener('submit',e=>{e.preventDefault();run();
+const u=new URL(location.href);if(q.value)u.searchParams.set('q',q.value);else u.searchParams.delete('q');history.replaceState(null,'',u)})}
+for(const b of document.querySelectorAll('button[data-copy]')){b.hidden=false;b.addEventListener('click',async()=>{
+try{await navigator.clipboard.writeText(b.dataset.copy);b.textContent='Copied'}catch{b.textContent='Select and copy'}
+setTimeout(()=>{b.textContent='Copy'},2000)})}
+})()`
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+
+/** Nothing but our own style and script; no inline handlers, no frames, forms post only here. */
+export const CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(SCRIPT)}`,
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ')

@@ -1,0 +1,48 @@
+import type { Child } from 'hono/jsx'
+import { raw } from 'hono/html'
+import { SCRIPT, STYLE } from './assets.js'
+
+export interface LayoutProps {
+  title: string
+  description?: string
+  children?: Child
+}
+
+/** The page shell; every page is one `<main>` with exactly one `<h1>`. */
+export function Layout(props: LayoutProps) {
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title}</title>
+          {props.description ? <meta name="description" content={props.description} /> : null}
+          {/* An empty icon stops the browser asking for /favicon.ico, which only JSON routes answer. */}
+          <link rel="icon" href="data:," />
+          <style>{raw(STYLE)}</style>
+        </head>
+        <body>
+          <header class="top">
+            <div class="wrap">
+              <a class="brand" href="/">
+                claude-multi <span>registry</span>
+              </a>
+            </div>
+          </header>
+          <main id="content" class="wrap">
+            {props.children}
+          </main>
+          <footer>
+            <div class="wrap">
+              Provider templates for Claude Code wrappers. Machine-readable:{' '}
+              <a href="/v1/index.json">/v1/index.json</a> · <a href="/v1/schema.json">schema</a>
+            </div>
+          </footer>
+          <script>{raw(SCRIPT)}</script>
+        </body>
+      </html>
+    </>
+  )
+}

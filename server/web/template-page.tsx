@@ -1,0 +1,234 @@
+import { ROLES, ROLE_ENV } from '../../shared/roles.js'
+import type { Template, TemplateEntry } from '../../shared/types.js'
+import { Layout } from './layout.js'
+import { dateOf, hostOf, safeHref, suggestedName } from './model.js'
+import type { EnvChange } from './model.js'
+
+export interface VersionRow {
+  version: string
+  publishedAt?: string
+  deprecated?: string
+  changelog?: string
+}
+
+export interface Comparison {
+  from: string
+  to: string
+  changes: EnvChange[]
+  /** Shown instead of the table when `from`/`to` name no published version. */
+  error?: string
+}
+
+export interface TemplatePageProps {
+  entry: TemplateEntry
+  latest: Template
+  versions: VersionRow[]
+  compare?: Comparison
+}
+
+export function TemplatePage({ entry, latest, versions, compare }: TemplatePageProps) {
+  const command = `claude-multi add ${suggestedName(entry.id)} ${entry.id}`
+  const homepage = safeHref(latest.homepage ?? entry.homepage)
+  const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
+  const extraEnv = Object.entries(latest.env ?? {})
+  return (
+    <Layout title={`${entry.name} — claude-multi registry`} description={entry.description}>
+      <p class="crumb">
+        <a href="/">← All templates</a>
+      </p>
+      <h1>{entry.name}</h1>
+      <p class="lead">{entry.description}</p>
+      {deprecated ? (
+        <p class="notice" role="note">
+          <strong>Deprecated:</strong> {deprecated}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>Id</dt>
+        <dd>
+          <code>{entry.id}</code>
+        </dd>
+        <dt>Latest</dt>
+        <dd>
+          <span class="tag v">v{latest.version}</span>
+        </dd>
+        <dt>Base URL</dt>
+        <dd>
+          <code>{latest.baseUrl}</code> <span class="muted">({hostOf(latest.baseUrl) ?? 'invalid URL'})</span>
+        </dd>
+        <dt>API key in</dt>
+        <dd>
+          <code>{latest.auth}</code>
+        </dd>
+        {homepage ? (
+          <>
+            <dt>Homepage</dt>
+            <dd>
+              <a href={homepage} rel="noopener noreferrer">
+                {homepage}
+              </a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2 id="install">Install</h2>
+      <div class="install">
+        <code id="cmd">{command}</code>
+        <button type="button" class="ghost" data-copy={command} hidden aria-label="Copy the install command">
+          Copy
+        </button>
+      </div>
+
+      <h2 id="models">Models in v{latest.version}</h2>
+      <div class="scroll">
+        <table>
+          <caption class="muted" hidden>
+            Role to model mapping
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Role</th>
+              <th scope="col">Variable</th>
+              <th scope="col">Model</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ROLES.map((role) => (
+              <tr>
+                <th scope="row">{role}</th>
+                <td class="mono">{ROLE_ENV[role]}</td>
+                <td class="mono">{latest.models[role]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {extraEnv.length ? (
+        <>
+          <h2 id="env">Other variables</h2>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Variable</th>
+                  <th scope="col">Value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {extraEnv.map(([k, v]) => (
+                  <tr>
+                    <td class="mono">{k}</td>
+                    <td class="mono">{v === '' ? <span class="muted">(empty)</span> : v}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      {latest.inputs?.length ? (
+        <>
+          <h2 id="inputs">Chosen at setup</h2>
+          <ul>
+            {latest.inputs.map((i) => (
+              <li>
+                <code>{i.name}</code>: {i.description}
+                {i.default !== undefined ? (
+                  <>
+                    {' '}
+                    (default <code>{i.default}</code>)
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2 id="compare">Compare versions</h2>
+      <ComparePicker versions={versions} compare={compare} id={entry.id} />
+
+      <h2 id="versions">Versions</h2>
+      <ol class="versions">
+        {versions.map((v) => (
+          <li>
+            <h3>
+              <span>v{v.version}</span>
+              {v.publishedAt ? <time datetime={v.publishedAt}>{dateOf(v.publishedAt)}</time> : null}
+              {v.deprecated ? (
+                <span class="tag dep" title={v.deprecated}>
+                  deprecated
+                </span>
+              ) : null}
+            </h3>
+            {v.changelog ? <p class="changelog">{v.changelog}</p> : null}
+            {v.deprecated ? <p class="changelog muted">{v.deprecated}</p> : null}
+          </li>
+        ))}
+      </ol>
+    </Layout>
+  )
+}
+
+function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Comparison }) {
+  const { versions, compare } = props
+  if (versions.length < 2) return <p class="muted">Only one version is published, so there is nothing to compare yet.</p>
+  const select = (name: 'from' | 'to', label: string, selected?: string) => (
+    <label>
+      {label}
+      <select name={name}>
+        {versions.map((v) => (
+          <option value={v.version} selected={v.version === selected}>
+            {v.version}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+  const changed = compare?.changes.filter((c) => c.changed) ?? []
+  return (
+    <>
+      <form class="picker" method="get" action={`/t/${props.id}#compare`}>
+        {select('from', 'From', compare?.from)}
+        {select('to', 'To', compare?.to)}
+        <button type="submit">Compare</button>
+      </form>
+      {compare?.error ? (
+        <p class="notice" role="alert">
+          {compare.error}
+        </p>
+      ) : compare ? (
+        changed.length ? (
+          <div class="scroll">
+            <table id="diff" aria-label={`Changes from ${compare.from} to ${compare.to}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Variable</th>
+                  <th scope="col">v{compare.from}</th>
+                  <th scope="col">v{compare.to}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {changed.map((c) => (
+                  <tr>
+                    <th scope="row" class="mono">
+                      {c.key}
+                      {c.role ? <div class="muted">{c.role}</div> : null}
+                    </th>
+                    <td class="mono">{c.before === undefined ? <span class="muted">(not set)</span> : <del class="del">{c.before}</del>}</td>
+                    <td class="mono">{c.after === undefined ? <span class="muted">(removed)</span> : <ins class="add">{c.after}</ins>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p class="muted" id="diff">
+            v{compare.from} and v{compare.to} set the same variables.
+          </p>
+        )
+      ) : null}
+    </>
+  )
+}

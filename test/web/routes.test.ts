@@ -1,0 +1,139 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { createWebRoutes } from '../../server/web/routes.js'
+import { HOSTILE, memoryDeps } from './_fixtures.js'
+
+function appWith(deps = memoryDeps()) {
+  const app = new Hono()
+  app.route('/', createWebRoutes(deps))
+  return app
+}
+
+const get = async (path: string, app = appWith()) => {
+  const res = await app.request(`http://localhost${path}`)
+  return { res, body: await res.text() }
+}
+
+describe('GET /', () => {
+  it('lists every template with latest version, host and deprecation', async () => {
+    const { res, body } = await get('/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(body.startsWith('<!DOCTYPE html>')).toBe(true)
+    expect(body).toContain('href="/t/glm"')
+    expect(body).toContain('href="/t/@acme/gw"')
+    expect(body).toContain('v2.1.0')
+    expect(body).toContain('api.z.ai')
+    expect(body).toMatch(/<span class="tag dep" title="provider shut down">deprecated<\/span>/)
+    expect(body).toContain('5 templates')
+  })
+
+  it('filters with ?q= without JavaScript, keeping the others hidden for the script', async () => {
+    const { body } = await get('/?q=z.ai%20glm')
+    expect(body).toContain('1 template match')
+    expect(body).toContain('value="z.ai glm"')
+    const cards = body.split('<li class="card"').slice(1)
+    const visible = cards.filter((c) => !/^[^>]*hidden/.test(c))
+    expect(visible).toHaveLength(1)
+    expect(visible[0]).toContain('/t/glm')
+  })
+
+  it('says so when nothing matches', async () => {
+    const { body } = await get('/?q=nothing-like-this')
+    expect(body).toContain('0 templates match')
+    expect(body).toMatch(/<p id="empty" class="notice">No template matches/)
+  })
+
+  it('escapes hostile template fields', async () => {
+    const { body } = await get('/')
+    expect(body).not.toContain(HOSTILE)
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(body).not.toContain('<img src=x')
+    expect(body.match(/<script>/g)).toHaveLength(1)
+  })
+
+  it('sets a CSP allowing only its own script and style by hash', async () => {
+    const { res } = await get('/')
+    const csp = res.headers.get('content-security-policy')!
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/)
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/)
+    expect(csp).toContain("default-src 'none'")
+    expect(csp).not.toContain('unsafe-inline')
+  })
+
+  it('reads each immutable version document once', async () => {
+    const deps = memoryDeps()
+    const app = appWith(deps)
+    await get('/', app)
+    const first = deps.calls
+    await get('/', app)
+    expect(deps.calls).toBe(first)
+  })
+})
+
+describe('GET /t/<id>', () => {
+  it('shows versions with dates and changelog, the role table and the add command', async () => {
+    const { res, body } = await get('/t/glm')
+    expect(res.status).toBe(200)
+    expect(body).toContain('<h1>Z.ai GLM</h1>')
+    expect(body).toMatch(/<time datetime="2026-01-03T00:00:00.000Z">2026-01-03<\/time>/)
+    expect(body).toContain('GLM-4.6 for every big role.')
+    expect(body).toMatch(/<th scope="row">opus<\/th><td class="mono">ANTHROPIC_DEFAULT_OPUS_MODEL<\/td><td class="mono">glm-5.1<\/td>/)
+    expect(body).toContain('claude-multi add glm glm')
+    // default comparison: latest against the one before it
+    expect(body).toContain('<del class="del">glm-4.6</del>')
+    expect(body).toContain('<ins class="add">glm-5.1</ins>')
+    expect(body).toContain('<ins class="add">600000</ins>')
+  })
+
+  it('compares two chosen versions per variable, listing only what changed', async () => {
+    const { body } = await get('/t/glm?from=1.0.0&to=2.0.0')
+    expect(body).toMatch(/<option value="1.0.0" selected="">/)
+    const diff = body.slice(body.indexOf('<table id="diff"'), body.indexOf('</table>', body.indexOf('<table id="diff"')))
+    expect(diff).toContain('<del class="del">glm-4.5</del>')
+    expect(diff).toContain('<ins class="add">glm-4.6</ins>')
+    expect(diff).toContain('ANTHROPIC_DEFAULT_SONNET_MODEL')
+    expect(diff).not.toContain('ANTHROPIC_SMALL_FAST_MODEL') // glm-4.5-air in both
+    expect(diff).not.toContain('ANTHROPIC_BASE_URL')
+  })
+
+  it('reports an unknown version with 400, not a 500', async () => {
+    const { res, body } = await get('/t/glm?from=9.9.9&to=2.1.0')
+    expect(res.status).toBe(400)
+    expect(body).toContain('No published version 9.9.9')
+  })
+
+  it('serves scoped ids as written and encoded', async () => {
+    for (const path of ['/t/@acme/gw', '/t/@acme%2Fgw', '/t/@acme/gw/']) {
+      const { res, body } = await get(path)
+      expect(res.status, path).toBe(200)
+      expect(body).toContain('claude-multi add gw @acme/gw')
+    }
+  })
+
+  it('keeps input placeholders visible instead of failing', async () => {
+    const { res, body } = await get('/t/router')
+    expect(res.status).toBe(200)
+    expect(body).toContain('{{model}}')
+    expect(body).toContain('Only one version is published')
+  })
+
+  it('answers an unknown or malformed id with a 404 HTML page', async () => {
+    for (const path of ['/t/nope', '/t/..%2F..%2Fetc', '/t/%E0%A4%A', '/t/']) {
+      const { res, body } = await get(path)
+      expect(res.status, path).toBe(404)
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(body).toContain('Template not found')
+    }
+  })
+
+  it('renders every hostile field as text and never links a javascript: homepage', async () => {
+    const { res, body } = await get('/t/evil')
+    expect(res.status).toBe(200)
+    expect(body.match(/<script>/g)).toHaveLength(1)
+    expect(body).not.toContain('javascript:')
+    expect(body).toContain('&lt;b&gt;bold&lt;/b&gt;')
+    expect(body).toContain('&lt;/td&gt;&lt;script&gt;alert(5)&lt;/script&gt;')
+    expect(body).toContain('<title>&lt;script&gt;alert(1)&lt;/script&gt; — claude-multi registry</title>')
+  })
+})
