@@ -1,0 +1,87 @@
+/**
+ * `doctor --models`: does the provider still serve every model an instance maps? Asks the model
+ * list first (free); `--probe` then asks with one `max_tokens: 1` message per model the list could
+ * not confirm. Never throws for provider trouble: each problem becomes the instance's `error`.
+ */
+import { BASE_URL_ENV } from '../../shared/roles.js'
+import { DEFAULT_TIMEOUT_MS, ProviderCallError } from './http.js'
+import { listModels } from './list.js'
+import { mappedModels, stripContextSuffix } from './names.js'
+import { probeModel } from './probe.js'
+import type { CheckOptions, InstanceModelReport, ModelCheckTarget, ModelRow, ModelsReport } from './types.js'
+
+/** Where Claude Code goes when no base URL is set. */
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com'
+
+const PROBE_HINT = 'run with --probe to ask the provider with one max_tokens:1 message per model (costs a token each)'
+
+export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions = {}): Promise<InstanceModelReport> {
+  const baseUrl = target.env[BASE_URL_ENV] || ANTHROPIC_DEFAULT_BASE_URL
+  const rows: ModelRow[] = mappedModels(target.env).map((m) => ({ ...m, status: 'unknown' }))
+  const report: InstanceModelReport = { name: target.name, source: target.source, baseUrl, listed: null, rows, ok: false }
+  const call = { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: opts.fetch }
+
+  if (!rows.length) {
+    report.ok = true
+    return report
+  }
+  if (target.key === null) {
+    report.error = { kind: 'no-key', message: `cannot read the key: ${target.keyProblem ?? 'no key configured'}` }
+    return report
+  }
+
+  try {
+    const served = await listModels(baseUrl, target.authVar, target.key, call)
+    if (served) {
+      const set = new Set(served)
+      report.listed = served.length
+      for (const row of rows) {
+        row.status = set.has(stripContextSuffix(row.model)) ? 'served' : 'not-served'
+        row.via = 'list'
+      }
+    }
+
+    if (opts.probe) {
+      const verdicts = new Map<string, Awaited<ReturnType<typeof probeModel>>>()
+      for (const row of rows) {
+        if (row.status === 'served') continue
+        const model = stripContextSuffix(row.model)
+        let verdict = verdicts.get(model)
+        if (!verdict) {
+          verdict = await probeModel(baseUrl, target.authVar, target.key, model, call)
+          verdicts.set(model, verdict)
+        }
+        row.status = verdict.status
+        row.via = 'probe'
+        row.note = verdict.note
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof ProviderCallError)) throw err
+    report.error = { kind: err.kind, message: err.message }
+    if (err.kind === 'auth') report.hint = `check the key of "${target.name}" (the ${target.authVar} the wrapper sets)`
+    return report
+  }
+
+  const unknown = rows.some((r) => r.status === 'unknown')
+  const stale = rows.filter((r) => r.status === 'not-served')
+  if (unknown && !opts.probe) report.hint = PROBE_HINT
+  else if (stale.length) {
+    const first = stale[0]!
+    report.hint =
+      `run "claude-multi sync ${target.name}" for the template's current models, or ` +
+      `"claude-multi override ${target.name} ${first.role}=<model>" with a model the provider serves` +
+      (opts.probe || report.listed === null ? '' : ' (--probe confirms with the provider)')
+  }
+  report.ok = rows.every((r) => r.status === 'served')
+  return report
+}
+
+/** Checks instances concurrently; results keep the order they were given in. */
+export async function checkModels(targets: ModelCheckTarget[], opts: CheckOptions = {}): Promise<ModelsReport> {
+  const instances = await Promise.all(targets.map((t) => checkInstance(t, opts)))
+  return { ok: instances.every((i) => i.ok), instances }
+}
+
+/** 0 when every mapped model of every instance is confirmed served, 1 otherwise. */
+export const exitCodeOf = (report: ModelsReport): number => (report.ok ? 0 : 1)

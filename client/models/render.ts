@@ -1,0 +1,67 @@
+/** Pure rendering of a `doctor --models` report: one table per instance, then a summary line. */
+import pc from 'picocolors'
+import type { InstanceModelReport, ModelRow, ModelsReport } from './types.js'
+
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /\u001B\[[0-9;]*m/g
+const visible = (s: string) => s.replace(ANSI_RE, '').length
+
+/** Pads every column to its widest visible cell (colour codes take no room). */
+export function formatTable(rows: string[][], indent = ''): string[] {
+  const widths: number[] = []
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))))
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell))))
+        .join('  ')
+        .trimEnd(),
+  )
+}
+
+type Colors = ReturnType<typeof pc.createColors>
+
+function statusCell(row: ModelRow, c: Colors): string {
+  const via = row.via === 'probe' ? ' (probe)' : ''
+  if (row.status === 'served') return c.green(`served${via}`)
+  if (row.status === 'not-served') return c.red(c.bold(`NOT SERVED${via}`))
+  return c.yellow('unknown')
+}
+
+export function renderInstance(inst: InstanceModelReport, c: Colors): string[] {
+  const listed = inst.listed === null ? '' : `, ${inst.listed} model${inst.listed === 1 ? '' : 's'} listed`
+  const lines = [`${c.bold(inst.name)}${inst.source ? c.dim(` (${inst.source})`) : ''} → ${inst.baseUrl}${c.dim(listed)}`]
+  if (!inst.rows.length) lines.push('  no model is mapped')
+  else {
+    const table = [['Role', 'Model', 'Status', ''].map((h) => c.dim(h))]
+    for (const row of inst.rows) table.push([row.role, row.model, statusCell(row, c), row.note ? c.dim(row.note) : ''])
+    lines.push(...formatTable(table, '  '))
+  }
+  if (inst.listed === null && !inst.error && inst.rows.some((r) => !r.via)) {
+    lines.push(`  ${c.yellow('!')} the provider has no model list (GET /v1/models)`)
+  }
+  if (inst.error) lines.push(`  ${c.red('✖')} ${inst.error.message}`)
+  if (inst.hint) lines.push(`  ${c.dim(`hint: ${inst.hint}`)}`)
+  return lines
+}
+
+export function summaryLine(report: ModelsReport): string {
+  const n = report.instances.length
+  if (!n) return 'No instances to check.'
+  if (report.ok) return `All mapped models are served (${n} instance${n === 1 ? '' : 's'}).`
+  const parts: string[] = []
+  for (const inst of report.instances) {
+    const stale = inst.rows.filter((r) => r.status === 'not-served')
+    if (stale.length) parts.push(`${inst.name}: ${stale.map((r) => `${r.role} (${r.model}) not served`).join(', ')}`)
+    if (inst.error) parts.push(`${inst.name}: check failed`)
+    else if (!stale.length && !inst.ok) parts.push(`${inst.name}: could not confirm every model`)
+  }
+  return `Problems: ${parts.join('; ')}.`
+}
+
+export function renderModelsReport(report: ModelsReport, opts: { color?: boolean } = {}): string {
+  const c = pc.createColors(opts.color ?? false)
+  const blocks = report.instances.map((i) => renderInstance(i, c).join('\n'))
+  return [...blocks, summaryLine(report)].join('\n\n') + '\n'
+}

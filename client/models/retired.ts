@@ -1,0 +1,58 @@
+/**
+ * Retired models: a template version may list models the provider no longer serves, with their
+ * replacement. These helpers find them in an instance's CURRENT environment (the user's overrides
+ * included), so `outdated` and `sync --check` can warn even when the version is pinned.
+ */
+import { AUTH_VARS, BASE_URL_ENV, roleOf, type Role } from '../../shared/roles.js'
+import { stripContextSuffix } from './names.js'
+
+export interface RetiredUse {
+  /** The variable that maps the retired model. */
+  key: string
+  role?: Role
+  /** As mapped (a `[1m]` suffix kept). */
+  model: string
+  replacement: string | null
+}
+
+const NOT_MODELS = new Set<string>([BASE_URL_ENV, ...AUTH_VARS])
+
+/** Merges `retired` lists; later ones win (a newer version knows better). Keys lose `[1m]`. */
+export function mergeRetired(...lists: (Record<string, string | null> | undefined | null)[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {}
+  for (const list of lists) {
+    for (const [model, replacement] of Object.entries(list ?? {})) out[stripContextSuffix(model)] = replacement
+  }
+  return out
+}
+
+/** Every variable of `env` whose model (compared without `[1m]`) is listed in `retired`. */
+export function findRetired(env: Record<string, string>, retired: Record<string, string | null>): RetiredUse[] {
+  const table = mergeRetired(retired)
+  const out: RetiredUse[] = []
+  for (const [key, value] of Object.entries(env)) {
+    if (NOT_MODELS.has(key) || !value) continue
+    const model = stripContextSuffix(value)
+    if (!Object.hasOwn(table, model)) continue
+    const role = roleOf(key)
+    out.push({ key, ...(role ? { role } : {}), model: value, replacement: table[model] ?? null })
+  }
+  return out
+}
+
+/** `sonnet` for a role variable, the variable itself otherwise (what `override` accepts). */
+export const overrideKey = (use: RetiredUse): string => use.role ?? use.key
+
+/** One line: `sonnet uses glm-5.1, retired by the provider → glm-5.3`. */
+export function describeRetired(use: RetiredUse): string {
+  const what = `${overrideKey(use)} uses ${use.model}, retired by the provider`
+  return use.replacement ? `${what} → ${use.replacement}` : `${what} (no replacement named)`
+}
+
+/** The command that fixes an override pointing at a retired model; sync never runs it itself. */
+export function overrideSuggestion(instance: string, use: RetiredUse): string | undefined {
+  if (!use.replacement) return undefined
+  return `claude-multi override ${instance} ${overrideKey(use)}=${quoteArg(use.replacement)}`
+}
+
+const quoteArg = (s: string) => (/^[\w.@%+=:,/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
