@@ -1,0 +1,57 @@
+import { CliError } from '../../shared/errors.js'
+
+/**
+ * The database cannot be reached right now. Carries `status = 503` so the HTTP layer answers
+ * `503 {"error":{"code":"E_STORE_UNAVAILABLE",...}}` instead of a 500, and the CLI prints one line.
+ */
+export class StoreUnavailableError extends CliError {
+  override name = 'StoreUnavailableError'
+  readonly status = 503
+  constructor(detail: string) {
+    super(
+      'E_STORE_UNAVAILABLE',
+      `the PostgreSQL store is unavailable (${detail})`,
+      1,
+      'check that the database is running and reachable; the server reconnects by itself',
+    )
+  }
+}
+
+/** Socket errors from node and connection errors from the `postgres` driver. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+])
+
+/**
+ * SQLSTATEs that mean "the server is not there for us" rather than "this query is wrong":
+ * class 08 (connection exception), 57P01-57P05 (terminated by admin or crash, shutting down,
+ * idle timeout), 57014 (our statement_timeout), 53300 (too many connections), 3D000 (no database).
+ */
+function isUnavailableSqlState(code: string): boolean {
+  return code.startsWith('08') || code.startsWith('57P') || code === '57014' || code === '53300' || code === '3D000'
+}
+
+export function isUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false
+  const code = (err as { code?: unknown }).code
+  if (typeof code !== 'string') return false
+  return CONNECTION_CODES.has(code) || ((err as { name?: string }).name === 'PostgresError' && isUnavailableSqlState(code))
+}
+
+/** Turns connection trouble into a StoreUnavailableError; anything else is rethrown untouched. */
+export function toStoreError(err: unknown): unknown {
+  if (err instanceof StoreUnavailableError || !isUnavailable(err)) return err
+  const e = err as { code: string; message?: string }
+  return new StoreUnavailableError(e.message?.includes(e.code) ? e.message : `${e.code}: ${e.message ?? ''}`.trim())
+}

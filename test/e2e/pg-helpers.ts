@@ -1,0 +1,113 @@
+/**
+ * PostgreSQL helpers for the store and e2e tests: a fresh database per test file, and a TCP proxy
+ * that can cut the database off and bring it back without touching the shared server.
+ * These tests never skip: an unreachable database fails them loudly (CI requires it).
+ */
+import { randomBytes } from 'node:crypto'
+import net from 'node:net'
+import postgres from 'postgres'
+
+export const ADMIN_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+export interface TestDatabase {
+  name: string
+  url: string
+  /** Runs SQL as an admin in the test database (pg_terminate_backend, inspection). */
+  admin: postgres.Sql
+  drop(): Promise<void>
+}
+
+export function dbUrl(name: string, base = ADMIN_URL): string {
+  const u = new URL(base)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+/** Creates `cmr_test_<random>`; throws a message that says what to do when PostgreSQL is not there. */
+export async function createTestDatabase(prefix = 'cmr_test'): Promise<TestDatabase> {
+  const root = postgres(ADMIN_URL, { max: 1, connect_timeout: 5, onnotice: () => {} })
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`
+  try {
+    await root.unsafe(`create database ${name}`)
+  } catch (err) {
+    await root.end({ timeout: 0 })
+    throw new Error(
+      `PostgreSQL is required for these tests and is not usable at ${ADMIN_URL} ` +
+        `(${(err as Error).message}). Start it (user postgres, trust auth, database test) or set PG_TEST_URL.`,
+    )
+  }
+  const url = dbUrl(name)
+  const admin = postgres(url, { max: 2, onnotice: () => {} })
+  return {
+    name,
+    url,
+    admin,
+    async drop() {
+      await admin.end({ timeout: 1 }).catch(() => {})
+      await root.unsafe(`drop database if exists ${name} with (force)`)
+      await root.end({ timeout: 1 })
+    },
+  }
+}
+
+export const randomSchema = () => `s_${randomBytes(5).toString('hex')}`
+
+export interface TcpProxy {
+  port: number
+  url(dbName: string): string
+  /** Stops accepting and cuts every open connection (the database "goes away"). */
+  stop(): Promise<void>
+  /** Accepts again on the same port. */
+  start(): Promise<void>
+}
+
+/** A proxy in front of the database, so a test can make it unreachable and bring it back. */
+export async function tcpProxy(target = new URL(ADMIN_URL)): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>()
+  let server: net.Server | undefined
+  let port = 0
+  const listen = async () => {
+    server = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname)
+      sockets.add(client).add(upstream)
+      const kill = () => {
+        client.destroy()
+        upstream.destroy()
+        sockets.delete(client)
+        sockets.delete(upstream)
+      }
+      client.pipe(upstream).pipe(client)
+      for (const s of [client, upstream]) s.on('error', kill).on('close', kill)
+    })
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve))
+    port = (server.address() as net.AddressInfo).port
+  }
+  await listen()
+  const proxy: TcpProxy = {
+    get port() {
+      return port
+    },
+    url(dbName) {
+      const u = new URL(dbUrl(dbName))
+      u.port = String(port)
+      return u.toString()
+    },
+    async stop() {
+      for (const s of sockets) s.destroy()
+      sockets.clear()
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+      server = undefined
+    },
+    start: listen,
+  }
+  return proxy
+}
+
+/** A port nothing listens on: bound, read, released. */
+export async function closedPort(): Promise<number> {
+  const s = net.createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const { port } = s.address() as net.AddressInfo
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return port
+}
