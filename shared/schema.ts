@@ -72,28 +72,42 @@ export const TemplateSchema = z
     deprecated: z.string().max(2000).optional(),
     retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
   })
-  .superRefine((t, ctx) => {
-    const declared = new Set(t.inputs.map((i) => i.name))
-    const seen = new Set<string>()
-    t.inputs.forEach((i, n) => {
-      if (seen.has(i.name)) ctx.addIssue({ code: 'custom', path: ['inputs', n, 'name'], message: `duplicate input "${i.name}"` })
-      seen.add(i.name)
-      if (i.default !== undefined && i.choices && !i.choices.includes(i.default)) {
-        ctx.addIssue({ code: 'custom', path: ['inputs', n, 'default'], message: 'must be one of choices' })
-      }
-    })
-    if (t.env[t.auth] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['env', t.auth], message: `carries the API key (auth); a template never holds a secret` })
+
+type Loose = { [key: string]: unknown }
+const asObject = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {})
+
+/**
+ * Checks across fields, run on the raw document even when its shape is wrong elsewhere, so one
+ * run lists every problem (zod skips refinements once a field fails).
+ */
+function crossFieldIssues(raw: unknown): SchemaIssue[] {
+  const doc = asObject(raw)
+  const issues: SchemaIssue[] = []
+  const inputs = Array.isArray(doc.inputs) ? doc.inputs.map(asObject) : []
+  const declared = new Set<string>()
+  inputs.forEach((i, n) => {
+    if (typeof i.name !== 'string') return
+    if (declared.has(i.name)) issues.push({ path: `inputs[${n}].name`, message: `duplicate input "${i.name}"` })
+    declared.add(i.name)
+    if (typeof i.default === 'string' && Array.isArray(i.choices) && !i.choices.includes(i.default)) {
+      issues.push({ path: `inputs[${n}].default`, message: 'must be one of choices' })
     }
-    const check = (path: (string | number)[], value: string) => {
-      for (const name of placeholders(value)) {
-        if (!declared.has(name)) ctx.addIssue({ code: 'custom', path, message: `uses {{${name}}} but no input "${name}" is declared` })
-      }
-    }
-    check(['baseUrl'], t.baseUrl)
-    for (const [role, model] of Object.entries(t.models)) check(['models', role], model)
-    for (const [name, value] of Object.entries(t.env)) check(['env', name], value)
   })
+  const env = asObject(doc.env)
+  if (typeof doc.auth === 'string' && env[doc.auth] !== undefined) {
+    issues.push({ path: `env.${doc.auth}`, message: 'carries the API key (auth); a template never holds a secret' })
+  }
+  const check = (path: string, value: unknown) => {
+    if (typeof value !== 'string') return
+    for (const name of placeholders(value)) {
+      if (!declared.has(name)) issues.push({ path, message: `uses {{${name}}} but no input "${name}" is declared` })
+    }
+  }
+  check('baseUrl', doc.baseUrl)
+  for (const [role, model] of Object.entries(asObject(doc.models))) check(`models.${role}`, model)
+  for (const [name, value] of Object.entries(env)) check(`env.${name}`, value)
+  return issues
+}
 
 export type TemplateDocument = z.output<typeof TemplateSchema>
 
@@ -105,11 +119,13 @@ const formatPath = (path: readonly PropertyKey[]): string =>
 /** Validates a parsed document and lists every issue with its JSON path, not only the first. */
 export function validateTemplate(doc: unknown): ValidationResult {
   const result = TemplateSchema.safeParse(doc)
-  if (result.success) {
+  const extra = crossFieldIssues(doc)
+  if (result.success && extra.length === 0) {
     const { $schema: _, ...template } = result.data
     return { ok: true, template: template as Template }
   }
-  return { ok: false, issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) }
+  const issues = result.success ? [] : result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+  return { ok: false, issues: [...issues, ...extra] }
 }
 
 export function parseTemplateJson(text: string): ValidationResult {
