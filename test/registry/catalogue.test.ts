@@ -1,0 +1,257 @@
+/**
+ * The bundled catalogue (`registry/templates/`) is served byte for byte, so its files are checked
+ * as data: schema, layout, dates, and the semver rules the README promises users.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import semverCompare from 'semver/functions/compare.js'
+import semverDiff from 'semver/functions/diff.js'
+import semverMajor from 'semver/functions/major.js'
+import { describe, expect, it } from 'vitest'
+import { latestStable, sortVersions } from '../../shared/catalogue.js'
+import { placeholders } from '../../shared/placeholders.js'
+import { validateTemplate } from '../../shared/schema.js'
+import type { Template } from '../../shared/types.js'
+
+const ROOT = fileURLToPath(new URL('../../registry/templates/', import.meta.url))
+const EXPECTED_IDS = ['deepseek', 'glm', 'kimi', 'mimo', 'mimo-token-plan', 'minimax', 'openrouter', 'qwen', 'qwen-coding-plan']
+
+interface Meta {
+  'dist-tags': Record<string, string>
+  versions: Record<string, { publishedAt: string; deprecated?: string }>
+}
+interface Version {
+  file: string
+  text: string
+  doc: Template
+}
+interface Entry {
+  id: string
+  dir: string
+  meta: Meta
+  versions: Version[] // ascending semver
+}
+
+/** Folders under templates/: plain ids, and `@scope/name` two levels deep. */
+function idFolders(): string[] {
+  const ids: string[] = []
+  for (const name of readdirSync(ROOT).sort()) {
+    if (!statSync(join(ROOT, name)).isDirectory()) continue
+    if (name.startsWith('@')) for (const sub of readdirSync(join(ROOT, name)).sort()) ids.push(`${name}/${sub}`)
+    else ids.push(name)
+  }
+  return ids
+}
+
+function load(id: string): Entry {
+  const dir = join(ROOT, id)
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'meta.json')
+  const versions = sortVersions(files.map((f) => f.slice(0, -'.json'.length))).map((v) => {
+    const file = join(dir, `${v}.json`)
+    const text = readFileSync(file, 'utf8')
+    return { file, text, doc: JSON.parse(text) as Template }
+  })
+  return { id, dir, meta, versions }
+}
+
+/** Every string inside a JSON value, with its path, keys included. */
+function* strings(value: unknown, path = '$'): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value]
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`)
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      yield [`${path}{key}`, k]
+      yield* strings(v, `${path}.${k}`)
+    }
+  }
+}
+
+// Key shapes of the providers we ship (sk-..., tp-..., bearer headers) and long opaque tokens:
+// 32+ token characters mixing lower case, upper case and digits (env names are upper case only).
+const SECRET_RES = [/\bsk-/i, /\btp-[a-z0-9]/i, /\bbearer\s+[\w.~+/-]{16,}/i]
+const isOpaque = (word: string) => word.length >= 32 && /[a-z]/.test(word) && /[A-Z]/.test(word) && /\d/.test(word)
+const looksSecret = (s: string) => SECRET_RES.some((re) => re.test(s)) || s.split(/[^A-Za-z0-9+/_=-]+/).some(isOpaque)
+
+const unknownPlaceholders = (t: Template): string[] => {
+  const declared = new Set(t.inputs.map((i) => i.name))
+  const values = [t.baseUrl, ...Object.values(t.models), ...Object.values(t.env)]
+  return values.flatMap(placeholders).filter((name) => !declared.has(name))
+}
+const usedPlaceholders = (t: Template) =>
+  new Set([t.baseUrl, ...Object.values(t.models), ...Object.values(t.env)].flatMap(placeholders))
+
+/** What a major version promises not to change: where requests go, how the key is sent, what setup asks. */
+const contract = (t: Template) =>
+  JSON.stringify({
+    baseUrl: t.baseUrl,
+    auth: t.auth,
+    inputs: t.inputs.map((i) => ({ name: i.name, default: i.default ?? null, choices: i.choices ?? null })),
+  })
+const bare = (model: string) => model.replace(/\[1m\]$/, '')
+
+const ids = idFolders()
+const entries = ids.map(load)
+
+describe('catalogue checks catch bad data', () => {
+  it('flags secrets, unknown placeholders and contract changes', () => {
+    expect(looksSecret('sk-ant-api03-abc')).toBe(true)
+    expect(looksSecret('Bearer abc.def-0123456789')).toBe(true)
+    expect(looksSecret('accepts the key as a Bearer token')).toBe(false)
+    expect(looksSecret('aB3'.repeat(16))).toBe(true)
+    expect(looksSecret('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC')).toBe(false)
+    expect(looksSecret('glm-5.3-flash[1m]')).toBe(false)
+    const t = JSON.parse(readFileSync(join(ROOT, 'openrouter/1.0.0.json'), 'utf8')) as Template
+    expect(unknownPlaceholders({ ...t, inputs: [] })).toContain('model')
+    expect(contract({ ...t, baseUrl: 'https://openrouter.ai/api/v1' })).not.toBe(contract(t))
+    expect(contract({ ...t, changelog: 'x', models: { ...t.models, opus: 'y' } })).toBe(contract(t))
+  })
+})
+
+describe('bundled catalogue', () => {
+  it('ships the expected provider ids and nothing stray', () => {
+    expect(ids).toEqual(EXPECTED_IDS)
+    for (const e of entries) {
+      const stray = readdirSync(e.dir).filter((f) => !f.endsWith('.json'))
+      expect(stray, e.id).toEqual([])
+    }
+  })
+
+  describe.each(entries.map((e) => [e.id, e] as const))('%s', (id, entry) => {
+    it('has version files that pass the schema, named for their id and version', () => {
+      expect(entry.versions.length).toBeGreaterThan(0)
+      for (const { file, text, doc } of entry.versions) {
+        const result = validateTemplate(doc)
+        expect(result.ok ? [] : result.issues, file).toEqual([])
+        expect(doc.id, file).toBe(id)
+        expect(`${doc.version}.json`, file).toBe(file.slice(file.lastIndexOf('/') + 1))
+        // Pretty JSON, 2 spaces, trailing newline: the bytes served are the bytes reviewed.
+        expect(text, file).toBe(`${JSON.stringify(doc, null, 2)}\n`)
+        expect(Array.isArray(doc.inputs), file).toBe(true)
+      }
+    })
+
+    it('has a meta.json that lists exactly the version files, with ISO dates', () => {
+      const metaText = readFileSync(join(entry.dir, 'meta.json'), 'utf8')
+      expect(metaText).toBe(`${JSON.stringify(entry.meta, null, 2)}\n`)
+      const versions = entry.versions.map((v) => v.doc.version)
+      expect(sortVersions(Object.keys(entry.meta.versions))).toEqual(versions)
+      for (const [v, info] of Object.entries(entry.meta.versions)) {
+        expect(new Date(info.publishedAt).toISOString(), v).toBe(info.publishedAt)
+        expect(Date.parse(info.publishedAt), v).toBeLessThan(Date.now())
+        expect(Object.keys(info).filter((k) => k !== 'publishedAt' && k !== 'deprecated'), v).toEqual([])
+      }
+    })
+
+    it('tags the highest stable version as latest and never deprecates it', () => {
+      const latest = entry.meta['dist-tags'].latest
+      expect(latest).toBe(latestStable(entry.versions.map((v) => v.doc.version)))
+      expect(entry.meta.versions[latest!]?.deprecated).toBeUndefined()
+      for (const tag of Object.values(entry.meta['dist-tags'])) expect(entry.meta.versions[tag]).toBeDefined()
+    })
+
+    it('publishes versions in date order', () => {
+      const dates = entry.versions.map((v) => Date.parse(entry.meta.versions[v.doc.version]!.publishedAt))
+      for (let i = 1; i < dates.length; i++) expect(dates[i]!, entry.versions[i]!.doc.version).toBeGreaterThan(dates[i - 1]!)
+    })
+
+    it('bumps major exactly when base URL, auth or inputs change; minor for new models', () => {
+      for (let i = 1; i < entry.versions.length; i++) {
+        const prev = entry.versions[i - 1]!.doc
+        const next = entry.versions[i]!.doc
+        const step = `${prev.version} -> ${next.version}`
+        expect(semverCompare(prev.version, next.version), step).toBe(-1)
+        const majorBump = semverMajor(next.version) > semverMajor(prev.version)
+        expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs change`).toBe(contract(prev) !== contract(next))
+        const modelsChanged = JSON.stringify(prev.models) !== JSON.stringify(next.models)
+        if (modelsChanged) expect(semverDiff(prev.version, next.version), `${step}: new models need a minor`).not.toBe('patch')
+      }
+    })
+
+    it('keeps every value on one line, holds no secret, and orders env keys', () => {
+      const docs: unknown[] = [entry.meta, ...entry.versions.map((v) => v.doc)]
+      for (const doc of docs) {
+        for (const [path, s] of strings(doc)) {
+          expect(/[\r\n\0]/.test(s), `${entry.id} ${path}`).toBe(false)
+          expect(looksSecret(s), `${entry.id} ${path}: ${s}`).toBe(false)
+        }
+      }
+      for (const { doc } of entry.versions) {
+        expect(Object.keys(doc.env), doc.version).toEqual(Object.keys(doc.env).sort())
+        for (const value of Object.values(doc.env)) expect(typeof value, doc.version).toBe('string')
+        expect(doc.env[doc.auth], doc.version).toBeUndefined()
+      }
+    })
+
+    it('uses {{x}} only for declared inputs and declares only inputs it uses', () => {
+      for (const { doc } of entry.versions) {
+        expect(unknownPlaceholders(doc), doc.version).toEqual([])
+        const used = usedPlaceholders(doc)
+        for (const input of doc.inputs) expect(used.has(input.name), `${doc.version} input ${input.name}`).toBe(true)
+      }
+    })
+
+    it('retires only models an earlier version shipped, in favour of models it ships', () => {
+      for (const [i, { doc }] of entry.versions.entries()) {
+        const shipped = new Set(entry.versions.slice(0, i).flatMap((v) => Object.values(v.doc.models).map(bare)))
+        const current = new Set(Object.values(doc.models).map(bare))
+        for (const [old, replacement] of Object.entries(doc.retired ?? {})) {
+          expect(shipped.has(bare(old)), `${doc.version}: ${old} was never shipped`).toBe(true)
+          expect(Object.values(doc.models), `${doc.version}: ${old} retired but still mapped`).not.toContain(old)
+          if (replacement !== null) expect(current.has(bare(replacement)), `${doc.version}: ${replacement}`).toBe(true)
+        }
+      }
+    })
+  })
+})
+
+describe('catalogue content the client relies on', () => {
+  const byId = new Map(entries.map((e) => [e.id, e]))
+  const docs = (id: string) => byId.get(id)!.versions.map((v) => v.doc)
+  const find = (id: string, model: string) => docs(id).find((d) => d.models.default === model)
+
+  it('glm spans glm-4.6, glm-5.1 and the glm-5.3 mapping, with a models-only minor step', () => {
+    expect(find('glm', 'glm-4.6')?.models).toMatchObject({ haiku: 'glm-4.5-air', opus: 'glm-4.6' })
+    expect(find('glm', 'glm-5.1')?.models).toMatchObject({ sonnet: 'glm-5.1', haiku: 'glm-5-turbo', fast: 'glm-5-turbo' })
+    const latest = docs('glm').find((d) => d.version === byId.get('glm')!.meta['dist-tags'].latest)!
+    expect(latest.models).toEqual({
+      default: 'glm-5.3[1m]',
+      fast: 'glm-5-turbo',
+      sonnet: 'glm-5.3-flash[1m]',
+      opus: 'glm-5.3[1m]',
+      haiku: 'glm-5-turbo',
+    })
+    expect(latest.env.API_TIMEOUT_MS).toBe('3000000')
+  })
+
+  it('minimax maps one model to every role and keeps M2.7 and M3 in one major', () => {
+    for (const d of docs('minimax')) expect(new Set(Object.values(d.models)).size, d.version).toBe(1)
+    const m27 = find('minimax', 'MiniMax-M2.7')!
+    const m3 = find('minimax', 'MiniMax-M3')!
+    expect(semverMajor(m27.version)).toBe(semverMajor(m3.version))
+    expect(semverDiff(m27.version, m3.version)).toBe('minor')
+  })
+
+  it('openrouter asks for one model used by every role and blanks ANTHROPIC_API_KEY', () => {
+    for (const d of docs('openrouter')) {
+      expect(d.baseUrl).toBe('https://openrouter.ai/api')
+      expect(d.auth).toBe('ANTHROPIC_AUTH_TOKEN')
+      expect(d.env.ANTHROPIC_API_KEY).toBe('')
+      expect(d.inputs.map((i) => i.name)).toEqual(['model'])
+      expect(new Set(Object.values(d.models))).toEqual(new Set(['{{model}}']))
+    }
+  })
+
+  it('mimo-token-plan takes its region from a closed list', () => {
+    for (const d of docs('mimo-token-plan')) {
+      expect(d.baseUrl).toBe('https://token-plan-{{region}}.xiaomimimo.com/anthropic')
+      expect(d.inputs.find((i) => i.name === 'region')?.choices).toEqual(['cn', 'sgp', 'ams'])
+    }
+  })
+
+  it('deepseek sends subagents to the flash model once V4 is mapped', () => {
+    const v4 = find('deepseek', 'deepseek-v4-pro[1m]')!
+    expect(v4.env.CLAUDE_CODE_SUBAGENT_MODEL).toBe(v4.models.haiku)
+  })
+})
