@@ -17,25 +17,33 @@ export interface RetiredUse {
 
 const NOT_MODELS = new Set<string>([BASE_URL_ENV, ...AUTH_VARS])
 
-/** Merges `retired` lists; later ones win (a newer version knows better). Keys lose `[1m]`. */
+/** Merges `retired` lists; later ones win (a newer version knows better). */
 export function mergeRetired(...lists: (Record<string, string | null> | undefined | null)[]): Record<string, string | null> {
   const out: Record<string, string | null> = {}
-  for (const list of lists) {
-    for (const [model, replacement] of Object.entries(list ?? {})) out[stripContextSuffix(model)] = replacement
-  }
+  for (const list of lists) Object.assign(out, list ?? {})
   return out
+}
+
+/**
+ * The entry for one mapped value: its exact spelling first (`glm-5.2[1m]` may have its own
+ * 1M-context replacement), then the bare model, then any entry naming the same bare model.
+ */
+function lookup(table: Record<string, string | null>, value: string): [string, string | null] | undefined {
+  const bare = stripContextSuffix(value)
+  for (const key of [value, bare]) if (Object.hasOwn(table, key)) return [key, table[key] ?? null]
+  const key = Object.keys(table).find((k) => stripContextSuffix(k) === bare)
+  return key === undefined ? undefined : [key, table[key] ?? null]
 }
 
 /** Every variable of `env` whose model (compared without `[1m]`) is listed in `retired`. */
 export function findRetired(env: Record<string, string>, retired: Record<string, string | null>): RetiredUse[] {
-  const table = mergeRetired(retired)
   const out: RetiredUse[] = []
   for (const [key, value] of Object.entries(env)) {
     if (NOT_MODELS.has(key) || !value) continue
-    const model = stripContextSuffix(value)
-    if (!Object.hasOwn(table, model)) continue
+    const hit = lookup(retired, value)
+    if (!hit) continue
     const role = roleOf(key)
-    out.push({ key, ...(role ? { role } : {}), model: value, replacement: table[model] ?? null })
+    out.push({ key, ...(role ? { role } : {}), model: value, replacement: hit[1] })
   }
   return out
 }
