@@ -1,0 +1,102 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { templateJsonSchema } from '../shared/schema.js'
+import type { Template } from '../shared/types.js'
+import type { AppEnv } from './env.js'
+import { ApiError, codeForStatus } from './errors.js'
+import { createIndexService, type FinalizeIndex } from './index-service.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { readAuth } from './middleware/auth.js'
+import { requestLog, type LogFormat } from './middleware/request-log.js'
+import { createOpsRoutes } from './routes/ops.js'
+import { createReadRoutes } from './routes/read.js'
+import { createWriteRoutes } from './routes/publish.js'
+import type { Store } from './stores/types.js'
+import { createUpstream, type UpstreamOptions } from './upstream.js'
+import { createWebRoutes } from './web/routes.js'
+
+export interface AppOptions {
+  store: Store
+  /** Mirror another registry (`serve --upstream`). */
+  upstream?: Omit<UpstreamOptions, 'onFailure'>
+  /** Every GET needs a token (`serve --auth-read`). */
+  authRead?: boolean
+  /** Largest request body in bytes (default 64 KiB). */
+  bodyLimit?: number
+  logFormat?: LogFormat
+  log?: (line: string) => void
+  metrics?: Metrics
+  /** Signing hooks in here: it receives the assembled index right before serialization. */
+  finalizeIndex?: FinalizeIndex
+  /** The body of `/v1/keys.json` (default `{"keys":[]}`). */
+  keys?: () => unknown | Promise<unknown>
+  /** Serve the HTML pages at `/` and `/t/<id>` (default true). */
+  web?: boolean
+}
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024
+
+/** The registry: read API, write API, ops endpoints and the web pages, with one error format. */
+export function createApp(options: AppOptions) {
+  const { store } = options
+  const metrics = options.metrics ?? createMetrics()
+  const upstream = options.upstream ? createUpstream({ ...options.upstream, onFailure: () => metrics.upstreamFailure() }) : undefined
+  const index = createIndexService({ store, ...(upstream ? { upstream } : {}), ...(options.finalizeIndex ? { finalize: options.finalizeIndex } : {}) })
+  const schemaText = JSON.stringify(templateJsonSchema())
+  const keysText = async () => JSON.stringify((await options.keys?.()) ?? { keys: [] })
+
+  const app = new Hono<AppEnv>()
+  app.use('*', requestLog({ format: options.logFormat ?? 'none', metrics, ...(options.log ? { write: options.log } : {}) }))
+  if (options.authRead) app.use('*', readAuth({ store }))
+
+  app.route('/', createOpsRoutes({ store, metrics }))
+  app.route('/', createReadRoutes({ index, schemaText, keysText }))
+  app.route('/', createWriteRoutes({ store, metrics, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onPublished: () => index.invalidate() }))
+  if (options.web !== false) {
+    app.route(
+      '/',
+      createWebRoutes({
+        getIndex: async () => (await index.getIndex()).index,
+        getVersion: async (id, version) => {
+          const found = await index.getVersion(id, version)
+          if (!found || 'unreachable' in found) return null
+          try {
+            return JSON.parse(found.raw) as Template
+          } catch {
+            return null
+          }
+        },
+      }),
+    )
+  }
+
+  app.notFound((c) => {
+    c.set('route', c.get('route') ?? 'unmatched')
+    return c.json({ error: { code: 'E_NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404)
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
+      return c.json({ error: { code: error.code, message: error.message } }, error.status)
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode
+      return c.json({ error: { code: codeForStatus(status), message: error.message || 'request refused' } }, status)
+    }
+    if (process.env.DEBUG?.includes('claude-multi')) console.error(error)
+    else process.stderr.write(`claude-multi-registry: internal error on ${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}\n`)
+    return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; see the server log' } }, 500)
+  })
+
+  return Object.assign(app, {
+    indexService: index,
+    metrics,
+    close() {
+      index.close()
+    },
+  })
+}
+
+export type RegistryApp = ReturnType<typeof createApp>

@@ -1,0 +1,146 @@
+import { etagOf, integrityOfText } from '../shared/digest.js'
+import { isValidId, scopeOf } from '../shared/ids.js'
+import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
+import type { Store } from './stores/types.js'
+import type { Upstream } from './upstream.js'
+
+/** Runs on the assembled index right before it is serialized: the one place signing hooks in. */
+export type FinalizeIndex = (index: RegistryIndex) => RegistryIndex | Promise<RegistryIndex>
+
+export interface IndexServiceOptions {
+  store: Store
+  upstream?: Upstream
+  finalize?: FinalizeIndex
+}
+
+export interface ServedIndex {
+  index: RegistryIndex
+  /** The exact bytes served for `/v1/index.json` (and written by `build`). */
+  text: string
+  etag: string
+  /** Set when part of the index comes from an upstream that could not be reached just now. */
+  stale: boolean
+}
+
+export type ServedVersion = { raw: string; etag: string; stale?: boolean } | { unreachable: true } | null
+
+interface Built extends ServedIndex {
+  upstreamStamp: string
+  /** Ids and scopes that are ours: they never come from, or go to, the upstream. */
+  localIds: Set<string>
+  ownScopes: Set<string>
+}
+
+export const entryText = (entry: TemplateEntry): string => JSON.stringify(entry)
+
+/** Index bytes are deterministic: ids sorted, entries as the store builds them. */
+export function makeIndex(entries: TemplateEntry[]): RegistryIndex {
+  const templates: Record<string, TemplateEntry> = {}
+  for (const entry of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) templates[entry.id] = entry
+  return { formatVersion: 1, templates }
+}
+
+/**
+ * Builds `/v1/index.json` from the store (plus the upstream when mirroring), keeps it in memory and
+ * drops it whenever the store reports a change, so replicas never serve an index older than a change
+ * they were told about.
+ */
+export function createIndexService({ store, upstream, finalize }: IndexServiceOptions) {
+  let cache: Built | null = null
+  let generation = 0
+  const unsubscribe = store.onChange(() => {
+    generation++
+    cache = null
+  })
+
+  async function build(upstreamState: Awaited<ReturnType<Upstream['index']>> | null): Promise<Built> {
+    const ids = await store.listIds()
+    const entries = (await Promise.all(ids.map((id) => store.getEntry(id)))).filter((e): e is TemplateEntry => e !== null)
+    const localIds = new Set(ids)
+    const ownScopes = new Set(ids.flatMap((id) => scopeOf(id) ?? []))
+    for (const token of await store.listTokens().catch(() => [])) {
+      for (const pattern of token.scopes) {
+        const scope = pattern.startsWith('@') ? pattern.slice(0, pattern.indexOf('/')) : undefined
+        if (scope) ownScopes.add(scope)
+      }
+    }
+    const merged = [...entries]
+    for (const [id, entry] of Object.entries(upstreamState?.index?.templates ?? {})) {
+      const scope = scopeOf(id)
+      if (!isValidId(id) || entry?.id !== id || localIds.has(id) || (scope && ownScopes.has(scope))) continue
+      merged.push(entry)
+    }
+    let index = makeIndex(merged)
+    if (finalize) index = await finalize(index)
+    const text = JSON.stringify(index)
+    return {
+      index,
+      text,
+      etag: etagOf(text),
+      stale: upstreamState?.stale ?? false,
+      upstreamStamp: upstreamState?.stamp ?? '',
+      localIds,
+      ownScopes,
+    }
+  }
+
+  async function current(): Promise<Built> {
+    const upstreamState = upstream ? await upstream.index() : null
+    const stamp = upstreamState?.stamp ?? ''
+    if (cache && cache.upstreamStamp === stamp) return { ...cache, stale: upstreamState?.stale ?? false }
+    const startedAt = generation
+    const built = await build(upstreamState)
+    // A change that landed while building would be lost if this result were kept.
+    if (startedAt === generation) cache = built
+    return built
+  }
+
+  return {
+    getIndex: (): Promise<ServedIndex> => current(),
+
+    /** One id's entry: ours from the store (always fresh), an upstream one from the merged index. */
+    async getEntry(id: string): Promise<{ entry: TemplateEntry; stale: boolean } | null> {
+      const local = await store.getEntry(id)
+      if (local) return { entry: local, stale: false }
+      if (!upstream) return null
+      const built = await current()
+      const entry = built.localIds.has(id) ? undefined : built.index.templates[id]
+      return entry ? { entry, stale: built.stale } : null
+    },
+
+    async getVersion(id: string, version: string): Promise<ServedVersion> {
+      const raw = await store.getVersion(id, version)
+      if (raw !== null) return { raw, etag: versionEtag(raw) }
+      if (!upstream) return null
+      if (await store.getEntry(id)) return null
+      const built = await current()
+      const scope = scopeOf(id)
+      if (built.localIds.has(id) || (scope && built.ownScopes.has(scope))) return null
+      const known = built.index.templates[id]?.versions[version]
+      if (!known) return null
+      const got = await upstream.version(id, version, known.integrity)
+      if ('raw' in got) return { raw: got.raw, etag: versionEtag(got.raw), stale: built.stale }
+      return 'unreachable' in got ? { unreachable: true } : null
+    },
+
+    invalidate() {
+      generation++
+      cache = null
+    },
+
+    close() {
+      unsubscribe()
+    },
+  }
+}
+
+export type IndexService = ReturnType<typeof createIndexService>
+
+/** A version's ETag is its integrity, so it never changes for the life of the version. */
+function versionEtag(raw: string): string {
+  try {
+    return `"${integrityOfText(raw)}"`
+  } catch {
+    return etagOf(raw)
+  }
+}

@@ -1,0 +1,143 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { integrityOfText } from '../../shared/digest.js'
+import { parseTemplateJson } from '../../shared/schema.js'
+import type { AppEnv } from '../env.js'
+import { ApiError, badRequest, notFound } from '../errors.js'
+import type { Metrics } from '../metrics.js'
+import { requireToken } from '../middleware/auth.js'
+import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
+import type { Store } from '../stores/types.js'
+import { scopeCovers } from '../tokens.js'
+
+export interface WriteRouteDeps {
+  store: Store
+  metrics: Metrics
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number
+  /** Drops the cached index at once (the store also reports changes, possibly later). */
+  onPublished?: () => void
+}
+
+const TEMPLATES = '/v1/templates/'
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json[ \t]*(?:;|$)/i
+const TAG = /^[a-z][a-z0-9._-]{0,63}$/
+const MAX_MESSAGE = 1024
+
+/**
+ * Publish, deprecate and dist-tag. Checks run cheapest and least revealing first: path shape, token,
+ * scope, content type, size, then the document itself. Nothing here rewrites a published version.
+ */
+export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublished }: WriteRouteDeps) {
+  const app = new Hono<AppEnv>()
+  const auth = requireToken({ store })
+  const limit = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, 'E_TOO_LARGE', `the request body is larger than ${maxSize} bytes`)
+    },
+  })
+
+  async function target(c: Context<AppEnv>, next: () => Promise<void>) {
+    const { id } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
+    await auth(c, async () => {
+      const token = c.get('token')!
+      if (token.readOnly) throw new ApiError(403, 'E_READ_ONLY', `token "${token.name}" is read-only and cannot change templates`)
+      if (!token.scopes.some((pattern) => scopeCovers(pattern, id))) {
+        throw new ApiError(403, 'E_SCOPE', `token "${token.name}" may not publish "${id}" (scopes: ${token.scopes.join(', ')})`)
+      }
+      if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+        throw new ApiError(415, 'E_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json')
+      }
+      await limit(c, next)
+    })
+  }
+
+  app.on(['PUT', 'POST'], `${TEMPLATES}*`, async (c, next) => {
+    c.set('route', `${c.req.method} /v1/templates/:id/...`)
+    await target(c, next)
+  })
+
+  app.put(`${TEMPLATES}*`, async (c) => {
+    const { id, rest } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
+    if (rest.length === 2 && rest[0] === 'dist-tags') return setTag(c, id, rest[1]!)
+    if (rest.length !== 1) throw notFound('no such route; publish with PUT /v1/templates/<id>/<version>')
+    c.set('route', 'PUT /v1/templates/:id/:version')
+    const version = rest[0]!.replace(/\.json$/, '')
+    assertVersion(version)
+    const text = await readText(c)
+    const result = parseTemplateJson(text)
+    if (!result.ok) {
+      metrics.publish('rejected')
+      const issues = result.issues
+      const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')
+      return c.json({ error: { code: 'E_INVALID', message: `invalid template: ${summary}`, issues } }, 400)
+    }
+    const mismatch = [
+      result.template.id !== id ? `id "${result.template.id}" does not match the path's "${id}"` : '',
+      result.template.version !== version ? `version "${result.template.version}" does not match the path's "${version}"` : '',
+    ].filter(Boolean)
+    if (mismatch.length > 0) {
+      metrics.publish('rejected')
+      throw badRequest('E_MISMATCH', mismatch.join('; '))
+    }
+    const published = await store.publish(id, version, text, { publishedAt: new Date().toISOString(), integrity: integrityOfText(text) })
+    if (!published.created) {
+      metrics.publish('exists')
+      throw new ApiError(409, 'E_EXISTS', `${id}@${version} is already published and versions are immutable; publish a new version`)
+    }
+    metrics.publish('created')
+    onPublished?.()
+    c.header('Location', `/v1/templates/${id}/${version}.json`)
+    return c.json(published.entry, 201)
+  })
+
+  async function setTag(c: Context<AppEnv>, id: string, tag: string) {
+    c.set('route', 'PUT /v1/templates/:id/dist-tags/:tag')
+    if (!TAG.test(tag)) throw badRequest('E_BAD_TAG', `"${tag.slice(0, 64)}" is not a valid dist-tag (lowercase letter first, then letters, digits, . _ -)`)
+    const body = await readObject(c)
+    const version = body.version
+    if (typeof version !== 'string') throw badRequest('E_BAD_BODY', 'send {"version": "<version>"}')
+    assertVersion(version)
+    if (!(await store.setDistTag(id, tag, version))) throw notFound(`${id}@${version} does not exist`)
+    onPublished?.()
+    return c.json((await store.getEntry(id))!, 200)
+  }
+
+  app.post(`${TEMPLATES}*`, async (c) => {
+    c.set('route', 'POST /v1/templates/:id/:version/deprecate')
+    const { id, rest } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
+    if (rest.length !== 2 || rest[1] !== 'deprecate') throw notFound('no such route; deprecate with POST /v1/templates/<id>/<version>/deprecate')
+    const version = rest[0]!
+    assertVersion(version)
+    const body = await readObject(c)
+    const message = body.message
+    if (typeof message !== 'string') throw badRequest('E_BAD_BODY', 'send {"message": "<why>"} (an empty message clears the deprecation)')
+    // eslint-disable-next-line no-control-regex
+    if (message.length > MAX_MESSAGE || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(message)) {
+      throw badRequest('E_BAD_BODY', `the message must be at most ${MAX_MESSAGE} characters without control characters`)
+    }
+    if (!(await store.deprecate(id, version, message))) throw notFound(`${id}@${version} does not exist`)
+    onPublished?.()
+    return c.json((await store.getEntry(id))!, 200)
+  })
+
+  return app
+}
+
+async function readText(c: Context<AppEnv>): Promise<string> {
+  return c.req.text()
+}
+
+async function readObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const text = await readText(c)
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw badRequest('E_BAD_JSON', 'the body is not valid JSON')
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('E_BAD_BODY', 'the body must be a JSON object')
+  return body as Record<string, unknown>
+}
