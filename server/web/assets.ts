@@ -29,7 +29,7 @@ code,kbd,pre,.mono{font-family:var(--mono);font-size:.88em}
 .search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0 1.25rem}
 .search label{font-weight:600}
 input[type=search],select{font:inherit;padding:.5rem .7rem;border:1px solid var(--muted);border-radius:.5rem;background:var(--card);color:var(--fg)}
-input[type=search]{flex:1 1 16rem;min-width:0}
+input[type=search]{flex:1 1 12rem;min-width:0}
 button{font:inherit;font-weight:600;padding:.5rem .9rem;border-radius:.5rem;border:1px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer}
 button.ghost{background:transparent;color:var(--accent)}
 .count{color:var(--muted);font-size:.9rem;margin:0 0 .75rem}
@@ -56,11 +56,16 @@ th,td{text-align:left;padding:.5rem .75rem;border-bottom:1px solid var(--line);v
 tr:last-child>*{border-bottom:0}
 th{font-weight:600;color:var(--muted);font-size:.85rem}
 td.mono{overflow-wrap:anywhere}
+.var{font-family:var(--mono);font-size:.78rem;font-weight:400;color:var(--muted);overflow-wrap:anywhere}
+td.model{font-weight:600;color:var(--fg)}
+th[scope=row]{color:var(--fg)}
+.note{margin:0;padding:.5rem .75rem;border-top:1px solid var(--line);font-size:.85rem}
+.small{font-size:.85rem;font-weight:400}
 .del{background:var(--del-bg);color:var(--del)}.add{background:var(--add-bg);color:var(--add)}
-del,ins{text-decoration:none;border-radius:.3rem;padding:0 .3rem}
+del,ins{text-decoration:none;border-radius:.3rem;padding:0 .3rem;display:inline-block;max-width:100%}
 del::before{content:"− "}ins::before{content:"+ "}
 .picker{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin:0 0 1rem}
-.picker label{display:flex;flex-direction:column;gap:.2rem;font-size:.9rem;font-weight:600}
+.picker .field{display:flex;flex-direction:column;gap:.2rem}.picker label{font-size:.9rem;font-weight:600}
 .versions{list-style:none;padding:0;margin:0;border-left:2px solid var(--line)}
 .versions li{padding:.2rem 0 1rem 1rem;position:relative}
 .versions li::before{content:"";position:absolute;left:-.4rem;top:.65rem;width:.6rem;height:.6rem;border-radius:50%;background:var(--accent)}
@@ -70,7 +75,10 @@ del::before{content:"− "}ins::before{content:"+ "}
 .muted{color:var(--muted)}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0 2rem}
 @media (max-width:40rem){h1{font-size:1.5rem}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.4rem}
-th,td{padding:.45rem .5rem}}
+th,td{padding:.45rem .5rem}
+#diff thead{display:none}#diff tr{display:grid;grid-template-columns:1fr 1fr;border-bottom:1px solid var(--line)}
+#diff th[scope=row]{grid-column:1/-1;border:0;padding-bottom:0}#diff td{border:0}
+#diff td::before{content:attr(data-label);display:block;font:600 .75rem system-ui,sans-serif;color:var(--muted)}}
 `
 
 /** Filters the catalogue as you type (same rule as the server's `?q=`) and wires copy buttons. */

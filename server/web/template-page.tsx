@@ -31,6 +31,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
   const homepage = safeHref(latest.homepage ?? entry.homepage)
   const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
   const extraEnv = Object.entries(latest.env ?? {})
+  const retired = Object.entries(latest.retired ?? {})
   return (
     <Layout title={`${entry.name} — claude-multi registry`} description={entry.description}>
       <p class="crumb">
@@ -83,22 +84,20 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
       <h2 id="models">Models in v{latest.version}</h2>
       <div class="scroll">
         <table>
-          <caption class="muted" hidden>
-            Role to model mapping
-          </caption>
           <thead>
             <tr>
-              <th scope="col">Role</th>
-              <th scope="col">Variable</th>
+              <th scope="col">Role and variable</th>
               <th scope="col">Model</th>
             </tr>
           </thead>
           <tbody>
             {ROLES.map((role) => (
               <tr>
-                <th scope="row">{role}</th>
-                <td class="mono">{ROLE_ENV[role]}</td>
-                <td class="mono">{latest.models[role]}</td>
+                <th scope="row">
+                  {role}
+                  <div class="var">{breakable(ROLE_ENV[role])}</div>
+                </th>
+                <td class="mono model">{latest.models[role]}</td>
               </tr>
             ))}
           </tbody>
@@ -118,7 +117,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
               <tbody>
                 {extraEnv.map(([k, v]) => (
                   <tr>
-                    <td class="mono">{k}</td>
+                    <td class="mono">{breakable(k)}</td>
                     <td class="mono">{v === '' ? <span class="muted">(empty)</span> : v}</td>
                   </tr>
                 ))}
@@ -146,12 +145,26 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
         </>
       ) : null}
 
+      {retired.length ? (
+        <>
+          <h2 id="retired">Retired models</h2>
+          <p class="muted">Model names this version knows the provider no longer serves; sync replaces them.</p>
+          <ul>
+            {retired.map(([from, to]) => (
+              <li>
+                <code>{from}</code> → {to ? <code>{to}</code> : <span class="muted">no replacement</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h2 id="compare">Compare versions</h2>
       <ComparePicker versions={versions} compare={compare} id={entry.id} />
 
       <h2 id="versions">Versions</h2>
       <ol class="versions">
-        {versions.map((v) => (
+        {versions.map((v, i) => (
           <li>
             <h3>
               <span>v{v.version}</span>
@@ -160,6 +173,11 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
                 <span class="tag dep" title={v.deprecated}>
                   deprecated
                 </span>
+              ) : null}
+              {versions[i + 1] ? (
+                <a class="small" href={`/t/${entry.id}?from=${versions[i + 1]!.version}&to=${v.version}#compare`}>
+                  changes
+                </a>
               ) : null}
             </h3>
             {v.changelog ? <p class="changelog">{v.changelog}</p> : null}
@@ -175,23 +193,23 @@ function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Co
   const { versions, compare } = props
   if (versions.length < 2) return <p class="muted">Only one version is published, so there is nothing to compare yet.</p>
   const select = (name: 'from' | 'to', label: string, selected?: string) => (
-    <label>
-      {label}
-      <select name={name}>
+    <div class="field">
+      <label for={name}>{label}</label>
+      <select id={name} name={name}>
         {versions.map((v) => (
           <option value={v.version} selected={v.version === selected}>
             {v.version}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   )
   const changed = compare?.changes.filter((c) => c.changed) ?? []
   return (
     <>
       <form class="picker" method="get" action={`/t/${props.id}#compare`}>
-        {select('from', 'From', compare?.from)}
-        {select('to', 'To', compare?.to)}
+        {select('from', 'From version', compare?.from)}
+        {select('to', 'To version', compare?.to)}
         <button type="submit">Compare</button>
       </form>
       {compare?.error ? (
@@ -212,16 +230,19 @@ function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Co
               <tbody>
                 {changed.map((c) => (
                   <tr>
-                    <th scope="row" class="mono">
-                      {c.key}
-                      {c.role ? <div class="muted">{c.role}</div> : null}
+                    <th scope="row">
+                      {c.role ?? ''}
+                      <div class="var">{breakable(c.key)}</div>
                     </th>
-                    <td class="mono">{c.before === undefined ? <span class="muted">(not set)</span> : <del class="del">{c.before}</del>}</td>
-                    <td class="mono">{c.after === undefined ? <span class="muted">(removed)</span> : <ins class="add">{c.after}</ins>}</td>
+                    <td class="mono" data-label={`v${compare.from}`}>{c.before === undefined ? <span class="muted">(not set)</span> : <del class="del">{c.before}</del>}</td>
+                    <td class="mono" data-label={`v${compare.to}`}>{c.after === undefined ? <span class="muted">(removed)</span> : <ins class="add">{c.after}</ins>}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            <p class="muted note">
+              {compare.changes.length - changed.length} other variable{compare.changes.length - changed.length === 1 ? '' : 's'} unchanged.
+            </p>
           </div>
         ) : (
           <p class="muted" id="diff">
@@ -231,4 +252,10 @@ function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Co
       ) : null}
     </>
   )
+}
+
+/** Long variable names may wrap after an underscore on a phone instead of mid-word. */
+function breakable(name: string) {
+  const parts = name.split('_')
+  return parts.map((part, i) => (i < parts.length - 1 ? <>{part}_<wbr /></> : part))
 }

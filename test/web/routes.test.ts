@@ -78,7 +78,7 @@ describe('GET /t/<id>', () => {
     expect(body).toContain('<h1>Z.ai GLM</h1>')
     expect(body).toMatch(/<time datetime="2026-01-03T00:00:00.000Z">2026-01-03<\/time>/)
     expect(body).toContain('GLM-4.6 for every big role.')
-    expect(body).toMatch(/<th scope="row">opus<\/th><td class="mono">ANTHROPIC_DEFAULT_OPUS_MODEL<\/td><td class="mono">glm-5.1<\/td>/)
+    expect(body).toMatch(/<th scope="row">opus<div class="var">ANTHROPIC_<wbr\/>DEFAULT_<wbr\/>OPUS_<wbr\/>MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td>/)
     expect(body).toContain('claude-multi add glm glm')
     // default comparison: latest against the one before it
     expect(body).toContain('<del class="del">glm-4.6</del>')
