@@ -209,13 +209,18 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }))
     }),
 
+    // Token scopes decide which scopes are private in a mirrored index, so replicas hear of them too.
     addToken: guard(async (token: TokenRecord) => {
-      await sql`
-        insert into tokens (id, name, hash, scopes, read_only, created_at)
-        values (${token.id}, ${token.name}, ${token.hash}, ${sql.array(token.scopes)}, ${token.readOnly}, ${token.createdAt})`
+      await change(
+        '',
+        (tx) => tx`
+          insert into tokens (id, name, hash, scopes, read_only, created_at)
+          values (${token.id}, ${token.name}, ${token.hash}, ${sql.array(token.scopes)}, ${token.readOnly}, ${token.createdAt})
+          returning 1`,
+      )
     }),
 
-    revokeToken: guard(async (id: string) => (await sql`delete from tokens where id = ${id} returning 1`).length > 0),
+    revokeToken: guard((id: string) => change('', (tx) => tx`delete from tokens where id = ${id} returning 1`)),
 
     onChange(listener) {
       listeners.add(listener)
