@@ -176,7 +176,7 @@ describe('web catalogue in chromium', () => {
     const { page, problems, close } = await openPage({ width: 375 })
     for (const path of ['/', '/t/glm']) {
       await page.goto(`${base}${path}`)
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
       expect(overflow, path).toBeLessThanOrEqual(0)
     }
     await page.screenshot({ path: join(ARTIFACTS, 'template-glm-phone.png'), fullPage: true })
