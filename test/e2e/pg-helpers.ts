@@ -3,6 +3,7 @@
  * that can cut the database off and bring it back without touching the shared server.
  * These tests never skip: an unreachable database fails them loudly (CI requires it).
  */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import postgres from 'postgres'
@@ -110,4 +111,70 @@ export async function closedPort(): Promise<number> {
   const { port } = s.address() as net.AddressInfo
   await new Promise<void>((resolve) => s.close(() => resolve()))
   return port
+}
+
+export const CLI = 'dist/server/cli.js'
+
+export interface ServerProcess {
+  url: string
+  proc: ChildProcess
+  output(): string
+  stop(): Promise<void>
+}
+
+/** Runs `node dist/server/cli.js serve --port 0 …` and waits for the address it prints. */
+export async function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not print its address in 15 s:\n${out}`)), 15_000)
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(`http://127.0.0.1:${m[1]}`)
+      }
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', onData)
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited with ${code} before listening:\n${out}`))
+    })
+  })
+  return {
+    url,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return
+      const exited = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGTERM')
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** Runs the registry CLI to completion; throws with its output when it fails. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`claude-multi-registry ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`))
+      else resolve({ stdout, stderr })
+    })
+  })
+}
+
+/** `token create` prints the secret once; it is the only `cmr_…`-looking word (or the last word) in the output. */
+export async function createToken(store: string, scope = '*'): Promise<string> {
+  const { stdout } = await runCli(['token', 'create', '--store', store, '--name', 't', '--scope', scope])
+  const secret = /\b(cmr_[A-Za-z0-9_-]{16,})\b/.exec(stdout)?.[1]
+  if (!secret) throw new Error(`no token secret in the output of token create:\n${stdout}`)
+  return secret
 }

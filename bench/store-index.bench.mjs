@@ -1,0 +1,91 @@
+/**
+ * GET /v1/index.json throughput of a replica on the PostgreSQL store against one on the filesystem
+ * store, both serving the bundled catalogue, measured in the same run (10 connections, ~5 s each).
+ * Each replica keeps the rendered index in memory until a change is announced, so the ratio should
+ * be close to 1: the database is not on the read path of a warm replica.
+ * Needs PostgreSQL (PG_BENCH_URL, default postgres://postgres@127.0.0.1:5432/test).
+ */
+import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import autocannon from 'autocannon'
+import postgres from 'postgres'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const cli = join(root, 'dist/server/cli.js')
+const adminUrl = process.env.PG_BENCH_URL ?? process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const DURATION = Number(process.env.BENCH_DURATION ?? 5)
+
+function serve(args) {
+  const proc = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 15_000)
+    const onData = (chunk) => {
+      out += chunk
+      const m = /https?:\/\/[^\s:/]+:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => new Promise((r) => (proc.once('exit', r), proc.kill('SIGTERM'))) })
+      }
+    }
+    proc.stdout.on('data', onData)
+    proc.stderr.on('data', onData)
+    proc.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)))
+  })
+}
+
+async function requestsPerSecond(url) {
+  const target = `${url}/v1/index.json`
+  const first = await fetch(target)
+  if (first.status !== 200) throw new Error(`${target} answered ${first.status}`)
+  await autocannon({ url: target, connections: 10, duration: 1 }) // warm-up
+  const result = await autocannon({ url: target, connections: 10, duration: DURATION })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return result.requests.average
+}
+
+export default async function () {
+  const dbName = `cmr_bench_${randomBytes(5).toString('hex')}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  const dataDir = await mkdtemp(join(tmpdir(), 'cmr-bench-'))
+  const servers = []
+  try {
+    await admin.unsafe(`create database ${dbName}`)
+    const u = new URL(adminUrl)
+    u.pathname = `/${dbName}`
+    const dbUrl = u.toString()
+    await promisify(execFile)(process.execPath, [cli, 'import', '--from', join(root, 'registry'), '--store', dbUrl])
+    await cp(join(root, 'registry'), dataDir, { recursive: true })
+    const pg = await serve(['--store', dbUrl])
+    servers.push(pg)
+    const fs = await serve(['--store', dataDir])
+    servers.push(fs)
+    const [pgIndex, fsIndex] = await Promise.all([fetch(`${pg.url}/v1/index.json`), fetch(`${fs.url}/v1/index.json`)].map(async (r) => (await r).text()))
+    if (pgIndex !== fsIndex) throw new Error('the two stores serve different index bytes for the same catalogue')
+    const baseline = await requestsPerSecond(fs.url)
+    const ours = await requestsPerSecond(pg.url)
+    return [
+      {
+        name: 'GET /v1/index.json req/s, pg store vs fs store',
+        ours: Math.round(ours),
+        baseline: Math.round(baseline),
+        baselineName: 'fs store',
+        ratio: Number((ours / baseline).toFixed(3)),
+      },
+    ]
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {})
+    await admin.end({ timeout: 1 })
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await (await import(import.meta.url)).default(), null, 2))
+}
