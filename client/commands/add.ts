@@ -1,0 +1,37 @@
+import { defineCommand } from 'citty'
+import { addInstance, parseInputs } from '../sync/add.js'
+import { readStdin } from '../state/keys.js'
+import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg } from './_common.js'
+
+export default defineCommand({
+  meta: { name: 'add', description: 'Create an instance: config dir, key file, wrapper, lock entry' },
+  args: {
+    name: { type: 'positional', required: true, description: 'Instance name ([a-z0-9][a-z0-9-]*); the wrapper is claude-<name>' },
+    template: { type: 'positional', required: true, description: 'Template id with optional range: glm, glm@^1.4, glm@1.5.0 (exact pin)' },
+    input: { type: 'string', description: 'Setup input name=value (repeatable)' },
+    'api-key-env': { type: 'string', description: 'Read the API key from this variable at run time' },
+    'api-key-stdin': { type: 'boolean', description: 'Read the API key from stdin into a 0600 file' },
+    'config-dir': { type: 'string', description: 'CLAUDE_CONFIG_DIR of the instance (default ~/.claude-<name>)' },
+    ...registryArg,
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    const session = openSession({ registry: args.registry })
+    const result = await addInstance(session, {
+      name: args.name,
+      spec: args.template,
+      inputs: parseInputs(multiFlag(rawArgs, 'input')),
+      ...(args.registry ? { registry: args.registry } : {}),
+      ...(args['config-dir'] ? { configDir: args['config-dir'] } : {}),
+      ...(args['api-key-env'] ? { apiKeyEnv: args['api-key-env'] } : {}),
+      ...(args['api-key-stdin'] ? { apiKey: await readStdin() } : {}),
+    })
+    flushWarnings(session)
+    if (result.deprecated) process.stderr.write(`warning: ${result.template}@${result.version} is deprecated: ${result.deprecated}\n`)
+    if (args.json) return printJson(result)
+    out(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`)
+    out(`  wrapper     ${result.wrapper}`)
+    out(`  config dir  ${result.configDir}`)
+    if (result.key === 'none') out('  no API key stored: pass --api-key-stdin or --api-key-env VAR, or run `claude-multi key ' + result.name + '`')
+  },
+})

@@ -1,0 +1,128 @@
+import { CliError } from '../../shared/errors.js'
+import { integrityOfText } from '../../shared/digest.js'
+import type { RegistryIndex, Template } from '../../shared/types.js'
+import { RegistryCache } from '../state/cache.js'
+import { errorMessage, httpRequest, NetworkError } from './http-get.js'
+import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
+
+export interface HttpSourceOptions {
+  name: string
+  url: string
+  scope?: string
+  cacheRoot: string
+  offline?: boolean
+  token?: () => string | undefined
+  warn: Warn
+}
+
+const parseIndex = (text: string, where: string): RegistryIndex => {
+  let index: RegistryIndex
+  try {
+    index = JSON.parse(text) as RegistryIndex
+  } catch {
+    throw new CliError('E_BAD_INDEX', `${where} is not valid JSON`)
+  }
+  if (!index || index.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null)
+    throw new CliError('E_BAD_INDEX', `${where} is not a claude-multi registry index (formatVersion 1)`)
+  return index
+}
+
+/**
+ * A registry over HTTP. The index is revalidated once per command with `If-None-Match` (a 304 is
+ * the whole cost of an up-to-date check); versions are immutable, so once their digest matches
+ * they are read from the cache forever.
+ */
+export class HttpSource implements RegistrySource {
+  readonly name: string
+  readonly url: string
+  readonly scope?: string
+  private readonly cache: RegistryCache
+  private memo?: Promise<RegistryIndex>
+
+  constructor(private readonly opts: HttpSourceOptions) {
+    this.name = opts.name
+    this.url = opts.url.replace(/\/+$/, '')
+    if (opts.scope) this.scope = opts.scope
+    this.cache = new RegistryCache(opts.cacheRoot, opts.name, this.url)
+  }
+
+  token(): string | undefined {
+    return this.opts.token?.()
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = this.token()
+    return token ? { authorization: `Bearer ${token}`, ...extra } : extra
+  }
+
+  index(): Promise<RegistryIndex> {
+    this.memo ??= this.loadIndex()
+    return this.memo
+  }
+
+  private async loadIndex(): Promise<RegistryIndex> {
+    const cached = this.cache.readIndex()
+    const fromCache = (why: string) => {
+      if (!cached) throw new CliError('E_NO_CACHE', `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`, 1, this.opts.offline ? 'run once without --offline' : 'check the URL and your network, or use --offline after a successful run')
+      return parseIndex(cached.text, `cached index of ${this.name}`)
+    }
+    if (this.opts.offline) return fromCache('is not contacted with --offline')
+    const url = `${this.url}/v1/index.json`
+    let res
+    try {
+      const etag = cached?.meta.url === url ? cached.meta.etag : undefined
+      res = await httpRequest(url, { headers: this.headers(etag ? { 'if-none-match': etag } : {}) })
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err
+      const index = fromCache(`is unreachable (${err.message})`)
+      this.opts.warn(`registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`)
+      return index
+    }
+    if (res.status === 304 && cached) return parseIndex(cached.text, `cached index of ${this.name}`)
+    if (res.status >= 500) {
+      const index = fromCache(`answered ${res.status}`)
+      this.opts.warn(`registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`)
+      return index
+    }
+    if (res.status === 401 || res.status === 403)
+      throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, `run \`claude-multi registry login ${this.name}\``)
+    if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
+    const index = parseIndex(res.text, `[GET] "${url}"`)
+    const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
+    this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
+    return index
+  }
+
+  async version(id: string, version: string, integrity?: string): Promise<FetchedTemplate> {
+    const path = this.cache.versionPath(id, version)
+    const cachedText = this.cache.readVersion(id, version)
+    if (cachedText !== undefined) {
+      const actual = integrityOfText(cachedText)
+      if (integrity && actual !== integrity)
+        throw new CliError(
+          'E_INTEGRITY',
+          `cached ${id}@${version} (${path}) has integrity ${actual} but ${integrity} was expected; refusing it`,
+          1,
+          'the cache was modified; delete that file to fetch the document again',
+        )
+      return { template: JSON.parse(cachedText) as Template, text: cachedText, integrity: actual }
+    }
+    if (this.opts.offline)
+      throw new CliError('E_NO_CACHE', `${id}@${version} is not in the cache and --offline forbids fetching it`)
+    const url = `${this.url}/v1/templates/${id}/${version}.json`
+    const res = await httpRequest(url, { headers: this.headers() })
+    if (res.status !== 200) throw new CliError(res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
+    const actual = integrityOfText(res.text)
+    if (integrity && actual !== integrity)
+      throw new CliError('E_INTEGRITY', `${id}@${version} from ${this.name} has integrity ${actual} but the index says ${integrity}; refusing it`)
+    // zod is loaded only here, the first time a document enters the cache, never on the hot path.
+    const { parseTemplateJson } = await import('../../shared/schema.js')
+    const parsed = parseTemplateJson(res.text)
+    if (!parsed.ok)
+      throw new CliError('E_INVALID', `${id}@${version} from ${this.name} is not a valid template: ${parsed.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`)
+    if (parsed.template.id !== id || parsed.template.version !== version)
+      throw new CliError('E_INVALID', `[GET] "${url}" returned ${parsed.template.id}@${parsed.template.version}; refusing it`)
+    this.cache.writeVersion(id, version, res.text)
+    return { template: parsed.template, text: res.text, integrity: actual }
+  }
+}

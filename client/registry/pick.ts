@@ -1,0 +1,57 @@
+import rcompare from 'semver/functions/rcompare.js'
+import satisfies from 'semver/functions/satisfies.js'
+import validRange from 'semver/ranges/valid.js'
+import { CliError } from '../../shared/errors.js'
+import type { TemplateEntry } from '../../shared/types.js'
+
+export interface Picked {
+  version: string
+  deprecated?: string
+}
+
+export function assertRange(range: string): void {
+  if (validRange(range) === null && !/^[a-z][a-z0-9-]*$/i.test(range))
+    throw new CliError('E_RANGE', `"${range}" is not a valid version range`, 2, 'use e.g. ^2.1.0, ~2.1, 2.1.0 or a dist-tag such as latest')
+}
+
+/** Newest first (prereleases sort below their release, as semver says). */
+export const sortVersions = (versions: string[]) => [...versions].sort(rcompare)
+
+/**
+ * Like npm-pick-manifest: a dist-tag names its version; otherwise `dist-tags.latest` when it
+ * satisfies the range, else the highest non-deprecated version that does, else (only when every
+ * match is deprecated) the highest deprecated one.
+ */
+export function pickVersion(entry: TemplateEntry, range: string): Picked | undefined {
+  const versions = entry.versions
+  const tagged = entry['dist-tags'][range]
+  if (tagged !== undefined && validRange(range) === null) return versions[tagged] ? mk(entry, tagged) : undefined
+  const latest = entry['dist-tags'].latest
+  if (latest && versions[latest] && !versions[latest].deprecated && satisfies(latest, range)) return mk(entry, latest)
+  const matching = sortVersions(Object.keys(versions)).filter((v) => satisfies(v, range))
+  const best = matching.find((v) => !versions[v]!.deprecated) ?? matching[0]
+  return best === undefined ? undefined : mk(entry, best)
+}
+
+const mk = (entry: TemplateEntry, version: string): Picked => {
+  const deprecated = entry.versions[version]?.deprecated
+  return deprecated ? { version, deprecated } : { version }
+}
+
+export function pickOrThrow(entry: TemplateEntry, range: string): Picked {
+  const picked = pickVersion(entry, range)
+  if (picked) return picked
+  const all = sortVersions(Object.keys(entry.versions)).reverse()
+  throw new CliError(
+    'E_NO_MATCH',
+    `no version of ${entry.id} satisfies ${range} (available: ${all.join(', ') || 'none'})`,
+    1,
+    `pick one with \`claude-multi pin <name> <range>\``,
+  )
+}
+
+export function requireEntry(index: { templates: Record<string, TemplateEntry> }, id: string, registry: string): TemplateEntry {
+  const entry = index.templates[id]
+  if (!entry) throw new CliError('E_NOT_FOUND', `template "${id}" not found in registry ${registry}`, 1, 'run `claude-multi templates` to see what exists')
+  return entry
+}

@@ -1,0 +1,24 @@
+import type { RegistryIndex, Template } from '../../shared/types.js'
+
+export interface FetchedTemplate {
+  template: Template
+  /** The document's bytes as served (what the integrity is computed over, after canonicalising). */
+  text: string
+  integrity: string
+}
+
+/** Where templates come from: the bundled catalogue on disk, or a registry over HTTP. */
+export interface RegistrySource {
+  readonly name: string
+  /** `bundled` for the catalogue shipped with the package, else the base URL. */
+  readonly url: string
+  readonly scope?: string
+  /** The index, fetched at most once per command. */
+  index(): Promise<RegistryIndex>
+  /** One immutable version, checked against `integrity` (from the index or the lock). */
+  version(id: string, version: string, integrity?: string): Promise<FetchedTemplate>
+  /** Bearer token for writes (and reads of private registries), if one is configured. */
+  token?(): string | undefined
+}
+
+export type Warn = (message: string) => void

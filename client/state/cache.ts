@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { writeFileAtomic } from './atomic.js'
+import { readText } from './json-file.js'
+
+export interface IndexCacheMeta {
+  url: string
+  etag?: string
+  fetchedAt: string
+}
+
+/**
+ * `cache/<registry>-<hash of url>/`: `index.json` (bytes as served) with `index.meta.json` (ETag,
+ * time), and `templates/<id>/<version>.json`, immutable and kept forever. Keying by URL means
+ * pointing a name at another registry never mixes their documents.
+ */
+export class RegistryCache {
+  readonly dir: string
+  constructor(root: string, name: string, url: string) {
+    const hash = createHash('sha256').update(url).digest('hex').slice(0, 10)
+    this.dir = join(root, `${name.replace(/[^a-z0-9-]/gi, '_')}-${hash}`)
+  }
+
+  readIndex(): { text: string; meta: IndexCacheMeta } | undefined {
+    const text = readText(join(this.dir, 'index.json'))
+    const metaText = readText(join(this.dir, 'index.meta.json'))
+    if (text === undefined || metaText === undefined) return undefined
+    try {
+      return { text, meta: JSON.parse(metaText) as IndexCacheMeta }
+    } catch {
+      // A broken cache is only a cache: behave as if it were empty.
+      return undefined
+    }
+  }
+
+  writeIndex(text: string, meta: IndexCacheMeta): void {
+    writeFileAtomic(join(this.dir, 'index.json'), text)
+    writeFileAtomic(join(this.dir, 'index.meta.json'), JSON.stringify(meta) + '\n')
+  }
+
+  versionPath(id: string, version: string): string {
+    return join(this.dir, 'templates', ...id.split('/'), `${version}.json`)
+  }
+
+  readVersion(id: string, version: string): string | undefined {
+    return readText(this.versionPath(id, version))
+  }
+
+  writeVersion(id: string, version: string, text: string): void {
+    writeFileAtomic(this.versionPath(id, version), text)
+  }
+}

@@ -1,0 +1,71 @@
+import { CliError } from '../../shared/errors.js'
+import { type JsonStyle, readJson, writeJson } from './json-file.js'
+import type { Paths } from './paths.js'
+
+/** One instance as claude-multi keeps it; fields we do not know are carried through untouched. */
+export interface InstanceConfig {
+  name: string
+  configDir: string
+  binaryPath?: string
+  createdAt?: string
+  providerTemplate?: string
+  [key: string]: unknown
+}
+
+export interface RegistryConfig {
+  name: string
+  url: string
+  scope?: string
+  tokenEnv?: string
+  publicKey?: string
+  [key: string]: unknown
+}
+
+export interface Config {
+  instances: InstanceConfig[]
+  registries?: RegistryConfig[]
+  version?: string
+  [key: string]: unknown
+}
+
+export interface LoadedConfig {
+  config: Config
+  style: JsonStyle
+  path: string
+}
+
+export function loadConfig(paths: Paths): LoadedConfig {
+  const read = readJson<Config>(paths.config, 'config')
+  if (!read) return { config: { instances: [], version: '2.0.0' }, style: { indent: 2, newline: false }, path: paths.config }
+  const config = read.value
+  if (!config || typeof config !== 'object' || Array.isArray(config))
+    throw new CliError('E_CORRUPT', `config ${paths.config} is not a JSON object; fix it, it was left untouched`)
+  if (config.instances === undefined) config.instances = []
+  if (!Array.isArray(config.instances) || config.instances.some((i) => !i || typeof i.name !== 'string'))
+    throw new CliError('E_CORRUPT', `config ${paths.config}: "instances" must be a list of {name, configDir}; fix it, it was left untouched`)
+  if (config.registries !== undefined && !Array.isArray(config.registries))
+    throw new CliError('E_CORRUPT', `config ${paths.config}: "registries" must be a list; fix it, it was left untouched`)
+  return { config, style: read.style, path: paths.config }
+}
+
+export function saveConfig(loaded: LoadedConfig): void {
+  writeJson(loaded.path, loaded.config, loaded.style)
+}
+
+export function findInstance(config: Config, name: string): InstanceConfig | undefined {
+  return config.instances.find((i) => i.name === name)
+}
+
+export function requireInstance(config: Config, name: string): InstanceConfig {
+  const found = findInstance(config, name)
+  if (!found) {
+    const known = config.instances.map((i) => i.name)
+    throw new CliError(
+      'E_NO_INSTANCE',
+      `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      1,
+      'run `claude-multi list` to see your instances',
+    )
+  }
+  return found
+}

@@ -1,0 +1,21 @@
+import { chmodSync, mkdirSync } from 'node:fs'
+import { CliError } from '../../shared/errors.js'
+import { writeFileAtomic } from './atomic.js'
+import { keyFile } from './paths.js'
+
+/** The API key lives only here: `<configDir>/.claude-multi-key`, mode 0600. */
+export function writeKeyFile(configDir: string, key: string): string {
+  if (!key || /[\0\r\n]/.test(key)) throw new CliError('E_KEY', 'the API key read from stdin is empty or spans several lines', 2)
+  mkdirSync(configDir, { recursive: true })
+  const path = keyFile(configDir)
+  writeFileAtomic(path, key + '\n', 0o600)
+  chmodSync(path, 0o600)
+  return path
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('API key (input hidden is not supported; paste and press Ctrl-D): ')
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8').trim()
+}

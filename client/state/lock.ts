@@ -1,0 +1,50 @@
+import { CliError } from '../../shared/errors.js'
+import { readJson, writeJson } from './json-file.js'
+import type { Paths } from './paths.js'
+
+/** Where an instance's variables are written: its wrapper, or (adopted instances) settings.json `env`. */
+export type Target = { kind: 'wrapper'; path: string } | { kind: 'settings'; path: string }
+
+export type KeyRef = { file: string } | { env: string } | null
+
+/** What the client knows about one managed instance. Never holds a secret. */
+export interface LockEntry {
+  template: string
+  registry: string
+  range: string
+  version: string
+  integrity: string
+  keyId?: string | null
+  inputs: Record<string, string>
+  target: Target
+  key?: KeyRef
+  /** sha256 of the bytes last written to the target, to tell hand edits apart. */
+  written: string
+}
+
+export interface Lockfile {
+  lockfileVersion: 1
+  instances: Record<string, LockEntry>
+  [key: string]: unknown
+}
+
+export function loadLock(paths: Paths): Lockfile {
+  const read = readJson<Lockfile>(paths.lock, 'lock file')
+  if (!read) return { lockfileVersion: 1, instances: {} }
+  const lock = read.value
+  if (!lock || typeof lock !== 'object' || typeof lock.instances !== 'object' || lock.instances === null || Array.isArray(lock.instances))
+    throw new CliError('E_CORRUPT', `lock file ${paths.lock} has no "instances" object; fix or remove it, it was left untouched`)
+  for (const [name, e] of Object.entries(lock.instances)) {
+    if (!e || typeof e.template !== 'string' || typeof e.version !== 'string' || !e.target || typeof e.target.path !== 'string')
+      throw new CliError('E_CORRUPT', `lock file ${paths.lock}: entry "${name}" is incomplete; fix or remove it, it was left untouched`)
+    e.inputs ??= {}
+  }
+  return lock
+}
+
+export function saveLock(paths: Paths, lock: Lockfile): void {
+  // Sorted names keep the file's diff stable across runs.
+  const instances: Record<string, LockEntry> = {}
+  for (const name of Object.keys(lock.instances).sort()) instances[name] = lock.instances[name]!
+  writeJson(paths.lock, { ...lock, lockfileVersion: 1, instances })
+}

@@ -1,0 +1,26 @@
+import { CliError } from '../../shared/errors.js'
+import { readJson, writeJson } from './json-file.js'
+import type { LockEntry } from './lock.js'
+import { previousFile } from './paths.js'
+
+/** The state before the last write, kept so that `rollback` can restore it exactly. */
+export interface Previous {
+  path: string
+  text: string
+  entry: LockEntry
+  savedAt: string
+}
+
+export function loadPrevious(configDir: string): Previous | undefined {
+  const read = readJson<Previous>(previousFile(configDir), 'rollback state')
+  if (!read) return undefined
+  const p = read.value
+  if (!p || typeof p.path !== 'string' || typeof p.text !== 'string' || !p.entry)
+    throw new CliError('E_CORRUPT', `rollback state ${previousFile(configDir)} is incomplete; it was left untouched`)
+  return p
+}
+
+export function savePrevious(configDir: string, previous: Previous): void {
+  // It holds a wrapper; wrappers hold no secret, but settings.json (adopted instances) may.
+  writeJson(previousFile(configDir), previous, undefined, 0o600)
+}

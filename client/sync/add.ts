@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { CliError, UsageError } from '../../shared/errors.js'
+import { parseSpec } from '../../shared/ids.js'
+import { applyOverrides } from '../../shared/merge.js'
+import { resolveEnv } from '../../shared/resolve.js'
+import { ENV_NAME_RE } from '../../shared/roles.js'
+import { renderWrapper } from '../../shared/wrapper.js'
+import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
+import { writeFileAtomic } from '../state/atomic.js'
+import { findInstance, saveConfig, type InstanceConfig, type LoadedConfig } from '../state/config.js'
+import { writeKeyFile } from '../state/keys.js'
+import { saveLock, type KeyRef, type LockEntry } from '../state/lock.js'
+import { loadOverrides } from '../state/overrides.js'
+import { defaultConfigDir, findClaude, NAME_RE, wrapperPath } from '../state/paths.js'
+import type { SyncContext } from './context.js'
+import { digestOf } from './target.js'
+
+export interface AddOptions {
+  name: string
+  spec: string
+  inputs: Record<string, string>
+  registry?: string
+  configDir?: string
+  apiKeyEnv?: string
+  /** The key itself (read from stdin by the command). */
+  apiKey?: string
+}
+
+export interface AddResult {
+  name: string
+  template: string
+  version: string
+  range: string
+  registry: string
+  wrapper: string
+  configDir: string
+  key: 'file' | 'env' | 'none'
+  deprecated?: string
+}
+
+export function parseInputs(pairs: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {}
+  for (const p of pairs) {
+    const eq = p.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--input "${p}" must be name=value`)
+    inputs[p.slice(0, eq)] = p.slice(eq + 1)
+  }
+  return inputs
+}
+
+export function assertName(name: string): void {
+  if (!NAME_RE.test(name)) throw new UsageError(`"${name}" is not a valid instance name`, 'use lowercase letters, digits and dashes, starting with a letter or digit')
+}
+
+export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, opts: AddOptions): Promise<AddResult> {
+  assertName(opts.name)
+  if (opts.apiKeyEnv !== undefined && opts.apiKey !== undefined) throw new UsageError('use either --api-key-env or --api-key-stdin, not both')
+  if (opts.apiKeyEnv !== undefined && !ENV_NAME_RE.test(opts.apiKeyEnv)) throw new UsageError(`--api-key-env "${opts.apiKeyEnv}" is not a variable name`)
+  if (findInstance(ctx.config, opts.name)) throw new CliError('E_EXISTS', `instance "${opts.name}" already exists`, 1, 'choose another name, or sync it with `claude-multi sync`')
+  const wrapper = wrapperPath(ctx.paths, opts.name)
+  if (existsSync(wrapper)) throw new CliError('E_EXISTS', `${wrapper} already exists and is not an instance in config.json`, 1, 'move it away or choose another name')
+  const { id, range } = parseSpec(opts.spec)
+  if (range) assertRange(range)
+  const registry = ctx.registries.nameFor(id, opts.registry)
+  const index = await ctx.registries.get(registry).index()
+  const entry = requireEntry(index, id, registry)
+  const picked = pickOrThrow(entry, range ?? 'latest')
+  const doc = (await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)).template
+  const env = resolveEnv(doc, opts.inputs)
+
+  const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))
+  mkdirSync(configDir, { recursive: true, mode: 0o700 })
+  let key: KeyRef = null
+  if (opts.apiKey !== undefined) key = { file: writeKeyFile(configDir, opts.apiKey) }
+  else if (opts.apiKeyEnv) key = { env: opts.apiKeyEnv }
+  const finalRange = range && range !== 'latest' ? range : `^${picked.version}`
+  const source = `${id}@${picked.version} from ${registry}`
+  const text = renderWrapper({
+    name: opts.name,
+    configDir,
+    claudePath: findClaude(),
+    authVar: doc.auth,
+    key,
+    env: applyOverrides(env, loadOverrides(configDir)),
+    source,
+  })
+  writeFileAtomic(wrapper, text, 0o755)
+
+  const instance: InstanceConfig = { name: opts.name, configDir, binaryPath: wrapper, createdAt: new Date().toISOString(), providerTemplate: id }
+  ctx.config.instances.push(instance)
+  saveConfig(ctx.loaded)
+  const lockEntry: LockEntry = {
+    template: id,
+    registry,
+    range: finalRange,
+    version: picked.version,
+    integrity: entry.versions[picked.version]!.integrity,
+    keyId: null,
+    inputs: opts.inputs,
+    target: { kind: 'wrapper', path: wrapper },
+    key,
+    written: digestOf(text),
+  }
+  ctx.lock.instances[opts.name] = lockEntry
+  saveLock(ctx.paths, ctx.lock)
+  return {
+    name: opts.name,
+    template: id,
+    version: picked.version,
+    range: finalRange,
+    registry,
+    wrapper,
+    configDir,
+    key: key === null ? 'none' : 'file' in key ? 'file' : 'env',
+    ...(picked.deprecated ? { deprecated: picked.deprecated } : {}),
+  }
+}

@@ -1,0 +1,139 @@
+import { CliError } from '../../shared/errors.js'
+import { merge3, applyOverrides, type MergeResult } from '../../shared/merge.js'
+import { resolveEnv } from '../../shared/resolve.js'
+import { renderKeyLines } from '../../shared/wrapper.js'
+import type { Template } from '../../shared/types.js'
+import { pickOrThrow, requireEntry } from '../registry/pick.js'
+import { requireInstance } from '../state/config.js'
+import type { LockEntry } from '../state/lock.js'
+import { loadOverrides, type Overrides } from '../state/overrides.js'
+import { settingsFile } from '../state/paths.js'
+import { readText } from '../state/json-file.js'
+import { fetchDoc, inputsFor, type SyncContext } from './context.js'
+import { digestOf, loadTarget } from './target.js'
+
+export interface PlanOptions {
+  /** Take upstream on conflicts (and drop the overrides that caused them). */
+  theirs?: boolean
+  /** Merge against this exact version instead of the best one in the range (`diff --to`). */
+  to?: string
+  /** Stay on the locked version: re-apply overrides only (`override`). */
+  stay?: boolean
+  /** Variables whose override was just removed: they go back to the template's value. */
+  reset?: string[]
+}
+
+/** Everything sync would do to one instance, computed without writing anything. */
+export interface InstancePlan {
+  name: string
+  template: string
+  registry: string
+  range: string
+  current: string
+  wanted: string
+  latest?: string
+  deprecated?: string
+  target: LockEntry['target']
+  base: Record<string, string>
+  ours: Record<string, string>
+  theirs: Record<string, string>
+  merge: MergeResult
+  overrides: Overrides
+  /** Overrides that `--theirs` gave up because upstream won their conflict. */
+  dropOverrides: string[]
+  currentText: string
+  nextText: string
+  nextEntry: LockEntry
+  /** The file or the lock would change. */
+  changed: boolean
+  warnings: string[]
+  /** The documents behind base and theirs, for callers that want more (e.g. retired models). */
+  docs: { base: Template; theirs: Template }
+}
+
+export async function planInstance(ctx: SyncContext, name: string, opts: PlanOptions = {}): Promise<InstancePlan> {
+  const inst = requireInstance(ctx.config, name)
+  const entry = ctx.lock.instances[name]
+  if (!entry) throw new CliError('E_UNMANAGED', `instance "${name}" is not managed by claude-multi sync yet`, 1, `run \`claude-multi adopt ${name}\``)
+  const source = ctx.registries.get(entry.registry)
+  const index = await source.index()
+  const tEntry = requireEntry(index, entry.template, entry.registry)
+  const lockedMeta = tEntry.versions[entry.version]
+  if (lockedMeta && entry.integrity && lockedMeta.integrity !== entry.integrity)
+    throw new CliError('E_INTEGRITY', `${entry.template}@${entry.version} in registry ${entry.registry} has integrity ${lockedMeta.integrity} but the lock recorded ${entry.integrity}; a published version must never change, refusing it`)
+  const wanted = opts.stay ? entry.version : opts.to ?? pickOrThrow(tEntry, entry.range).version
+  if (!tEntry.versions[wanted] && wanted !== entry.version)
+    throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
+  const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity || lockedMeta?.integrity)).template
+  const theirsDoc = wanted === entry.version ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
+  const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs))
+  const theirsInputs = inputsFor(theirsDoc, entry.inputs)
+  const theirs = resolveEnv(theirsDoc, theirsInputs)
+
+  const keyVar = entry.target.kind === 'settings' ? baseDoc.auth : undefined
+  const loaded = loadTarget(entry.target, name, keyVar)
+  const overrides = loadOverrides(inst.configDir)
+  const disk = { ...loaded.env }
+  for (const k of opts.reset ?? []) {
+    if (k in base) disk[k] = base[k]!
+    else delete disk[k]
+  }
+  const ours = applyOverrides(disk, overrides)
+  const merge = merge3(base, ours, theirs, { preferTheirs: opts.theirs ?? false })
+  const dropOverrides = opts.theirs ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides) : []
+
+  const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
+  const keyLines = entry.target.kind === 'wrapper' && theirsDoc.auth !== baseDoc.auth && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null) : undefined
+  const nextText = loaded.render(merge.env, sourceLine, keyLines)
+  const nextEntry: LockEntry = {
+    ...entry,
+    version: wanted,
+    integrity: tEntry.versions[wanted]?.integrity ?? entry.integrity,
+    inputs: entry.inputs,
+    written: digestOf(nextText),
+  }
+  const warnings: string[] = []
+  const deprecated = tEntry.versions[wanted]?.deprecated
+  if (deprecated) warnings.push(`${entry.template}@${wanted} is deprecated: ${deprecated}`)
+  if (entry.target.kind === 'wrapper') warnings.push(...shadowWarnings(name, inst.configDir, entry.key ? [...Object.keys(merge.env), theirsDoc.auth] : Object.keys(merge.env)))
+  // Hook for retired-model checks (client/models): callers get both documents in `docs`.
+  return {
+    name,
+    template: entry.template,
+    registry: entry.registry,
+    range: entry.range,
+    current: entry.version,
+    wanted,
+    ...(tEntry['dist-tags'].latest ? { latest: tEntry['dist-tags'].latest } : {}),
+    ...(deprecated ? { deprecated } : {}),
+    target: entry.target,
+    base,
+    ours,
+    theirs,
+    merge,
+    overrides,
+    dropOverrides,
+    currentText: loaded.text,
+    nextText,
+    nextEntry,
+    changed: nextText !== loaded.text || wanted !== entry.version || nextEntry.integrity !== entry.integrity,
+    warnings,
+    docs: { base: baseDoc, theirs: theirsDoc },
+  }
+}
+
+/** Claude Code 2.x lets `<configDir>/settings.json` `env` win over the wrapper's exports. */
+export function shadowWarnings(name: string, configDir: string, managed: string[]): string[] {
+  const text = readText(settingsFile(configDir))
+  if (!text) return []
+  let settings: { env?: Record<string, unknown> }
+  try {
+    settings = JSON.parse(text) as typeof settings
+  } catch {
+    return [`${name}: ${settingsFile(configDir)} is not valid JSON; Claude Code may refuse it`]
+  }
+  const shadowed = Object.keys(settings?.env ?? {}).filter((k) => managed.includes(k))
+  return shadowed.length
+    ? [`${name}: ${settingsFile(configDir)} "env" sets ${shadowed.join(', ')}, which Claude Code lets win over the wrapper; remove them there`]
+    : []
+}

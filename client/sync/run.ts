@@ -1,0 +1,27 @@
+import { CliError } from '../../shared/errors.js'
+import type { SyncContext } from './context.js'
+import { planInstance, type InstancePlan, type PlanOptions } from './plan.js'
+
+export interface PlanAllResult {
+  plans: InstancePlan[]
+  errors: { name: string; code: string; message: string }[]
+  /** Instances in config.json that sync does not manage (older claude-multi, not adopted). */
+  unmanaged: string[]
+}
+
+/** Managed instances by default; named ones must exist. One instance failing does not stop the rest. */
+export async function planAll(ctx: SyncContext, names: string[], opts: PlanOptions = {}): Promise<PlanAllResult> {
+  const all = ctx.config.instances.map((i) => i.name)
+  for (const n of names)
+    if (!all.includes(n)) throw new CliError('E_NO_INSTANCE', `unknown instance "${n}"${all.length ? ` (known: ${all.join(', ')})` : ''}`, 1, 'run `claude-multi list`')
+  const selected = names.length ? names : all.filter((n) => ctx.lock.instances[n])
+  const unmanaged = names.length ? [] : all.filter((n) => !ctx.lock.instances[n])
+  const settled = await Promise.allSettled(selected.map((n) => planInstance(ctx, n, opts)))
+  const result: PlanAllResult = { plans: [], errors: [], unmanaged }
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') result.plans.push(s.value)
+    else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message })
+    else throw s.reason
+  })
+  return result
+}

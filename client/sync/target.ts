@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { CliError } from '../../shared/errors.js'
+import { parseWrapper, spliceWrapper, type ParsedWrapper } from '../../shared/wrapper.js'
+import { detectStyle, formatJson, readText, type JsonStyle } from '../state/json-file.js'
+import type { Target } from '../state/lock.js'
+
+export const digestOf = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`
+
+/** An instance's target as read from disk: its variables, and how to write new ones back. */
+export interface LoadedTarget {
+  target: Target
+  text: string
+  env: Record<string, string>
+  /** Renders the file with a new variable set, keeping everything else. */
+  render(env: Record<string, string>, source: string, keyLines?: string[]): string
+  parsed?: ParsedWrapper
+}
+
+export function loadTarget(target: Target, name: string, keyVar?: string): LoadedTarget {
+  const text = readText(target.path)
+  if (text === undefined)
+    throw new CliError('E_MISSING', `${name}: ${target.path} does not exist`, 1, `run \`claude-multi rollback ${name}\` or re-create the instance with \`claude-multi add\``)
+  return target.kind === 'wrapper' ? loadWrapper(target, text, name) : loadSettings(target, text, name, keyVar)
+}
+
+function loadWrapper(target: Target, text: string, name: string): LoadedTarget {
+  let parsed: ParsedWrapper
+  try {
+    parsed = parseWrapper(text)
+  } catch (err) {
+    if (err instanceof CliError) throw new CliError(err.code, `${name}: ${target.path}: ${err.message}; it was left untouched`, err.exitCode, err.hint)
+    throw err
+  }
+  return {
+    target,
+    text,
+    env: { ...parsed.env },
+    parsed,
+    render: (env, source, keyLines) => spliceWrapper(parsed, env, source, keyLines),
+  }
+}
+
+interface Settings {
+  env?: Record<string, string>
+  [key: string]: unknown
+}
+
+/**
+ * Adopted instances keep their variables in `<configDir>/settings.json` `env` (older claude-multi
+ * layout). Only the `env` keys sync manages change; the key variable and every other setting stay
+ * as they are, and the file keeps its formatting.
+ */
+function loadSettings(target: Target, text: string, name: string, keyVar?: string): LoadedTarget {
+  let settings: Settings
+  try {
+    settings = JSON.parse(text) as Settings
+  } catch (err) {
+    throw new CliError('E_CORRUPT', `${name}: ${target.path} is not valid JSON (${(err as Error).message}); it was left untouched`)
+  }
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings) || (settings.env !== undefined && (typeof settings.env !== 'object' || settings.env === null)))
+    throw new CliError('E_CORRUPT', `${name}: ${target.path} has no "env" object; it was left untouched`)
+  const style: JsonStyle = detectStyle(text)
+  const original = settings.env ?? {}
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(original)) if (k !== keyVar && typeof v === 'string') env[k] = v
+  return {
+    target,
+    text,
+    env,
+    render(next) {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(original)) {
+        if (k === keyVar || typeof v !== 'string') out[k] = v
+        else if (k in next) out[k] = next[k]
+      }
+      for (const [k, v] of Object.entries(next)) if (!(k in out)) out[k] = v
+      return formatJson({ ...settings, env: out }, style)
+    },
+  }
+}
