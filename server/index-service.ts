@@ -1,3 +1,4 @@
+import { indexText, makeIndex } from '../shared/catalogue.js'
 import { etagOf, integrityOfText } from '../shared/digest.js'
 import { isValidId, scopeOf } from '../shared/ids.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
@@ -33,12 +34,6 @@ interface Built extends ServedIndex {
 
 export const entryText = (entry: TemplateEntry): string => JSON.stringify(entry)
 
-/** Index bytes are deterministic: ids sorted, entries as the store builds them. */
-export function makeIndex(entries: TemplateEntry[]): RegistryIndex {
-  const templates: Record<string, TemplateEntry> = {}
-  for (const entry of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) templates[entry.id] = entry
-  return { formatVersion: 1, templates }
-}
 
 /**
  * Builds `/v1/index.json` from the store (plus the upstream when mirroring), keeps it in memory and
@@ -72,7 +67,7 @@ export function createIndexService({ store, upstream, finalize }: IndexServiceOp
     }
     let index = makeIndex(merged)
     if (finalize) index = await finalize(index)
-    const text = JSON.stringify(index)
+    const text = indexText(index)
     return {
       index,
       text,

@@ -1,4 +1,6 @@
-import semver from 'semver'
+import semverGt from 'semver/functions/gt.js'
+import semverPrerelease from 'semver/functions/prerelease.js'
+import { latestStable, makeEntry } from '../../shared/catalogue.js'
 import type { TemplateEntry } from '../../shared/types.js'
 import type { PackageMeta } from './types.js'
 
@@ -6,17 +8,14 @@ import type { PackageMeta } from './types.js'
  * Where `latest` points after `version` is published: the first version of an id takes it (even a
  * prerelease, as npm does); later it moves only forward, and never to a prerelease.
  */
-export function nextLatest(current: string | undefined, version: string): string | undefined {
+export function nextLatest(current: string | undefined, version: string): string {
   if (!current) return version
-  if (semver.prerelease(version)) return current
-  return semver.gt(version, current) ? version : current
+  if (semverPrerelease(version)) return current
+  return semverGt(version, current) ? version : current
 }
 
 /** The newest stable version, else the newest prerelease; for ids whose meta has no `latest`. */
-export function pickLatest(versions: string[]): string | undefined {
-  const sorted = [...versions].sort(semver.rcompare)
-  return sorted.find((v) => !semver.prerelease(v)) ?? sorted[0]
-}
+export const pickLatest = (versions: string[]): string | undefined => latestStable(versions)
 
 /** Name, description and homepage of an entry come from its `latest` document. */
 export function entryFromMeta(id: string, latestRaw: string | null, meta: PackageMeta): TemplateEntry {
@@ -27,17 +26,13 @@ export function entryFromMeta(id: string, latestRaw: string | null, meta: Packag
   } catch {
     // A damaged document still gets an entry; `validate` is where it is reported.
   }
-  const versions = Object.fromEntries(
-    Object.keys(meta.versions)
-      .sort(semver.compare)
-      .map((v) => [v, meta.versions[v]!]),
-  )
-  return {
+  return makeEntry(
     id,
-    name: typeof doc.name === 'string' ? doc.name : id,
-    description: typeof doc.description === 'string' ? doc.description : '',
-    ...(typeof doc.homepage === 'string' ? { homepage: doc.homepage } : {}),
-    'dist-tags': { ...meta['dist-tags'] },
-    versions,
-  }
+    {
+      name: typeof doc.name === 'string' ? doc.name : id,
+      description: typeof doc.description === 'string' ? doc.description : '',
+      ...(typeof doc.homepage === 'string' ? { homepage: doc.homepage } : {}),
+    },
+    meta,
+  )
 }

@@ -174,7 +174,7 @@ export function createFsStore(options: FsStoreOptions): Store {
         const before = stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest] ? stored['dist-tags'].latest : undefined
         const previous = before ?? pickLatest(Object.keys(meta.versions).filter((v) => v !== version))
         meta.versions[version] = { ...entry }
-        meta['dist-tags'].latest = nextLatest(previous, version)!
+        meta['dist-tags'].latest = nextLatest(previous, version)
         await writeMeta(id, meta)
       })
       await changed()

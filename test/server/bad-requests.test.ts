@@ -5,13 +5,13 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 
 interface BadRequest {
   name: string
   method: string
   path: string
-  body?: string | (() => BodyInit)
+  body?: string | (() => ConstructorParameters<typeof Request>[1] extends infer I ? I extends { body?: infer B } ? B : never : never)
   headers?: Record<string, string>
   /** Which token to send: a key of the registry's tokens, a literal header value, or none. */
   auth?: 'all' | 'acme' | 'exact' | 'reader' | { header: string } | null
@@ -187,9 +187,9 @@ describe('bad request corpus', () => {
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.status).toBeLessThan(500)
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-    const json = await res.json()
-    expect(typeof json.error.code).toBe('string')
-    expect(typeof json.error.message).toBe('string')
+    const payload = await json(res)
+    expect(typeof payload.error.code).toBe('string')
+    expect(typeof payload.error.message).toBe('string')
   })
 
   it('stored and changed nothing', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { integrityOfText } from '../../shared/digest.js'
-import { makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 
 describe('read routes', () => {
   let r: Registry
@@ -19,7 +19,7 @@ describe('read routes', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=60')
     const etag = res.headers.get('etag')!
     expect(etag).toMatch(/^"[^"]+"$/)
-    const index = await res.json()
+    const index = await json(res)
     expect(index.formatVersion).toBe(1)
     expect(Object.keys(index.templates)).toEqual(['@acme/gw', 'glm'])
     expect(index.templates.glm['dist-tags'].latest).toBe('1.1.0')
@@ -45,15 +45,15 @@ describe('read routes', () => {
     await r.publish('glm', '1.2.0')
     const after = await r.request('/v1/index.json', { headers: { 'if-none-match': before! } })
     expect(after.status).toBe(200)
-    expect((await after.json()).templates.glm['dist-tags'].latest).toBe('1.2.0')
+    expect((await json(after)).templates.glm['dist-tags'].latest).toBe('1.2.0')
   })
 
   it('serves one entry, the same object as in the index', async () => {
-    const index = await (await r.request('/v1/index.json')).json()
+    const index = await json(await r.request('/v1/index.json'))
     for (const path of ['/v1/templates/glm.json', '/v1/templates/@acme/gw.json', '/v1/templates/@acme%2Fgw.json', '/v1/templates/@acme%2fgw.json']) {
       const res = await r.request(path)
       expect(res.status, path).toBe(200)
-      const entry = await res.json()
+      const entry = await json(res)
       expect(entry).toEqual(index.templates[entry.id])
     }
   })
@@ -81,7 +81,7 @@ describe('read routes', () => {
     for (const path of ['/v1/templates/nope.json', '/v1/templates/glm/9.9.9.json', '/v1/templates/@acme/nope/1.0.0.json', '/v1/nothing', '/v2/index.json', '/v1/templates/glm/1.0.0']) {
       const res = await r.request(path)
       expect(res.status, path).toBe(404)
-      const body = await res.json()
+      const body = await json(res)
       expect(body.error.code, path).toBe('E_NOT_FOUND')
       expect(typeof body.error.message).toBe('string')
     }
@@ -108,7 +108,7 @@ describe('read routes', () => {
     for (const path of bad) {
       const res = await r.request(path)
       expect(res.status, path).toBe(400)
-      const body = await res.json()
+      const body = await json(res)
       expect(body.error.code, path).toMatch(/^E_BAD_/)
     }
   })
@@ -118,23 +118,23 @@ describe('read routes', () => {
       const res = await r.request(path)
       expect(res.status, path).toBeGreaterThanOrEqual(400)
       expect(res.status, path).toBeLessThan(500)
-      expect((await res.json()).error.code).toBeTypeOf('string')
+      expect((await json(res)).error.code).toBeTypeOf('string')
     }
   })
 
   it('serves the JSON schema and an empty key list', async () => {
     const schema = await r.request('/v1/schema.json')
     expect(schema.status).toBe(200)
-    const doc = await schema.json()
+    const doc = await json(schema)
     expect(JSON.stringify(doc)).toContain('baseUrl')
     const keys = await r.request('/v1/keys.json')
-    expect(await keys.json()).toEqual({ keys: [] })
+    expect(await json(keys)).toEqual({ keys: [] })
   })
 
   it('reports health and metrics', async () => {
     const health = await r.request('/healthz')
     expect(health.status).toBe(200)
-    expect(await health.json()).toEqual({ ok: true, store: 'fs' })
+    expect(await json(health)).toEqual({ ok: true, store: 'fs' })
     await r.request('/v1/index.json')
     await r.request('/v1/templates/nope.json')
     const metrics = await (await r.request('/metrics')).text()
@@ -152,7 +152,7 @@ describe('health when the store is gone', () => {
     await rm(r.dir, { recursive: true, force: true })
     const res = await r.request('/healthz')
     expect(res.status).toBe(503)
-    expect((await res.json()).ok).toBe(false)
+    expect((await json(res)).ok).toBe(false)
     await r.cleanup()
   })
 })

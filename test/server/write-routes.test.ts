@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 
 describe('publish', () => {
   let r: Registry
@@ -15,7 +15,7 @@ describe('publish', () => {
     const res = await r.put('/v1/templates/glm/1.0.0', body)
     expect(res.status).toBe(201)
     expect(res.headers.get('location')).toBe('/v1/templates/glm/1.0.0.json')
-    const entry = await res.json()
+    const entry = await json(res)
     expect(entry).toMatchObject({ id: 'glm', name: 'GLM', 'dist-tags': { latest: '1.0.0' } })
     expect(entry.versions['1.0.0'].integrity).toMatch(/^sha256-/)
     expect(await readFile(join(r.dir, 'templates/glm/1.0.0.json'), 'utf8')).toBe(body)
@@ -26,7 +26,7 @@ describe('publish', () => {
     expect((await r.publish('glm', '1.0.0')).status).toBe(201)
     const again = await r.publish('glm', '1.0.0', { description: 'other' })
     expect(again.status).toBe(409)
-    expect((await again.json()).error.code).toBe('E_EXISTS')
+    expect((await json(again)).error.code).toBe('E_EXISTS')
     expect(await (await r.request('/v1/templates/glm/1.0.0.json')).text()).toBe(versionDoc('glm', '1.0.0'))
   })
 
@@ -47,7 +47,7 @@ describe('publish', () => {
     doc.auth = 'PASSWORD'
     const res = await r.put('/v1/templates/glm/1.0.0', JSON.stringify(doc))
     expect(res.status).toBe(400)
-    const body = await res.json()
+    const body = await json(res)
     expect(body.error.code).toBe('E_INVALID')
     const paths = body.error.issues.map((i: { path: string }) => i.path)
     expect(paths).toEqual(expect.arrayContaining(['baseUrl', 'models.sonnet', 'auth']))
@@ -58,7 +58,7 @@ describe('publish', () => {
   it('refuses a body whose id or version differs from the path', async () => {
     const res = await r.put('/v1/templates/glm/1.0.0', versionDoc('kimi', '2.0.0'))
     expect(res.status).toBe(400)
-    const body = await res.json()
+    const body = await json(res)
     expect(body.error.code).toBe('E_MISMATCH')
     expect(body.error.message).toContain('kimi')
     expect(body.error.message).toContain('2.0.0')
@@ -66,11 +66,11 @@ describe('publish', () => {
 
   it('moves latest only forward and never to a prerelease', async () => {
     await r.publish('glm', '1.0.0')
-    const pre = await (await r.publish('glm', '2.0.0-rc.1')).json()
+    const pre = await json(await r.publish('glm', '2.0.0-rc.1'))
     expect(pre['dist-tags'].latest).toBe('1.0.0')
-    const older = await (await r.publish('glm', '0.5.0')).json()
+    const older = await json(await r.publish('glm', '0.5.0'))
     expect(older['dist-tags'].latest).toBe('1.0.0')
-    const newer = await (await r.publish('glm', '1.1.0')).json()
+    const newer = await json(await r.publish('glm', '1.1.0'))
     expect(newer['dist-tags'].latest).toBe('1.1.0')
   })
 
@@ -81,10 +81,10 @@ describe('publish', () => {
     expect((await r.publish('glm', '1.0.0', {}, 'cmr_forged')).status).toBe(401)
     const scoped = await r.publish('glm', '1.0.0', {}, r.tokens.acme.secret)
     expect(scoped.status).toBe(403)
-    expect((await scoped.json()).error.code).toBe('E_SCOPE')
+    expect((await json(scoped)).error.code).toBe('E_SCOPE')
     const reader = await r.publish('glm', '1.0.0', {}, r.tokens.reader.secret)
     expect(reader.status).toBe(403)
-    expect((await reader.json()).error.code).toBe('E_READ_ONLY')
+    expect((await json(reader)).error.code).toBe('E_READ_ONLY')
     expect((await r.publish('@acme/gw', '1.0.0', {}, r.tokens.acme.secret)).status).toBe(201)
     expect((await r.publish('@other/gw', '1.0.0', {}, r.tokens.acme.secret)).status).toBe(403)
     expect((await r.publish('glm', '1.0.0', {}, r.tokens.exact.secret)).status).toBe(201)
@@ -101,10 +101,10 @@ describe('publish', () => {
     const big = versionDoc('glm', '1.0.0', { changelog: 'x'.repeat(70 * 1024) })
     const tooBig = await r.put('/v1/templates/glm/1.0.0', big)
     expect(tooBig.status).toBe(413)
-    expect((await tooBig.json()).error.code).toBe('E_TOO_LARGE')
+    expect((await json(tooBig)).error.code).toBe('E_TOO_LARGE')
     const text = await r.put('/v1/templates/glm/1.0.0', versionDoc('glm', '1.0.0'), r.tokens.all.secret, { 'content-type': 'text/plain' })
     expect(text.status).toBe(415)
-    expect((await text.json()).error.code).toBe('E_MEDIA_TYPE')
+    expect((await json(text)).error.code).toBe('E_MEDIA_TYPE')
     expect(await r.store.listIds()).toEqual([])
   })
 
@@ -133,10 +133,10 @@ describe('deprecate and dist-tags', () => {
   it('sets and clears a deprecation, visible in the index', async () => {
     const res = await post('/v1/templates/glm/1.0.0/deprecate', { message: 'use 2.x' })
     expect(res.status).toBe(200)
-    expect((await res.json()).versions['1.0.0'].deprecated).toBe('use 2.x')
-    const index = await (await r.request('/v1/index.json')).json()
+    expect((await json(res)).versions['1.0.0'].deprecated).toBe('use 2.x')
+    const index = await json(await r.request('/v1/index.json'))
     expect(index.templates.glm.versions['1.0.0'].deprecated).toBe('use 2.x')
-    const cleared = await (await post('/v1/templates/glm/1.0.0/deprecate', { message: '' })).json()
+    const cleared = await json(await post('/v1/templates/glm/1.0.0/deprecate', { message: '' }))
     expect(cleared.versions['1.0.0']).not.toHaveProperty('deprecated')
     expect(await (await r.request('/v1/templates/glm/1.0.0.json')).text()).toBe(versionDoc('glm', '1.0.0'))
   })
@@ -158,9 +158,9 @@ describe('deprecate and dist-tags', () => {
       })
     const res = await tag('stable', { version: '1.0.0' })
     expect(res.status).toBe(200)
-    expect((await res.json())['dist-tags']).toEqual({ latest: '2.0.0', stable: '1.0.0' })
+    expect((await json(res))['dist-tags']).toEqual({ latest: '2.0.0', stable: '1.0.0' })
     expect((await tag('latest', { version: '1.0.0' })).status).toBe(200)
-    expect((await (await r.request('/v1/templates/glm.json')).json())['dist-tags'].latest).toBe('1.0.0')
+    expect((await json(await r.request('/v1/templates/glm.json')))['dist-tags'].latest).toBe('1.0.0')
     expect((await tag('next', { version: '3.0.0' })).status).toBe(404)
     expect((await tag('Bad Tag', { version: '1.0.0' })).status).toBe(400)
     expect((await tag('1.0.0', { version: '1.0.0' })).status).toBe(400)

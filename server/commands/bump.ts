@@ -1,0 +1,64 @@
+import { defineCommand } from 'citty'
+import { UsageError, ValidationError } from '../../shared/errors.js'
+import { isValidId } from '../../shared/ids.js'
+import { validateTemplate } from '../../shared/schema.js'
+import { repeated } from '../models/argv.js'
+import { bumpTemplate, describeChange, type BumpLevel } from '../models/next-version.js'
+import { documentText, loadHistory, publishTemplate } from '../models/store-io.js'
+import { openStore } from '../stores/open.js'
+
+/**
+ * `claude-multi-registry bump <id> --set sonnet=glm-5.3 -m "…"`: the `npm version` of templates.
+ * The next version is written from the latest one, validated, and created exclusively.
+ */
+export default defineCommand({
+  meta: { name: 'bump', description: 'Write the next version of a template from its latest one (the npm version of templates)' },
+  args: {
+    id: { type: 'positional', description: 'template id, e.g. glm', required: true },
+    set: { type: 'string', description: 'role=model or VAR=value (repeatable): sonnet=glm-5.3, API_TIMEOUT_MS=600000', valueHint: 'KEY=VALUE' },
+    unset: { type: 'string', description: 'drop a variable from env (repeatable)', valueHint: 'VAR' },
+    retire: { type: 'string', description: 'mark a model retired, with its replacement (repeatable): glm-5.1=glm-5.3', valueHint: 'MODEL=REPLACEMENT' },
+    major: { type: 'boolean', description: 'bump the major version' },
+    minor: { type: 'boolean', description: 'bump the minor version (the default)' },
+    patch: { type: 'boolean', description: 'bump the patch version' },
+    message: { type: 'string', alias: 'm', description: 'changelog of the new version (default: the list of changes)' },
+    data: { type: 'string', description: 'registry data directory', default: 'registry' },
+    store: { type: 'string', description: 'postgres://… instead of --data' },
+    'dry-run': { type: 'boolean', description: 'print the new document, write nothing' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  async run({ args, rawArgs }) {
+    const id = String(args.id)
+    if (!isValidId(id)) throw new UsageError(`"${id}" is not a valid template id`, 'e.g. glm or @acme/gateway')
+    const levels = (['major', 'minor', 'patch'] as const).filter((l) => args[l])
+    if (levels.length > 1) throw new UsageError(`choose one of --major, --minor, --patch (got ${levels.map((l) => `--${l}`).join(' ')})`)
+    const level: BumpLevel = levels[0] ?? 'minor'
+
+    const store = await openStore(args.store, args.data)
+    try {
+      const { latest } = await loadHistory(store, id)
+      const { next, changes, warnings } = bumpTemplate(latest, {
+        sets: repeated(rawArgs, '--set'),
+        unsets: repeated(rawArgs, '--unset'),
+        retire: repeated(rawArgs, '--retire'),
+        level,
+        ...(args.message === undefined ? {} : { changelog: String(args.message) }),
+      })
+      const checked = validateTemplate(next)
+      if (!checked.ok) throw new ValidationError(checked.issues, `${id}@${next.version}`)
+      const written = args['dry-run'] ? false : (await publishTemplate(store, next), true)
+
+      if (args.json) {
+        console.log(JSON.stringify({ id, from: latest.version, to: next.version, changes, warnings, written, document: next }, null, 2))
+        return
+      }
+      console.log(`${id} ${latest.version} → ${next.version}`)
+      for (const change of changes) console.log(`  ${describeChange(change)}`)
+      for (const warning of warnings) console.log(`  warning: ${warning}`)
+      if (args['dry-run']) process.stdout.write(`\n${documentText(next)}\n(dry run: nothing written)\n`)
+      else console.log(`wrote ${id}@${next.version} to the ${store.kind} store${args.store ? '' : ` (${args.data}/templates/${id}/${next.version}.json)`}`)
+    } finally {
+      await store.close()
+    }
+  },
+})

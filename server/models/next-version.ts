@@ -1,0 +1,115 @@
+/**
+ * `bump`: the `npm version` of templates. Pure: takes the latest document and the requested
+ * changes, returns the next document and what changed (the caller validates and writes).
+ */
+import semverInc from 'semver/functions/inc.js'
+import { UsageError } from '../../shared/errors.js'
+import { BASE_URL_ENV, ENV_NAME_RE, ROLES, isRole, roleOf, type Role } from '../../shared/roles.js'
+import type { Template } from '../../shared/types.js'
+
+/** Claude Code strips a `[1m]` (1M context) suffix before sending the model name. */
+export const bareModel = (model: string): string => model.replace(/\[1m\]$/i, '')
+
+export type BumpLevel = 'major' | 'minor' | 'patch'
+
+export interface BumpRequest {
+  /** `sonnet=glm-6`, `ANTHROPIC_DEFAULT_SONNET_MODEL=glm-6`, `API_TIMEOUT_MS=600000`, `ANTHROPIC_BASE_URL=https://…`. */
+  sets?: string[]
+  /** Variables to drop from `env`. */
+  unsets?: string[]
+  /** `glm-5.1=glm-5.3` (or `glm-5.1=` for no replacement): adds to `retired`. */
+  retire?: string[]
+  level?: BumpLevel
+  changelog?: string
+}
+
+export interface FieldChange {
+  field: string
+  from?: string
+  to?: string
+}
+
+export function nextVersion(version: string, level: BumpLevel): string {
+  const next = semverInc(version, level)
+  if (!next) throw new UsageError(`cannot bump "${version}"`, 'the latest version must be strict semver')
+  return next
+}
+
+export function splitAssignment(raw: string, flag: string): [string, string] {
+  const eq = raw.indexOf('=')
+  if (eq <= 0) throw new UsageError(`${flag} "${raw}" is not NAME=value`, `write e.g. ${flag} sonnet=glm-5.3`)
+  return [raw.slice(0, eq).trim(), raw.slice(eq + 1)]
+}
+
+/** What a `--set` key names: a role, the base URL, or an `env` variable. */
+function targetOf(key: string): { role: Role } | { baseUrl: true } | { env: string } {
+  if (isRole(key)) return { role: key }
+  const role = roleOf(key)
+  if (role) return { role }
+  if (key === BASE_URL_ENV || key === 'baseUrl') return { baseUrl: true }
+  if (ENV_NAME_RE.test(key)) return { env: key }
+  throw new UsageError(`--set "${key}" is neither a role (${ROLES.join(', ')}) nor a variable name`, 'variables are UPPER_CASE')
+}
+
+/** The next document; `deprecated` is dropped (a new version starts clean), `retired` carries over. */
+export function bumpTemplate(latest: Template, req: BumpRequest): { next: Template; changes: FieldChange[]; warnings: string[] } {
+  const next: Template = structuredClone(latest)
+  delete next.deprecated
+  const changes: FieldChange[] = []
+  const record = (field: string, from: string | undefined, to: string | undefined) => {
+    if (from !== to) changes.push({ field, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
+  }
+
+  for (const raw of req.sets ?? []) {
+    const [key, value] = splitAssignment(raw, '--set')
+    const target = targetOf(key)
+    if ('role' in target) {
+      record(`models.${target.role}`, next.models[target.role], value)
+      next.models[target.role] = value
+    } else if ('baseUrl' in target) {
+      record('baseUrl', next.baseUrl, value)
+      next.baseUrl = value
+    } else {
+      record(`env.${target.env}`, next.env[target.env], value)
+      next.env[target.env] = value
+    }
+  }
+  for (const name of req.unsets ?? []) {
+    if (!(name in next.env)) throw new UsageError(`--unset ${name}: the template sets no such variable`, `it sets: ${Object.keys(next.env).join(', ') || 'none'}`)
+    record(`env.${name}`, next.env[name], undefined)
+    delete next.env[name]
+  }
+  for (const raw of req.retire ?? []) {
+    const [model, replacement] = splitAssignment(raw.includes('=') ? raw : `${raw}=`, '--retire')
+    next.retired = { ...next.retired, [model]: replacement || null }
+    record(`retired.${model}`, latest.retired?.[model] ?? undefined, replacement || 'null')
+  }
+  // Mapping a retired model again (explicitly, in this bump) says the provider serves it again.
+  const remapped = new Set(changes.filter((c) => c.field.startsWith('models.') && c.to).map((c) => bareModel(c.to!)))
+  for (const model of Object.keys(next.retired ?? {})) {
+    if (remapped.has(bareModel(model)) && !(req.retire ?? []).some((r) => r.startsWith(`${model}=`) || r === model)) {
+      delete next.retired![model]
+      record(`retired.${model}`, 'retired', undefined)
+    }
+  }
+  if (next.retired && !Object.keys(next.retired).length) delete next.retired
+
+  next.version = nextVersion(latest.version, req.level ?? 'minor')
+  const summary = changes.map(describeChange).join('; ')
+  const changelog = req.changelog?.trim() || summary
+  if (!changelog) throw new UsageError('nothing to bump: no --set, --unset or --retire, and no -m message', 'say what changed, e.g. --set sonnet=glm-5.3 -m "glm-5.3 for Sonnet"')
+  next.changelog = changelog
+  return { next, changes, warnings: retiredStillMapped(next) }
+}
+
+/** Roles that still map a model the version itself lists as retired: worth a warning. */
+export function retiredStillMapped(t: Template): string[] {
+  const retired = new Set(Object.keys(t.retired ?? {}).map(bareModel))
+  return ROLES.filter((r) => retired.has(bareModel(t.models[r]))).map((r) => `${r} maps ${t.models[r]}, which this version lists as retired`)
+}
+
+export function describeChange(c: FieldChange): string {
+  if (c.from === undefined) return `${c.field} = ${c.to}`
+  if (c.to === undefined) return `${c.field} removed (was ${c.from})`
+  return `${c.field}: ${c.from} → ${c.to}`
+}

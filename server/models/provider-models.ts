@@ -1,0 +1,68 @@
+/**
+ * A provider's model list (`GET <baseUrl>/v1/models`, Anthropic's paginated format), fetched the
+ * way Claude Code authenticates. The client has its own copy for `doctor --models`: client and
+ * server never import each other, and this file is small.
+ */
+import { CliError } from '../../shared/errors.js'
+import type { AuthVar } from '../../shared/roles.js'
+
+const MAX_PAGES = 50
+
+export interface ListOptions {
+  timeoutMs?: number
+  fetch?: typeof globalThis.fetch
+}
+
+function errorText(json: unknown): string {
+  const err = (json as { error?: unknown } | undefined)?.error
+  const msg = err && typeof err === 'object' ? (err as { message?: unknown }).message : err
+  return typeof msg === 'string' ? `: ${msg.slice(0, 200)}` : ''
+}
+
+async function getJson(url: string, headers: Record<string, string>, opts: ListOptions): Promise<{ status: number; json: unknown }> {
+  const timeoutMs = opts.timeoutMs ?? 10_000
+  try {
+    const res = await (opts.fetch ?? globalThis.fetch)(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    const text = await res.text()
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: res.status, json }
+  } catch (err) {
+    const name = (err as { name?: string }).name
+    const host = new URL(url).host
+    if (name === 'TimeoutError' || name === 'AbortError') throw new CliError('E_PROVIDER', `no answer from ${host} within ${timeoutMs / 1000} s`)
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    throw new CliError('E_PROVIDER', `could not reach ${host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`)
+  }
+}
+
+/** Every listed model id; throws CliError (one line) when the provider has no list or refuses. */
+export async function listProviderModels(baseUrl: string, auth: AuthVar, key: string, opts: ListOptions = {}): Promise<string[]> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'anthropic-version': '2023-06-01',
+    ...(auth === 'ANTHROPIC_AUTH_TOKEN' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key }),
+  }
+  const base = `${baseUrl.replace(/\/+$/, '')}/v1/models`
+  const ids: string[] = []
+  let after: string | undefined
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { status, json } = await getJson(after ? `${base}?after_id=${encodeURIComponent(after)}` : base, headers, opts)
+    if (status === 401 || status === 403) throw new CliError('E_PROVIDER', `the key was rejected (HTTP ${status}${errorText(json)})`)
+    if (status === 404 || status === 405) throw new CliError('E_PROVIDER', `the provider has no model list (GET /v1/models: HTTP ${status})`)
+    if (status < 200 || status >= 300) throw new CliError('E_PROVIDER', `GET /v1/models answered HTTP ${status}${errorText(json)}`)
+    const data = (json as { data?: unknown } | undefined)?.data
+    if (!Array.isArray(data)) throw new CliError('E_PROVIDER', 'GET /v1/models did not answer a model list')
+    const pageIds = data.map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string')
+    ids.push(...pageIds)
+    const { has_more, last_id } = json as { has_more?: unknown; last_id?: unknown }
+    const last = typeof last_id === 'string' ? last_id : pageIds.at(-1)
+    if (has_more !== true || !last || last === after) break
+    after = last
+  }
+  return ids
+}

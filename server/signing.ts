@@ -1,0 +1,140 @@
+/**
+ * Server side of index signing: loads the private key, hands out a serial that only ever grows
+ * (across restarts and replicas), and re-signs only when the content changed or the signature is
+ * getting old, so every replica serving the same catalogue serves stable bytes.
+ */
+import { readFileSync, statSync, writeFileSync, renameSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { createPrivateKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { CliError } from '../shared/errors.js'
+import { canonicalJson } from '../shared/digest.js'
+import { DEFAULT_VALIDITY_MS, publicKeyEntry, signIndex } from '../shared/sign.js'
+import type { KeysDocument, PublicKeyEntry } from '../shared/sign.js'
+import type { RegistryIndex } from '../shared/types.js'
+
+export interface IndexSignerOptions {
+  /** Path of the PKCS#8 PEM written by `keygen`. */
+  keyFile: string
+  /** How long a signature stays valid; default 7 days. */
+  validityMs?: number
+  /**
+   * Where the highest serial used is kept; default `<keyFile>.serial`. Best effort: when it
+   * cannot be written the time-derived serial still increases.
+   */
+  serialFile?: string | false
+  /** Extra public keys to list in keys.json (e.g. a rotated-in key entry, or the previous key). */
+  extraKeys?: PublicKeyEntry[]
+  now?: () => number
+}
+
+export interface IndexSigner {
+  readonly keyId: string
+  readonly publicKey: PublicKeyEntry
+  /** The finalization hook of the index service: unsigned index in, signed index out. */
+  sign(index: RegistryIndex): RegistryIndex
+  /** The `/v1/keys.json` document. */
+  keysDocument(): KeysDocument
+}
+
+export function loadSigningKey(keyFile: string): KeyObject {
+  const path = resolve(keyFile)
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new CliError('E_SIGN_KEY', `cannot read the signing key ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`, 1, 'create one with `claude-multi-registry keygen --out DIR`')
+  }
+  let key: KeyObject
+  try {
+    key = createPrivateKey(pem)
+  } catch {
+    throw new CliError('E_SIGN_KEY', `${path} is not a PEM private key`, 1, 'create one with `claude-multi-registry keygen --out DIR`')
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new CliError('E_SIGN_KEY', `${path} is a ${key.asymmetricKeyType} key; an ed25519 key is needed`)
+  warnIfReadable(path)
+  return key
+}
+
+function warnIfReadable(path: string): void {
+  try {
+    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+      process.emitWarning(`signing key ${path} is readable by other users; chmod 600 it`)
+    }
+  } catch {
+    // stat raced with a rename: nothing useful to say
+  }
+}
+
+function readSerial(file: string | false): number {
+  if (!file) return 0
+  try {
+    const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10)
+    return Number.isSafeInteger(n) && n > 0 ? n : 0
+  } catch {
+    return 0
+  }
+}
+
+function writeSerial(file: string | false, serial: number): void {
+  if (!file) return
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, `${serial}\n`, { mode: 0o600 })
+    renameSync(tmp, file)
+  } catch {
+    // read-only key mount: the time-derived serial alone keeps increasing
+  }
+}
+
+export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
+  const key = loadSigningKey(opts.keyFile)
+  const entry = publicKeyEntry(key)
+  const validity = opts.validityMs ?? DEFAULT_VALIDITY_MS
+  const serialFile = opts.serialFile === undefined ? `${resolve(opts.keyFile)}.serial` : opts.serialFile
+  const now = opts.now ?? Date.now
+  let lastSerial = readSerial(serialFile)
+  let last: { content: string; signed: RegistryIndex; signedAt: number } | undefined
+
+  // Seconds since the epoch, bumped past anything used before: replicas signing the same change
+  // land close together and a restarted server never goes backwards.
+  const nextSerial = (): number => {
+    lastSerial = Math.max(lastSerial + 1, Math.floor(now() / 1000))
+    writeSerial(serialFile, lastSerial)
+    return lastSerial
+  }
+
+  return {
+    keyId: entry.keyId,
+    publicKey: entry,
+    sign(index) {
+      const { signature: _s, serial: _n, expires: _e, ...rest } = index
+      const content = canonicalJson(rest)
+      const t = now()
+      // Re-use the signature until half its validity has passed, so caches and ETags stay stable.
+      if (last && last.content === content && t - last.signedAt < validity / 2) return last.signed
+      const signed = signIndex(rest as RegistryIndex, key, { serial: nextSerial(), expires: new Date(t + validity).toISOString() })
+      last = { content, signed, signedAt: t }
+      return signed
+    },
+    keysDocument() {
+      const keys = [entry, ...(opts.extraKeys ?? []).filter((k) => k.keyId !== entry.keyId)]
+      return { formatVersion: 1, keys }
+    },
+  }
+}
+
+/** Reads a keys.json-style file of extra keys to publish (rotation records); missing → none. */
+export function readExtraKeys(file: string): PublicKeyEntry[] {
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new CliError('E_SIGN_KEY', `cannot read ${file}: ${(err as Error).message}`)
+  }
+  const keys = (doc as KeysDocument | null)?.keys
+  if (!Array.isArray(keys)) throw new CliError('E_SIGN_KEY', `${file} has no "keys" array`)
+  return keys
+}
