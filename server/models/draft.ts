@@ -104,6 +104,8 @@ export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date
   for (const [, m] of mappedModels(latest)) {
     if (m !== bareModel(m) && diff.gone.some((g) => g.model === bareModel(m))) retired[m] = swap(m) === m ? null : swap(m)
   }
+  // Chains collapse: glm-4.6 → glm-5.1 becomes glm-4.6 → glm-5.3 once glm-5.1 is gone too.
+  for (const [model, replacement] of Object.entries(retired)) if (replacement) retired[model] = swap(replacement)
   for (const role of ROLES) next.models[role] = swap(next.models[role])
   for (const name of Object.keys(next.env)) if (isModelVar(name)) next.env[name] = swap(next.env[name]!)
   if (Object.keys(retired).length) next.retired = retired
