@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
+import type { JSX } from 'hono/jsx/jsx-runtime'
 import { decodeId, isValidId } from '../../shared/ids.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
 import { CSP } from './assets.js'
@@ -13,6 +15,9 @@ export interface WebDeps {
   getIndex(): Promise<RegistryIndex>
   getVersion(id: string, version: string): Promise<Template | null>
 }
+
+/** Rendered pages kept per index; cleared when full, since `?q=` can take any value. */
+const PAGE_LIMIT = 500
 
 /** Versions are immutable, so parsed documents can be kept; bounded so a huge registry cannot grow it forever. */
 const CACHE_LIMIT = 5000
@@ -42,39 +47,68 @@ export function createWebRoutes(deps: WebDeps): Hono {
     c.header('Cache-Control', 'public, max-age=60')
   })
 
-  app.get('/', async (c) => {
+  /**
+   * Rendered pages are kept per index object: the index service hands out a new object whenever
+   * the catalogue changes, so a publish or deprecation shows at once and nothing is rendered twice.
+   */
+  const rendered = new WeakMap<RegistryIndex, Map<string, Page>>()
+  const page = async (c: Context, key: string, render: (index: RegistryIndex) => Promise<Page>) => {
     const index = await deps.getIndex()
-    const rows = await Promise.all(
-      listIds(index).map(async (id) => {
-        const entry = index.templates[id]!
-        const latest = latestOf(entry)
-        return catalogueRow(entry, latest ? await version(id, latest) : null)
-      }),
-    )
-    return c.html(<CataloguePage rows={rows} q={c.req.query('q') ?? ''} />)
+    let pages = rendered.get(index)
+    if (!pages) rendered.set(index, (pages = new Map()))
+    let found = pages.get(key)
+    if (!found) {
+      found = await render(index)
+      // A document missing from a listed version (a mirror's upstream down) is not remembered.
+      if (found.complete) {
+        if (pages.size >= PAGE_LIMIT) pages.clear()
+        pages.set(key, found)
+      }
+    }
+    c.header('ETag', found.etag)
+    if (c.req.header('if-none-match') === found.etag) return c.body(null, 304)
+    return c.html(found.html, found.status)
+  }
+
+  app.get('/', (c) => {
+    const q = c.req.query('q') ?? ''
+    return page(c, `/?q=${q}`, async (index) => {
+      let complete = true
+      const rows = await Promise.all(
+        listIds(index).map(async (id) => {
+          const entry = index.templates[id]!
+          const latest = latestOf(entry)
+          const doc = latest ? await version(id, latest) : null
+          if (!doc) complete = false
+          return catalogueRow(entry, doc)
+        }),
+      )
+      return toPage(<CataloguePage rows={rows} q={q} />, 200, complete)
+    })
   })
 
-  app.get('/t/*', async (c) => {
+  app.get('/t/*', (c) => {
     const id = idFromPath(new URL(c.req.url).pathname)
-    const index = await deps.getIndex()
-    const entry = id ? index.templates[id] : undefined
-    const latestVersion = entry && latestOf(entry)
-    const latest = latestVersion ? await version(entry.id, latestVersion) : null
-    if (!entry || !latest) return notFound(c, id ?? '')
+    const from = c.req.query('from')
+    const to = c.req.query('to')
+    return page(c, `/t/${id ?? ''}?from=${from ?? ''}&to=${to ?? ''}`, async (index) => {
+      const entry = id ? index.templates[id] : undefined
+      const latestVersion = entry && latestOf(entry)
+      const latest = latestVersion ? await version(entry.id, latestVersion) : null
+      if (!entry || !latest) return toPage(<NotFoundPage id={id ?? ''} />, 404, !entry)
 
-    const ordered = sortVersions(Object.keys(entry.versions))
-    const docs = new Map(await Promise.all(ordered.map(async (v) => [v, await version(entry.id, v)] as const)))
-    const versions: VersionRow[] = ordered.map((v) => ({
-      version: v,
-      publishedAt: entry.versions[v]?.publishedAt,
-      deprecated: entry.versions[v]?.deprecated,
-      changelog: docs.get(v)?.changelog,
-    }))
-    const compare = comparison(ordered, docs, c.req.query('from'), c.req.query('to'), latest.version)
-    return c.html(
-      <TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} />,
-      compare?.error ? 400 : 200,
-    )
+      const ordered = sortVersions(Object.keys(entry.versions))
+      const docs = new Map(await Promise.all(ordered.map(async (v) => [v, await version(entry.id, v)] as const)))
+      const versions: VersionRow[] = ordered.map((v) => ({
+        version: v,
+        publishedAt: entry.versions[v]?.publishedAt,
+        deprecated: entry.versions[v]?.deprecated,
+        changelog: docs.get(v)?.changelog,
+      }))
+      const compare = comparison(ordered, docs, from, to, latest.version)
+      const complete = [...docs.values()].every(Boolean)
+      return toPage(<TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} />, compare?.error ? 400 : 200, complete)
+    })
   })
 
   return app
@@ -114,6 +148,14 @@ function comparison(
   return { from, to, changes: compareEnv(envOf(a), envOf(b)) }
 }
 
-function notFound(c: Context, id: string) {
-  return c.html(<NotFoundPage id={id} />, 404)
+interface Page {
+  status: 200 | 400 | 404
+  html: string
+  etag: string
+  complete: boolean
+}
+
+async function toPage(element: JSX.Element, status: Page['status'] = 200, complete = true): Promise<Page> {
+  const html = (await element).toString()
+  return { status, html, complete, etag: `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` }
 }

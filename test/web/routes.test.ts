@@ -61,6 +61,24 @@ describe('GET /', () => {
     expect(csp).not.toContain('unsafe-inline')
   })
 
+  it('answers a repeated request with 304 and re-renders when the index changes', async () => {
+    const deps = memoryDeps()
+    const app = appWith(deps)
+    const first = await app.request('http://localhost/')
+    const etag = first.headers.get('etag')!
+    expect(etag).toMatch(/^W\/"/)
+    expect((await app.request('http://localhost/', { headers: { 'if-none-match': etag } })).status).toBe(304)
+
+    // The index service hands out a new object on every change (publish, deprecate).
+    const index = await deps.getIndex()
+    const changed = structuredClone(index)
+    changed.templates.glm!.versions['2.1.0']!.deprecated = 'use glm-next'
+    deps.getIndex = async () => changed
+    const after = await app.request('http://localhost/', { headers: { 'if-none-match': etag } })
+    expect(after.status).toBe(200)
+    expect(await after.text()).toContain('title="use glm-next">deprecated')
+  })
+
   it('reads each immutable version document once', async () => {
     const deps = memoryDeps()
     const app = appWith(deps)
