@@ -54,6 +54,8 @@ export function createApp(options: AppOptions) {
   app.route('/', createReadRoutes({ index, schemaText, keysText }))
   app.route('/', createWriteRoutes({ store, metrics, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onPublished: () => index.invalidate() }))
   if (options.web !== false) {
+    app.use('/', async (c, next) => (c.set('route', '/'), next()))
+    app.use('/t/*', async (c, next) => (c.set('route', '/t/:id'), next()))
     app.route(
       '/',
       createWebRoutes({

@@ -1,0 +1,29 @@
+import { resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { CliError, UsageError } from '../../shared/errors.js'
+import { createApp } from '../app.js'
+import { buildStatic } from '../static-build.js'
+import { openStoreFromArgs, storeArgs } from './_store-args.js'
+
+export default defineCommand({
+  meta: { name: 'build', description: 'Write the read API as static files for any static host or CDN' },
+  args: {
+    out: { type: 'string', required: true, description: 'Output directory' },
+    ...storeArgs,
+  },
+  async run({ args }) {
+    if (!args.out) throw new UsageError('--out is required', 'e.g. claude-multi-registry build --out public/')
+    const out = resolve(args.out)
+    const { store } = await openStoreFromArgs(args)
+    const app = createApp({ store, web: false })
+    try {
+      const count = await buildStatic((path) => app.request(`http://registry.local${path}`), out)
+      process.stdout.write(`wrote ${count} files to ${out}\n`)
+    } catch (error) {
+      throw new CliError('E_BUILD', `build failed: ${(error as Error).message}`)
+    } finally {
+      app.close()
+      await store.close()
+    }
+  },
+})

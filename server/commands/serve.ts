@@ -1,0 +1,71 @@
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { createHash } from 'node:crypto'
+import { serve } from '@hono/node-server'
+import { defineCommand } from 'citty'
+import { CliError, UsageError } from '../../shared/errors.js'
+import { createApp, DEFAULT_BODY_LIMIT } from '../app.js'
+import type { LogFormat } from '../middleware/request-log.js'
+import { parseInteger, parseSize, parseUrl } from './_parse.js'
+import { openStoreFromArgs, storeArgs } from './_store-args.js'
+
+export default defineCommand({
+  meta: { name: 'serve', description: 'Serve the registry over HTTP' },
+  args: {
+    port: { type: 'string', default: '8787', description: 'Port (0 picks a free one)' },
+    host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
+    ...storeArgs,
+    upstream: { type: 'string', description: 'Mirror this registry next to our own templates' },
+    'upstream-max-age': { type: 'string', default: '300', description: 'Refresh the upstream index at most this often (seconds)' },
+    'upstream-cache': { type: 'string', description: 'Where upstream documents are cached (default: <data>/.upstream-cache)' },
+    'auth-read': { type: 'boolean', default: false, description: 'Every GET needs a token (read or publish)' },
+    'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT), description: 'Largest request body (bytes, or 64kb / 1mb)' },
+    'log-format': { type: 'string', default: 'json', description: 'Request log on stderr: json or pretty' },
+    quiet: { type: 'boolean', default: false, description: 'No request log' },
+  },
+  async run({ args }) {
+    const port = parseInteger(args.port, '--port', 0, 65535)
+    const bodyLimit = parseSize(args['body-limit'], '--body-limit')
+    const logFormat = args['log-format']
+    if (logFormat !== 'json' && logFormat !== 'pretty') throw new UsageError(`--log-format must be json or pretty, got "${logFormat}"`)
+    const upstreamUrl = args.upstream ? parseUrl(args.upstream, '--upstream') : undefined
+    const maxAge = parseInteger(args['upstream-max-age'], '--upstream-max-age', 0, 31_536_000)
+
+    const { store, dataDir } = await openStoreFromArgs(args, true)
+    if (!(await store.ready().catch(() => false))) throw new CliError('E_STORE', `the ${store.kind} store is not reachable`, 1, 'check --data / --store')
+    const cacheDir =
+      args['upstream-cache'] ??
+      (dataDir ? join(dataDir, '.upstream-cache') : join(tmpdir(), `claude-multi-registry-${createHash('sha256').update(upstreamUrl ?? '').digest('hex').slice(0, 12)}`))
+
+    const app = createApp({
+      store,
+      authRead: args['auth-read'],
+      bodyLimit,
+      logFormat: args.quiet ? 'none' : (logFormat as LogFormat),
+      ...(upstreamUrl ? { upstream: { url: upstreamUrl, maxAgeSeconds: maxAge, cacheDir } } : {}),
+    })
+
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port, hostname: args.host }, (info) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+        process.stdout.write(`claude-multi-registry listening on http://${host}:${info.port}\n`)
+        resolve(s)
+      })
+      s.once('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') reject(new CliError('E_PORT', `port ${port} on ${args.host} is already in use`, 1, 'pick another with --port (0 = any free port)'))
+        else if (error.code === 'EACCES') reject(new CliError('E_PORT', `not allowed to listen on ${args.host}:${port}`, 1, 'use a port above 1024'))
+        else reject(error)
+      })
+    })
+
+    const stop = () => {
+      server.close()
+      app.close()
+      void store.close().finally(() => process.exit(0))
+      // Keep-alive connections may hold the server open; do not wait for them forever.
+      setTimeout(() => process.exit(0), 2000).unref()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  },
+})
