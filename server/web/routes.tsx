@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import { decodeId, isValidId } from '../../shared/ids.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
@@ -39,13 +39,16 @@ export function createWebRoutes(deps: WebDeps): Hono {
     return doc
   }
 
-  app.use('*', async function webHeaders(c, next) {
+  // Scoped to the pages: mounted with `app.route('/')`, a `*` middleware would also run for the JSON API.
+  const webHeaders: MiddlewareHandler = async function webHeaders(c, next) {
     await next()
     c.header('Content-Security-Policy', CSP)
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
     c.header('Cache-Control', 'public, max-age=60')
-  })
+  }
+  app.use('/', webHeaders)
+  app.use('/t/*', webHeaders)
 
   /**
    * Rendered pages are kept per index object: the index service hands out a new object whenever

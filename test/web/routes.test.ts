@@ -89,6 +89,18 @@ describe('GET /', () => {
   })
 })
 
+describe('mounted next to other routes', () => {
+  it('adds its headers to its own pages only', async () => {
+    const app = new Hono()
+    app.route('/', createWebRoutes(memoryDeps()))
+    app.get('/v1/index.json', (c) => c.json({}, 200, { 'Cache-Control': 'public, max-age=31536000' }))
+    const res = await app.request('http://localhost/v1/index.json')
+    expect(res.headers.get('content-security-policy')).toBeNull()
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000')
+    expect((await app.request('http://localhost/t/glm')).headers.get('content-security-policy')).toContain("script-src 'sha256-")
+  })
+})
+
 describe('GET /t/<id>', () => {
   it('shows versions with dates and changelog, the role table and the add command', async () => {
     const { res, body } = await get('/t/glm')
