@@ -19,8 +19,13 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
   const baseUrl = target.env[BASE_URL_ENV] || ANTHROPIC_DEFAULT_BASE_URL
   const rows: ModelRow[] = mappedModels(target.env).map((m) => ({ ...m, status: 'unknown' }))
   const report: InstanceModelReport = { name: target.name, source: target.source, baseUrl, listed: null, rows, ok: false }
+  if (target.notes?.length) report.notes = target.notes
   const call = { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: opts.fetch }
 
+  if (target.problem) {
+    report.error = { kind: 'state', message: target.problem }
+    return report
+  }
   if (!rows.length) {
     report.ok = true
     return report

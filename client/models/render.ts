@@ -41,6 +41,7 @@ export function renderInstance(inst: InstanceModelReport, c: Colors): string[] {
   if (inst.listed === null && !inst.error && inst.rows.some((r) => !r.via)) {
     lines.push(`  ${c.yellow('!')} the provider has no model list (GET /v1/models)`)
   }
+  for (const note of inst.notes ?? []) lines.push(`  ${c.yellow('!')} ${note}`)
   if (inst.error) lines.push(`  ${c.red('✖')} ${inst.error.message}`)
   if (inst.hint) lines.push(`  ${c.dim(`hint: ${inst.hint}`)}`)
   return lines

@@ -15,6 +15,10 @@ export interface ModelCheckTarget {
   /** The key itself, or null when it cannot be read (then `keyProblem` says why). */
   key: string | null
   keyProblem?: string
+  /** Local state that stops the check (a missing or broken wrapper): reported, never thrown. */
+  problem?: string
+  /** Worth knowing but not a failure, e.g. settings.json overriding a wrapper variable. */
+  notes?: string[]
 }
 
 export type ModelStatus = 'served' | 'not-served' | 'unknown'
@@ -32,7 +36,7 @@ export interface ModelRow {
   note?: string
 }
 
-export type CheckFailure = 'no-key' | 'auth' | 'timeout' | 'network' | 'http' | 'bad-url'
+export type CheckFailure = 'state' | 'no-key' | 'auth' | 'timeout' | 'network' | 'http' | 'bad-url'
 
 export interface InstanceModelReport {
   name: string
@@ -44,6 +48,7 @@ export interface InstanceModelReport {
   /** A failure that stopped the check (bad key, timeout, unreachable host, ...). */
   error?: { kind: CheckFailure; message: string }
   hint?: string
+  notes?: string[]
   /** True only when every mapped model is confirmed served and nothing failed. */
   ok: boolean
 }

@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkModels, exitCodeOf } from '../../client/models/check.js'
+import { renderModelsReport } from '../../client/models/render.js'
+import { loadModelTargets } from '../../client/models/targets.js'
+import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
+import { fakeTemplate, runClient, sandbox, startRegistry, type Sandbox, type TestRegistry } from './_registry.js'
+
+const KEY = 'sk-test-FAKE'
+let provider: FakeProvider
+let registry: TestRegistry
+let sb: Sandbox
+let regDir: string
+
+beforeAll(async () => {
+  provider = await startFakeProvider({ models: ['fake-2', 'fake-2-mini', 'fake-1'], auth: 'bearer', key: KEY })
+  regDir = await mkdtemp(join(tmpdir(), 'cm-reg-'))
+  registry = await startRegistry(regDir)
+  await registry.publish(fakeTemplate(provider.url, '1.0.0'))
+  sb = await sandbox(registry.url)
+  const added = await runClient(['add', 'work', 'fake', '--api-key-stdin'], sb.env, `${KEY}\n`)
+  expect(added.stderr).toBe('')
+  expect(added.code).toBe(0)
+  const viaEnv = await runClient(['add', 'envkey', 'fake', '--api-key-env', 'FAKE_KEY'], sb.env)
+  expect(viaEnv.code).toBe(0)
+})
+
+afterAll(async () => {
+  await provider?.close()
+  await registry?.close()
+  await sb?.cleanup()
+  await rm(regDir, { recursive: true, force: true })
+})
+
+describe('doctor --models on instances made by `claude-multi add`', () => {
+  it('reads the wrapper env and the 0600 key file; all served → 0', async () => {
+    const targets = loadModelTargets(['work'], sb.env)
+    expect(targets[0]).toMatchObject({ name: 'work', source: 'fake@1.0.0 from public', authVar: 'ANTHROPIC_AUTH_TOKEN', key: KEY })
+    expect(targets[0]!.env.ANTHROPIC_BASE_URL).toBe(provider.url)
+    const report = await checkModels(targets)
+    expect(report.instances[0]!.rows.map((r) => `${r.role}:${r.status}`)).toEqual([
+      'default:served', 'fast:served', 'sonnet:served', 'opus:served', 'haiku:served',
+    ])
+    expect(exitCodeOf(report)).toBe(0)
+  })
+
+  it('a key kept in $VAR: read from the environment, and a clear line when unset', async () => {
+    const unset = loadModelTargets(['envkey'], sb.env)[0]!
+    expect(unset).toMatchObject({ key: null, keyProblem: '$FAKE_KEY is not set' })
+    const set = loadModelTargets(['envkey'], { ...sb.env, FAKE_KEY: KEY })[0]!
+    expect(set.key).toBe(KEY)
+    expect((await checkModels([set])).ok).toBe(true)
+  })
+
+  it('a user override to a stale model (edited in the wrapper) → exit 1 naming the role', async () => {
+    const wrapper = join(sb.dir, 'bin/claude-work')
+    const original = await readFile(wrapper, 'utf8')
+    try {
+      await writeFile(wrapper, original.replace("ANTHROPIC_DEFAULT_SONNET_MODEL='fake-2'", "ANTHROPIC_DEFAULT_SONNET_MODEL='fake-0'"))
+      const report = await checkModels(loadModelTargets(['work'], sb.env))
+      expect(report.instances[0]!.rows.filter((r) => r.status !== 'served').map((r) => r.role)).toEqual(['sonnet'])
+      expect(renderModelsReport(report)).toContain('Problems: work: sonnet (fake-0) not served.')
+      expect(exitCodeOf(report)).toBe(1)
+    } finally {
+      await writeFile(wrapper, original)
+    }
+  })
+
+  it('settings.json env wins over the wrapper (Claude Code 2.x), and says so', async () => {
+    const settings = join(sb.dir, '.claude-work/settings.json')
+    await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9' } }))
+    try {
+      const [target] = loadModelTargets(['work'], sb.env)
+      expect(target!.env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe('fake-9')
+      const text = renderModelsReport(await checkModels([target!]))
+      expect(text).toContain(`${settings} sets ANTHROPIC_DEFAULT_HAIKU_MODEL=fake-9, which wins over the wrapper`)
+      expect(text).toMatch(/haiku\s+fake-9\s+NOT SERVED/)
+    } finally {
+      await rm(settings)
+    }
+  })
+
+  it('an unknown instance name is one clear error; a deleted wrapper is reported, not thrown', async () => {
+    expect(() => loadModelTargets(['nope'], sb.env)).toThrow('unknown instance "nope" (known: work, envkey)')
+    const wrapper = join(sb.dir, 'bin/claude-envkey')
+    const text = await readFile(wrapper, 'utf8')
+    await rm(wrapper)
+    try {
+      const report = await checkModels(loadModelTargets([], { ...sb.env, FAKE_KEY: KEY }))
+      expect(report.instances.map((i) => [i.name, i.ok])).toEqual([['work', true], ['envkey', false]])
+      expect(report.instances[1]!.error?.message).toContain(`${wrapper} does not exist`)
+    } finally {
+      await writeFile(wrapper, text, { mode: 0o755 })
+    }
+  })
+})
