@@ -11,8 +11,8 @@ const commands: Record<string, Lazy> = {
   validate: load('validate'),
   build: load('build'),
   token: load('token'),
-  // import: load('import'),
-  // export: load('export'),
+  import: load('import'),
+  export: load('export'),
   // keygen: load('keygen'),
 }
 
