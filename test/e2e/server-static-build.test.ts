@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, normalize } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { versionDoc } from '../stores/contract.js'
+import { ROOT, runCli, startServer, type RunningServer } from './server-helpers.js'
+import { cp } from 'node:fs/promises'
+
+/** The plainest static file server: path → file, nothing else. */
+function staticServer(root: string): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))
+    try {
+      const body = await readFile(join(root, path))
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })))
+}
+
+describe('claude-multi-registry build --out', () => {
+  let dir: string
+  let live: RunningServer
+  let files: { url: string; server: Server }
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cmr-build-'))
+    const data = join(dir, 'data')
+    await cp(join(ROOT, 'registry'), data, { recursive: true })
+    const token = runCli(['token', 'create', '--name', 'ci', '--scope', '*', '--data', data]).stdout.trim()
+    live = await startServer(['--data', data, '--quiet'])
+    // A scoped id and a deprecation, so those shapes are covered too.
+    const put = await fetch(`${live.url}/v1/templates/@acme/gw/1.0.0`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: versionDoc('@acme/gw', '1.0.0'),
+    })
+    expect(put.status).toBe(201)
+    const built = runCli(['build', '--out', join(dir, 'out'), '--data', data])
+    expect(built.code).toBe(0)
+    files = await staticServer(join(dir, 'out'))
+  })
+  afterAll(async () => {
+    await live?.stop()
+    files?.server.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('answers the same bytes as the server for every GET route', async () => {
+    const index = (await (await fetch(`${live.url}/v1/index.json`)).json()) as { templates: Record<string, { versions: Record<string, unknown> }> }
+    const paths = ['/v1/index.json', '/v1/schema.json', '/v1/keys.json']
+    for (const [id, entry] of Object.entries(index.templates)) {
+      paths.push(`/v1/templates/${id}.json`)
+      for (const v of Object.keys(entry.versions)) paths.push(`/v1/templates/${id}/${v}.json`)
+    }
+    expect(paths).toContain('/v1/templates/@acme/gw/1.0.0.json')
+    expect(paths.length).toBeGreaterThan(10)
+    for (const path of paths) {
+      const [fromServer, fromFiles] = await Promise.all([fetch(`${live.url}${path}`), fetch(`${files.url}${path}`)])
+      expect(fromServer.status, path).toBe(200)
+      expect(fromFiles.status, path).toBe(200)
+      expect(Buffer.from(await fromFiles.arrayBuffer()).equals(Buffer.from(await fromServer.arrayBuffer())), path).toBe(true)
+    }
+  })
+})
