@@ -8,7 +8,6 @@ const load = (name: string): Lazy => () => import(`./commands/${name}.js`).then(
 // Each command module is imported only when it runs, so `sync --check` never pays for the rest.
 const commands: Record<string, Lazy> = {
   templates: load('templates'),
-  search: load('templates'),
   info: load('info'),
   add: load('add'),
   list: load('list'),
@@ -59,10 +58,17 @@ async function version(): Promise<string> {
   return pkg.version
 }
 
-async function run(rawArgs: string[]): Promise<number> {
+/** Aliases are mapped here: citty would import every command to look for one. */
+const ALIASES: Record<string, string> = { search: 'templates' }
+
+const plain = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, ''))
+
+async function run(argv: string[]): Promise<number> {
+  const at = argv.findIndex((a) => !a.startsWith('-'))
+  const rawArgs = at >= 0 && ALIASES[argv[at]!] ? argv.map((a, i) => (i === at ? ALIASES[a]! : a)) : argv
   if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
     const [cmd, parent] = await helpTarget(rawArgs)
-    process.stdout.write((await renderUsage(cmd, parent)) + '\n')
+    process.stdout.write(plain(await renderUsage(cmd, parent)) + '\n')
     return 0
   }
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {

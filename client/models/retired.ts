@@ -35,6 +35,19 @@ function lookup(table: Record<string, string | null>, value: string): [string, s
   return key === undefined ? undefined : [key, table[key] ?? null]
 }
 
+/** `glm-4.6 → glm-5.1` when glm-5.1 is retired too reads `glm-4.6 → glm-5.3` (cycles stop). */
+function followChain(table: Record<string, string | null>, replacement: string | null): string | null {
+  const seen = new Set<string>()
+  let current = replacement
+  while (current !== null && !seen.has(current)) {
+    seen.add(current)
+    const next = lookup(table, current)
+    if (!next || next[1] === null) break
+    current = next[1]
+  }
+  return current
+}
+
 /** Every variable of `env` whose model (compared without `[1m]`) is listed in `retired`. */
 export function findRetired(env: Record<string, string>, retired: Record<string, string | null>): RetiredUse[] {
   const out: RetiredUse[] = []
@@ -43,7 +56,7 @@ export function findRetired(env: Record<string, string>, retired: Record<string,
     const hit = lookup(retired, value)
     if (!hit) continue
     const role = roleOf(key)
-    out.push({ key, ...(role ? { role } : {}), model: value, replacement: hit[1] })
+    out.push({ key, ...(role ? { role } : {}), model: value, replacement: followChain(retired, hit[1]) })
   }
   return out
 }

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from 'node:fs'
 import { CliError } from '../../shared/errors.js'
 import { writeFileAtomic } from './atomic.js'
 import { keyFile } from './paths.js'
+import { readSecret } from './secret.js'
 
 /** The API key lives only here: `<configDir>/.claude-multi-key`, mode 0600. */
 export function writeKeyFile(configDir: string, key: string): string {
@@ -13,9 +14,4 @@ export function writeKeyFile(configDir: string, key: string): string {
   return path
 }
 
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('API key (input hidden is not supported; paste and press Ctrl-D): ')
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').trim()
-}
+export const readStdin = () => readSecret('API key: ')

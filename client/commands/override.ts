@@ -1,0 +1,57 @@
+import { defineCommand } from 'citty'
+import { UsageError } from '../../shared/errors.js'
+import { ENV_NAME_RE, isRole, toEnvName } from '../../shared/roles.js'
+import { show, label } from '../render/labels.js'
+import { formatTable } from '../render/table.js'
+import { requireInstance } from '../state/config.js'
+import { loadOverrides, saveOverrides } from '../state/overrides.js'
+import { applyPlans } from '../sync/apply.js'
+import { planInstance } from '../sync/plan.js'
+import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, printJson } from './_common.js'
+
+const keyOf = (raw: string): string => {
+  if (isRole(raw) || ENV_NAME_RE.test(raw)) return toEnvName(raw)
+  throw new UsageError(`"${raw}" is neither a role (default, fast, sonnet, opus, haiku) nor a variable name`)
+}
+
+export default defineCommand({
+  meta: { name: 'override', description: 'Set, remove or list your own values; they survive every sync' },
+  args: {
+    name: { type: 'positional', required: true, description: 'Instance' },
+    assignment: { type: 'positional', required: false, description: '<role|VAR>=<value>' },
+    unset: { type: 'string', description: 'Drop the override of <role|VAR> (back to the template value)' },
+    remove: { type: 'string', description: 'Keep <role|VAR> out of the instance altogether' },
+    list: { type: 'boolean', description: 'List the overrides' },
+    ...offlineArg,
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    const session = openSession({ offline: args.offline })
+    const inst = requireInstance(session.config, args.name)
+    const overrides = loadOverrides(inst.configDir)
+    const assignments = args._.slice(1)
+    const unset = multiFlag(rawArgs, 'unset').map(keyOf)
+    const remove = multiFlag(rawArgs, 'remove').map(keyOf)
+    if (args.list || (!assignments.length && !unset.length && !remove.length)) {
+      if (args.json) return printJson(overrides)
+      const rows = Object.entries(overrides).map(([k, v]) => [label(k), v === null ? '(removed)' : show(k, v)])
+      return out(rows.length ? formatTable(rows) : `${args.name} has no overrides`)
+    }
+    for (const a of assignments) {
+      const eq = a.indexOf('=')
+      if (eq <= 0) throw new UsageError(`"${a}" must be <role|VAR>=<value>`)
+      const value = a.slice(eq + 1)
+      if (/[\0\r\n]/.test(value)) throw new UsageError('a value must not contain a newline or NUL')
+      overrides[keyOf(a.slice(0, eq))] = value
+    }
+    for (const k of remove) overrides[k] = null
+    for (const k of unset) delete overrides[k]
+    saveOverrides(inst.configDir, overrides)
+    // Applied at once, on the locked version: the next sync merges them like any edit of yours.
+    const plan = await planInstance(session, args.name, { stay: true, reset: unset })
+    applyPlans(session, [plan])
+    flushWarnings(session)
+    if (args.json) return printJson({ name: args.name, overrides, written: plan.changed })
+    out(`${args.name}: overrides saved${plan.changed ? ` and applied to ${plan.target.path}` : ''}`)
+  },
+})

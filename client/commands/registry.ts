@@ -1,0 +1,97 @@
+import { defineCommand } from 'citty'
+import { CliError, UsageError } from '../../shared/errors.js'
+import { ENV_NAME_RE } from '../../shared/roles.js'
+import { readToken, removeToken, storeToken } from '../registry/auth.js'
+import { PUBLIC, registryConfigs } from '../registry/registries.js'
+import { c } from '../render/colors.js'
+import { formatTable } from '../render/table.js'
+import { loadConfig, saveConfig } from '../state/config.js'
+import { loadLock } from '../state/lock.js'
+import { NAME_RE, resolvePaths } from '../state/paths.js'
+import { readSecret } from '../state/secret.js'
+import { jsonArg, out, printJson } from './_common.js'
+
+const add = defineCommand({
+  meta: { name: 'add', description: 'Add a registry (a scope routes @scope/ids to it)' },
+  args: {
+    name: { type: 'positional', required: true, description: 'Registry name' },
+    url: { type: 'positional', required: true, description: 'Base URL, e.g. https://templates.acme.internal' },
+    scope: { type: 'string', description: 'Scope this registry owns, e.g. @acme' },
+    'token-env': { type: 'string', description: 'Variable holding the token (else `registry login`)' },
+  },
+  run({ args }) {
+    if (!NAME_RE.test(args.name)) throw new UsageError(`"${args.name}" is not a valid registry name`, 'use lowercase letters, digits and dashes')
+    let url: URL
+    try {
+      url = new URL(args.url)
+    } catch {
+      throw new UsageError(`"${args.url}" is not a URL`)
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`"${args.url}" must be an http(s) URL`)
+    if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope)) throw new UsageError(`--scope "${args.scope}" must look like @acme`)
+    if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env'])) throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
+    const paths = resolvePaths()
+    const loaded = loadConfig(paths)
+    const list = (loaded.config.registries ??= [])
+    if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
+    const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
+    if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
+    list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}) })
+    saveConfig(loaded)
+    out(`added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}`)
+  },
+})
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List registries' },
+  args: { ...jsonArg },
+  run({ args }) {
+    const paths = resolvePaths()
+    const rows = registryConfigs(loadConfig(paths).config).map((r) => ({
+      name: r.name,
+      url: r.url,
+      scope: r.scope ?? null,
+      token: r.tokenEnv && process.env[r.tokenEnv] ? `$${r.tokenEnv}` : readToken(paths, r.name) ? 'login' : r.tokenEnv ? `$${r.tokenEnv} (unset)` : null,
+    }))
+    if (args.json) return printJson(rows)
+    out(formatTable([['Name', 'URL', 'Scope', 'Token'].map((h) => c.bold(h)), ...rows.map((r) => [r.name, r.url === 'bundled' ? 'bundled catalogue' : r.url, r.scope ?? '-', r.token ?? '-'])]))
+  },
+})
+
+const remove = defineCommand({
+  meta: { name: 'remove', description: 'Remove a registry and its stored token' },
+  args: { name: { type: 'positional', required: true, description: 'Registry name' } },
+  run({ args }) {
+    const paths = resolvePaths()
+    const loaded = loadConfig(paths)
+    const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
+    if (idx < 0) throw new CliError('E_NO_REGISTRY', `no registry "${args.name}" in ${paths.config}`)
+    const users = Object.entries(loadLock(paths).instances).filter(([, e]) => e.registry === args.name).map(([n]) => n)
+    if (users.length) throw new CliError('E_IN_USE', `registry ${args.name} is used by ${users.join(', ')}`, 1, 'remove or re-create those instances first')
+    loaded.config.registries!.splice(idx, 1)
+    saveConfig(loaded)
+    removeToken(paths, args.name)
+    out(`removed registry ${args.name}`)
+  },
+})
+
+const login = defineCommand({
+  meta: { name: 'login', description: 'Store a token for a registry (read from stdin, kept 0600, never shown)' },
+  args: { name: { type: 'positional', required: true, description: 'Registry name' } },
+  async run({ args }) {
+    const paths = resolvePaths()
+    if (!registryConfigs(loadConfig(paths).config).some((r) => r.name === args.name))
+      throw new CliError('E_NO_REGISTRY', `unknown registry "${args.name}"`, 1, 'add it with `claude-multi registry add <name> <url>`')
+    if (args.name === PUBLIC && !process.env.CLAUDE_MULTI_REGISTRY && !loadConfig(paths).config.registries?.some((r) => r.name === PUBLIC))
+      throw new CliError('E_READ_ONLY', 'the bundled public catalogue takes no token')
+    const token = await readSecret('token: ')
+    if (!token || /\s/.test(token)) throw new UsageError('the token read from stdin is empty or contains spaces')
+    const file = storeToken(paths, args.name, token)
+    out(`token for ${args.name} stored in ${file} (0600)`)
+  },
+})
+
+export default defineCommand({
+  meta: { name: 'registry', description: 'Manage registries: add, list, remove, login' },
+  subCommands: { add, list, remove, login },
+})

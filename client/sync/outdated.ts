@@ -1,0 +1,48 @@
+import { CliError } from '../../shared/errors.js'
+import { pickVersion, requireEntry } from '../registry/pick.js'
+import type { SyncContext } from './context.js'
+
+export interface OutdatedRow {
+  name: string
+  template: string
+  current: string
+  /** Best version the range allows (npm's Wanted). */
+  wanted: string | null
+  /** `dist-tags.latest` (npm's Latest), which a caret pin may not reach. */
+  latest: string | null
+  registry: string
+  range: string
+  deprecated?: string
+}
+
+/** Index only: one request per registry answers every instance, no version document is read. */
+export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{ rows: OutdatedRow[]; errors: { name: string; message: string }[] }> {
+  const selected = names.length ? names : Object.keys(ctx.lock.instances).filter((n) => ctx.config.instances.some((i) => i.name === n))
+  const rows: OutdatedRow[] = []
+  const errors: { name: string; message: string }[] = []
+  for (const name of selected) {
+    const e = ctx.lock.instances[name]
+    try {
+      if (!e) throw new CliError('E_UNMANAGED', `instance "${name}" is not managed (run \`claude-multi adopt ${name}\`)`)
+      const entry = requireEntry(await ctx.registries.get(e.registry).index(), e.template, e.registry)
+      const wanted = pickVersion(entry, e.range)
+      const dep = entry.versions[e.version]?.deprecated
+      rows.push({
+        name,
+        template: e.template,
+        current: e.version,
+        wanted: wanted?.version ?? null,
+        latest: entry['dist-tags'].latest ?? null,
+        registry: e.registry,
+        range: e.range,
+        ...(dep ? { deprecated: dep } : {}),
+      })
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err
+      errors.push({ name, message: err.message })
+    }
+  }
+  return { rows, errors }
+}
+
+export const isOutdated = (r: OutdatedRow) => r.current !== r.wanted || r.current !== r.latest
