@@ -87,6 +87,11 @@ export function createApp(options: AppOptions) {
       const status = error.status as ContentfulStatusCode
       return c.json({ error: { code: codeForStatus(status), message: error.message || 'request refused' } }, status)
     }
+    // A backend that is down (e.g. PostgreSQL unreachable) is the server's problem, but a known one.
+    if ((error as { code?: unknown }).code === 'E_STORE_UNAVAILABLE') {
+      c.header('Retry-After', '5')
+      return c.json({ error: { code: 'E_STORE_UNAVAILABLE', message: error.message } }, 503)
+    }
     if (process.env.DEBUG?.includes('claude-multi')) console.error(error)
     else process.stderr.write(`claude-multi-registry: internal error on ${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}\n`)
     return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; see the server log' } }, 500)
