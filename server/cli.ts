@@ -13,6 +13,8 @@ const commands: Record<string, Lazy> = {
   token: load('token'),
   import: load('import'),
   export: load('export'),
+  watch: load('watch'),
+  bump: load('bump'),
   // keygen: load('keygen'),
 }
 
