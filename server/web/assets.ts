@@ -87,10 +87,10 @@ const q=document.getElementById('q'),rows=[...document.querySelectorAll('[data-s
 count=document.getElementById('count'),empty=document.getElementById('empty');
 const run=()=>{const terms=q.value.toLowerCase().trim().split(/\\s+/).filter(Boolean);let n=0;
 for(const r of rows){const ok=terms.every(t=>r.dataset.search.includes(t));r.hidden=!ok;if(ok)n++}
-if(count)count.textContent=n+(n===1?' template':' templates')+(terms.length?' match':'');
+if(count)count.textContent=n+(n===1?' template':' templates')+(terms.length?' match':'')+(count.dataset.partial?' among those listed; press Enter to search all '+count.dataset.partial:'');
 if(empty)empty.hidden=n>0};
 if(q){q.addEventListener('input',run);
-const f=q.form;if(f)f.addEventListener('submit',e=>{e.preventDefault();run();
+const f=q.form;if(f&&!(count&&count.dataset.partial))f.addEventListener('submit',e=>{e.preventDefault();run();
 const u=new URL(location.href);if(q.value)u.searchParams.set('q',q.value);else u.searchParams.delete('q');history.replaceState(null,'',u)})}
 for(const b of document.querySelectorAll('button[data-copy]')){b.hidden=false;b.addEventListener('click',async()=>{
 try{await navigator.clipboard.writeText(b.dataset.copy);b.textContent='Copied'}catch{b.textContent='Select and copy'}

@@ -4,13 +4,21 @@ import type { CatalogueRow } from './model.js'
 
 const plural = (n: number) => `${n} ${n === 1 ? 'template' : 'templates'}`
 
+/** Above this many templates the page lists matches only, at most this many (a 10,000-id registry stays small). */
+export const FULL_LIST_LIMIT = 300
+
 /**
- * Every template, filtered by `?q=` on the server; rows that do not match are rendered `hidden`
- * rather than left out, so the inline script can widen the filter again as the user edits it.
+ * Every template, filtered by `?q=` on the server. In a catalogue of up to FULL_LIST_LIMIT
+ * templates, rows that do not match are rendered `hidden` rather than left out, so the inline script
+ * can widen the filter again as the user edits it; a larger one lists the first matches only and
+ * the search box submits to the server.
  */
 export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
-  const { rows, q } = props
-  const shown = rows.filter((r) => matchesQuery(r, q)).length
+  const { q } = props
+  const matching = props.rows.filter((r) => matchesQuery(r, q))
+  const partial = props.rows.length > FULL_LIST_LIMIT
+  const rows = partial ? matching.slice(0, FULL_LIST_LIMIT) : props.rows
+  const shown = matching.length
   return (
     <Layout title="claude-multi registry — provider templates" description="Provider templates for Claude Code wrappers">
       <h1>Provider templates</h1>
@@ -23,9 +31,10 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
         <input id="q" name="q" type="search" value={q} placeholder="name, id, provider host…" autocomplete="off" />
         <button type="submit">Search</button>
       </form>
-      <p id="count" class="count" aria-live="polite">
+      <p id="count" class="count" aria-live="polite" data-partial={partial ? String(props.rows.length) : undefined}>
         {plural(shown)}
         {q.trim() ? ' match' : ''}
+        {partial && shown > rows.length ? `; the first ${rows.length} are listed, refine the search to see others` : ''}
       </p>
       <ul class="grid" aria-label="Templates">
         {rows.map((r) => (

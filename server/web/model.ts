@@ -51,7 +51,7 @@ export function latestOf(entry: TemplateEntry): string | undefined {
   return entry['dist-tags'].latest ?? sortVersions(Object.keys(entry.versions))[0]
 }
 
-export function catalogueRow(entry: TemplateEntry, latest: Template | null): CatalogueRow {
+export function catalogueRow(entry: TemplateEntry, latest: Pick<Template, 'baseUrl' | 'deprecated'> | null): CatalogueRow {
   const version = latestOf(entry)
   const deprecated = (version && entry.versions[version]?.deprecated) || latest?.deprecated || undefined
   const host = hostOf(latest?.baseUrl)

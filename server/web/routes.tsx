@@ -20,7 +20,8 @@ export interface WebDeps {
 const PAGE_LIMIT = 500
 
 /** Versions are immutable, so parsed documents can be kept; bounded so a huge registry cannot grow it forever. */
-const CACHE_LIMIT = 5000
+const CACHE_LIMIT = 2000
+const SUMMARY_LIMIT = 100_000
 
 /** The HTML catalogue (`/`, `/t/<id>`), mounted by the server app with `app.route('/', ...)`. */
 export function createWebRoutes(deps: WebDeps): Hono {
@@ -37,6 +38,20 @@ export function createWebRoutes(deps: WebDeps): Hono {
       cache.set(key, doc)
     }
     return doc
+  }
+
+  /** What a catalogue row needs of a latest version, kept apart so a big catalogue does not evict documents. */
+  const summaries = new Map<string, Pick<Template, 'baseUrl' | 'deprecated'>>()
+  const summary = async (id: string, v: string) => {
+    const key = `${id}@${v}`
+    const hit = summaries.get(key)
+    if (hit) return hit
+    const doc = await version(id, v)
+    if (!doc) return null
+    if (summaries.size >= SUMMARY_LIMIT) summaries.clear()
+    const small = { baseUrl: doc.baseUrl, ...(doc.deprecated ? { deprecated: doc.deprecated } : {}) }
+    summaries.set(key, small)
+    return small
   }
 
   // Scoped to the pages: mounted with `app.route('/')`, a `*` middleware would also run for the JSON API.
@@ -81,7 +96,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
         listIds(index).map(async (id) => {
           const entry = index.templates[id]!
           const latest = latestOf(entry)
-          const doc = latest ? await version(id, latest) : null
+          const doc = latest ? await summary(id, latest) : null
           if (!doc) complete = false
           return catalogueRow(entry, doc)
         }),

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { createWebRoutes } from '../../server/web/routes.js'
-import { HOSTILE, memoryDeps } from './_fixtures.js'
+import { DOCS, HOSTILE, memoryDeps } from './_fixtures.js'
 
 function appWith(deps = memoryDeps()) {
   const app = new Hono()
@@ -42,6 +42,18 @@ describe('GET /', () => {
     const { body } = await get('/?q=nothing-like-this')
     expect(body).toContain('0 templates match')
     expect(body).toMatch(/<p id="empty" class="notice">No template matches/)
+  })
+
+  it('lists only the first matches of a large catalogue and searches all of it on the server', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...DOCS[0]!, id: `p${String(i).padStart(4, '0')}`, name: `Provider ${i}` }))
+    const app = appWith(memoryDeps(many))
+    const all = await get('/', app)
+    expect(all.body.split('<li class="card"')).toHaveLength(301)
+    expect(all.body).toContain('400 templates; the first 300 are listed')
+    expect(all.body).toContain('data-partial="400"')
+    const one = await get('/?q=p0399', app)
+    expect(one.body.split('<li class="card"')).toHaveLength(2)
+    expect(one.body).toContain('href="/t/p0399"')
   })
 
   it('escapes hostile template fields', async () => {

@@ -1,0 +1,112 @@
+/**
+ * Helpers shared by the server benchmarks: start a server process and find its port, load it with
+ * autocannon, read its memory from /proc. Servers run in their own process so the load generator
+ * and the server are measured the same way for ours and the baseline.
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+export const CONNECTIONS = 10
+
+const URL_RE = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1?\]|0\.0\.0\.0|[\w.-]+):(\d+)/
+
+/** Spawns `node <args>` and resolves once it prints a URL with a port (stdout or stderr). */
+export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000 } = {}) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`no URL printed within ${timeoutMs} ms`)), timeoutMs)
+    const fail = (error) => {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(new Error(`${args.join(' ')}: ${error.message}\n${output.slice(-2000)}`))
+    }
+    const onData = (chunk) => {
+      output += chunk
+      const m = URL_RE.exec(output)
+      if (!m) return
+      clearTimeout(timer)
+      child.stdout.removeAllListeners('data')
+      child.stderr.removeAllListeners('data')
+      // Keep draining so a chatty server never blocks on a full pipe.
+      child.stdout.resume()
+      child.stderr.resume()
+      resolve({
+        url: `http://127.0.0.1:${m[1]}`,
+        pid: child.pid,
+        output: () => output,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done()
+            child.once('exit', () => done())
+            child.kill('SIGTERM')
+            setTimeout(() => child.kill('SIGKILL'), 3000).unref()
+          }),
+      })
+    }
+    child.stdout.setEncoding('utf8').on('data', onData)
+    child.stderr.setEncoding('utf8').on('data', onData)
+    child.once('exit', (code, signal) => fail(new Error(`exited (${code ?? signal}) before listening`)))
+    child.once('error', fail)
+  })
+}
+
+/** The baseline: a bare Hono app serving `{ path: bytes }` from memory, in its own process. */
+export async function startBare(routes) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'))
+  const files = {}
+  let n = 0
+  for (const [path, bytes] of Object.entries(routes)) {
+    const file = join(dir, `${n++}.body`)
+    await writeFile(file, bytes)
+    files[path] = file
+  }
+  await writeFile(join(dir, 'routes.json'), JSON.stringify(files))
+  return startNode([join(ROOT, 'bench', '_bare-hono.mjs'), join(dir, 'routes.json')])
+}
+
+/** autocannon with our defaults; a short warm-up first so JIT and caches are hot for both sides. */
+export async function load(url, { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200 } = {}) {
+  const options = { url, connections, headers, ...(paths ? { requests: paths.map((path) => ({ method: 'GET', path })) } : {}) }
+  await autocannon({ ...options, duration: Math.min(2, Math.max(1, seconds / 5)) })
+  const r = await autocannon({ ...options, duration: seconds })
+  const wrong = status === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[status]?.count ?? 0)
+  if (r.errors || wrong || r.timeouts) {
+    throw new Error(`${url}: ${r.errors} errors, ${wrong} not ${status}, ${r.timeouts} timeouts during the load`)
+  }
+  // No response finished in the whole run: report the run's length as a lower bound, never 0 ms.
+  if (r.requests.total === 0) return { rps: 0, p50: seconds * 1000, p99: seconds * 1000, atLeast: true, bytesPerSec: 0 }
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average }
+}
+
+/** Resident and peak resident memory of a process, in MB (Linux). */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
+}
+
+/** The server command of this repo, built by `npm run build`. */
+export function serverCli() {
+  const cli = join(ROOT, 'dist', 'server', 'cli.js')
+  try {
+    readFileSync(cli)
+  } catch {
+    throw new Error('dist/server/cli.js is missing: run `npm run build` first (npm run bench does)')
+  }
+  return cli
+}
+
+export const ratio = (ours, baseline) => (baseline ? ours / baseline : undefined)
+
+/** Our server process on a data dir and a free port, request log off (a proxy in front logs in production). */
+export function serveArgs(dataDir) {
+  return [serverCli(), 'serve', '--port', '0', '--data', dataDir, '--quiet']
+}
