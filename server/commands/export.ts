@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { integrityOfText } from '../../shared/digest.js'
@@ -21,6 +21,8 @@ export interface ExportReport {
  */
 export async function exportRegistry(store: Store, outDir: string): Promise<ExportReport> {
   const report: ExportReport = { templates: 0, versions: 0, tokens: 0 }
+  // An empty store still gives a registry directory (with an empty templates/), not nothing.
+  await mkdir(join(outDir, 'templates'), { recursive: true })
   for (const id of await store.listIds()) {
     const entry = await store.getEntry(id)
     // The store validates ids and versions on the way in; checked again because they become paths.

@@ -12,7 +12,7 @@ export class StoreUnavailableError extends CliError {
       'E_STORE_UNAVAILABLE',
       `the PostgreSQL store is unavailable (${detail})`,
       1,
-      'check that the database is running and reachable; the server reconnects by itself',
+      'check that PostgreSQL is running and that the URL names a reachable database (a running server reconnects by itself)',
     )
   }
 }
