@@ -62,7 +62,7 @@ export function createIndexService({ store, upstream, finalize }: IndexServiceOp
     const merged = [...entries]
     for (const [id, entry] of Object.entries(upstreamState?.index?.templates ?? {})) {
       const scope = scopeOf(id)
-      if (!isValidId(id) || entry?.id !== id || localIds.has(id) || (scope && ownScopes.has(scope))) continue
+      if (!isValidId(id) || !isEntry(entry) || entry.id !== id || localIds.has(id) || (scope && ownScopes.has(scope))) continue
       merged.push(entry)
     }
     let index = makeIndex(merged)
@@ -130,6 +130,13 @@ export function createIndexService({ store, upstream, finalize }: IndexServiceOp
 }
 
 export type IndexService = ReturnType<typeof createIndexService>
+
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v)
+
+/** An upstream is trusted for content, not for shape: a malformed entry is skipped, never served. */
+function isEntry(entry: unknown): entry is TemplateEntry {
+  return isObject(entry) && typeof entry.id === 'string' && typeof entry.name === 'string' && isObject(entry['dist-tags']) && isObject(entry.versions)
+}
 
 /** A version's ETag is its integrity, so it never changes for the life of the version. */
 function versionEtag(raw: string): string {
