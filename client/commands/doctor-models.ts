@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { UsageError } from '../../shared/errors.js'
+import { doctorModelsArgs } from '../models/args.js'
 import { checkModels, exitCodeOf } from '../models/check.js'
 import { DEFAULT_TIMEOUT_MS } from '../models/http.js'
 import { renderModelsReport } from '../models/render.js'
@@ -31,11 +32,6 @@ export async function runDoctorModels(names: string[], opts: DoctorModelsOptions
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderModelsReport(report, { color: opts.color ?? false }))
   return exitCodeOf(report)
 }
-
-export const doctorModelsArgs = {
-  probe: { type: 'boolean', description: 'With --models: send one max_tokens:1 message per model the list cannot confirm (costs a token each)' },
-  timeout: { type: 'string', description: 'With --models: seconds to wait for each provider request (default 10)' },
-} as const
 
 export default defineCommand({
   meta: { name: 'doctor --models', description: 'Check that every instance\'s provider still serves the models it maps' },

@@ -2,13 +2,15 @@ import { defineCommand, runCommand, type CommandDef } from 'citty'
 import { c } from '../render/colors.js'
 import { runDoctor } from '../sync/doctor.js'
 import { jsonArg, out, printJson } from './_common.js'
+import { doctorModelsArgs } from '../models/args.js'
 
 const MARK = { ok: () => c.green('✓'), warn: () => c.yellow('!'), fail: () => c.red('✗') }
 
 export default defineCommand({
   meta: { name: 'doctor', description: 'Check PATH, the claude binary, wrappers, lock vs disk and registries' },
   args: {
-    models: { type: 'boolean', description: 'Check the models your instances use against the registry’s retired list' },
+    models: { type: 'boolean', description: 'Ask each provider (GET /v1/models) whether it still serves the models your instances map' },
+    ...doctorModelsArgs,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {

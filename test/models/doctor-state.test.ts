@@ -95,4 +95,47 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
       await writeFile(wrapper, text, { mode: 0o755 })
     }
   })
+
+  it('end to end: the real `claude-multi doctor --models` binary', async () => {
+    const ok = await runClient(['doctor', '--models', 'work'], sb.env)
+    expect(ok.stderr).toBe('')
+    expect(ok.stdout).toMatch(/^work \(fake@1\.0\.0 from public\) → http:\/\/127\.0\.0\.1:\d+, 3 models listed\n/)
+    expect(ok.stdout).toMatch(/sonnet\s+fake-2\s+served/)
+    expect(ok.stdout).toContain('All mapped models are served (1 instance).')
+    expect(ok.code).toBe(0)
+
+    const json = await runClient(['doctor', '--models', '--json', 'work', 'envkey'], { ...sb.env, FAKE_KEY: KEY })
+    expect(json.code).toBe(0)
+    const report = JSON.parse(json.stdout) as { ok: boolean; instances: { name: string; ok: boolean }[] }
+    expect(report.instances.map((i) => [i.name, i.ok])).toEqual([['work', true], ['envkey', true]])
+    expect(json.stdout).not.toContain(KEY)
+
+    provider.set({ mode: 'unauthorized' })
+    try {
+      const rejected = await runClient(['doctor', '--models', 'work'], sb.env)
+      expect(rejected.code).toBe(1)
+      expect(rejected.stdout).toContain('✖ the key was rejected (HTTP 401: invalid x-api-key)')
+      expect(rejected.stdout + rejected.stderr).not.toMatch(/\n\s+at /)
+      provider.set({ mode: 'slow', slowMs: 10_000 })
+      const slow = await runClient(['doctor', '--models', 'work', '--timeout', '0.3'], sb.env)
+      expect(slow.code).toBe(1)
+      expect(slow.stdout).toContain(`✖ no answer from ${new URL(provider.url).host} within 0.3 s (raise it with --timeout)`)
+      provider.set({ mode: 'no-models' })
+      const unknown = await runClient(['doctor', '--models', 'work'], sb.env)
+      expect(unknown.code).toBe(1)
+      expect(unknown.stdout).toContain('hint: run with --probe')
+      const probed = await runClient(['doctor', '--models', 'work', '--probe'], sb.env)
+      expect(probed.stdout).toMatch(/sonnet\s+fake-2\s+served \(probe\)/)
+      expect(probed.code).toBe(0)
+    } finally {
+      provider.set({ mode: 'ok' })
+    }
+
+    const bad = await runClient(['doctor', '--models', 'nope'], sb.env)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toBe('claude-multi: unknown instance "nope" (known: work, envkey) (run `claude-multi list` to see your instances)\n')
+    const badTimeout = await runClient(['doctor', '--models', '--timeout', 'soon'], sb.env)
+    expect(badTimeout.code).toBe(2)
+    expect(badTimeout.stderr).toContain('--timeout soon is not a number of seconds')
+  })
 })
