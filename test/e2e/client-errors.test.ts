@@ -1,0 +1,115 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sandbox, type Sandbox } from './client-helpers.js'
+
+/** Bad input never destroys anything, and every error is one line with an exit code. Bundled catalogue. */
+describe('claude-multi errors (bundled catalogue, no network)', () => {
+  let sb: Sandbox
+  beforeAll(() => {
+    sb = sandbox()
+    expect(sb.cm(['add', 'work', 'glm@1.5.0']).code).toBe(0)
+  })
+  afterAll(() => sb?.cleanup())
+
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  }
+
+  it('usage errors exit 2', () => {
+    for (const args of [['bogus'], ['add', 'Bad_Name', 'glm'], ['add', 'x', 'GLM'], ['add', 'x', 'glm@not a range'], ['diff'], ['pin', 'work', '>>1'], ['add', 'x', 'openrouter', '--input', 'nonsense']]) {
+      const r = sb.cm(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      oneLine(r.stderr)
+    }
+  })
+
+  it('names the missing input', () => {
+    const r = sb.cm(['add', 'or', 'openrouter'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--input model=')
+    expect(sb.cm(['add', 'or', 'openrouter', '--input', 'model=z-ai/glm-4.6']).code).toBe(0)
+    expect(sb.runWrapper('or')).toMatchObject({ ANTHROPIC_MODEL: 'z-ai/glm-4.6', ANTHROPIC_API_KEY: '' })
+  })
+
+  it('refuses an existing name, an unknown instance, an unknown template', () => {
+    const dup = sb.cm(['add', 'work', 'glm'])
+    expect(dup.code).toBe(1)
+    expect(dup.stderr).toContain('instance "work" already exists')
+    const unknown = sb.cm(['sync', 'nope'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('unknown instance "nope"')
+    const tpl = sb.cm(['add', 'y', 'no-such-template'])
+    expect(tpl.code).toBe(1)
+    oneLine(tpl.stderr)
+  })
+
+  it('a mangled wrapper is reported with its path and left untouched', () => {
+    const wrapper = join(sb.bin, 'claude-work')
+    const good = readFileSync(wrapper, 'utf8')
+    const mangled = good.replace('# <<< claude-multi managed <<<\n', '')
+    writeFileSync(wrapper, mangled)
+    const r = sb.cm(['sync', 'work'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(wrapper)
+    expect(readFileSync(wrapper, 'utf8')).toBe(mangled)
+    expect(sb.cm(['doctor']).code).toBe(1)
+    writeFileSync(wrapper, good)
+    expect(sb.cm(['doctor']).stdout).toContain('✓ instance work')
+  })
+
+  it('a corrupt config or lock is named and never overwritten', () => {
+    for (const file of ['config.json', 'claude-multi.lock']) {
+      const path = join(sb.home, file)
+      const before = readFileSync(path, 'utf8')
+      writeFileSync(path, '{ "instances": [')
+      for (const args of [['sync'], ['list'], ['add', 'z', 'glm'], ['outdated']]) {
+        const r = sb.cm(args)
+        expect(r.code, `${file}: ${args.join(' ')}`).toBe(1)
+        expect(r.stderr).toContain(path)
+        oneLine(r.stderr)
+      }
+      expect(readFileSync(path, 'utf8')).toBe('{ "instances": [')
+      writeFileSync(path, before)
+    }
+  })
+
+  it('DEBUG=claude-multi shows the stack', () => {
+    const r = sb.cm(['sync', 'nope'], { env: { DEBUG: 'claude-multi' } })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/\n\s+at /)
+  })
+
+  it('keys never reach the wrapper, the lock or any output', () => {
+    const r = sb.cm(['add', 'k', 'glm', '--api-key-stdin'], { input: 'sk-very-secret\n' })
+    expect(r.code).toBe(0)
+    expect(r.stdout + r.stderr).not.toContain('sk-very-secret')
+    expect(readFileSync(join(sb.bin, 'claude-k'), 'utf8')).not.toContain('sk-very-secret')
+    expect(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8')).not.toContain('sk-very-secret')
+    for (const args of [['diff', 'k'], ['sync', '--dry-run', 'k'], ['list', '--json'], ['diff', 'k', '--json']]) expect(sb.cm(args).stdout).not.toContain('sk-very-secret')
+    expect(sb.runWrapper('k').ANTHROPIC_AUTH_TOKEN).toBe('sk-very-secret')
+  })
+
+  it('--api-key-env makes the wrapper read $VAR and fail clearly when it is unset', () => {
+    expect(sb.cm(['add', 'e', 'glm', '--api-key-env', 'MY_GLM_KEY']).code).toBe(0)
+    expect(() => sb.runWrapper('e')).toThrow(/MY_GLM_KEY is not set/)
+  })
+
+  it('templates, search and info work offline from the bundled catalogue', () => {
+    const t = sb.cm(['search', 'minimax', '--json'])
+    expect(t.code).toBe(0)
+    expect(JSON.parse(t.stdout).map((r: { id: string }) => r.id)).toEqual(['minimax'])
+    const info = sb.cm(['info', 'glm@~1.2', '--json'])
+    expect(JSON.parse(info.stdout).selected.version).toBe('1.2.0')
+    const text = sb.cm(['info', 'glm']).stdout
+    expect(text).toMatch(/sonnet\s+ANTHROPIC_DEFAULT_SONNET_MODEL\s+\S+/)
+  })
+
+  it('a fresh home with a config dir given explicitly', () => {
+    const dir = join(sb.dir, 'custom-dir')
+    mkdirSync(dir)
+    expect(sb.cm(['add', 'c', 'kimi', '--config-dir', dir]).code).toBe(0)
+    expect(sb.runWrapper('c').CLAUDE_CONFIG_DIR).toBe(dir)
+  })
+})
