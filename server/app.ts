@@ -29,6 +29,8 @@ export interface AppOptions {
   metrics?: Metrics
   /** Signing hooks in here: it receives the assembled index right before serialization. */
   finalizeIndex?: FinalizeIndex
+  /** Rebuild the cached index at least this often (ms), so a finalizer can refresh signatures. */
+  indexMaxAgeMs?: number
   /** The body of `/v1/keys.json` (default `{"keys":[]}`). */
   keys?: () => unknown | Promise<unknown>
   /** Serve the HTML pages at `/` and `/t/<id>` (default true). */
@@ -42,7 +44,7 @@ export function createApp(options: AppOptions) {
   const { store } = options
   const metrics = options.metrics ?? createMetrics()
   const upstream = options.upstream ? createUpstream({ ...options.upstream, onFailure: () => metrics.upstreamFailure() }) : undefined
-  const index = createIndexService({ store, ...(upstream ? { upstream } : {}), ...(options.finalizeIndex ? { finalize: options.finalizeIndex } : {}) })
+  const index = createIndexService({ store, ...(upstream ? { upstream } : {}), ...(options.finalizeIndex ? { finalize: options.finalizeIndex } : {}), ...(options.indexMaxAgeMs ? { maxAgeMs: options.indexMaxAgeMs } : {}) })
   const schemaText = JSON.stringify(templateJsonSchema())
   const keysText = async () => JSON.stringify((await options.keys?.()) ?? { keys: [] })
 

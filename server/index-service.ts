@@ -12,6 +12,8 @@ export interface IndexServiceOptions {
   store: Store
   upstream?: Upstream
   finalize?: FinalizeIndex
+  /** Rebuild (and so re-finalize, e.g. re-sign before `expires`) at least this often, in ms. */
+  maxAgeMs?: number
 }
 
 export interface ServedIndex {
@@ -26,6 +28,7 @@ export interface ServedIndex {
 export type ServedVersion = { raw: string; etag: string; stale?: boolean } | { unreachable: true } | null
 
 interface Built extends ServedIndex {
+  builtAt: number
   upstreamStamp: string
   /** Ids and scopes that are ours: they never come from, or go to, the upstream. */
   localIds: Set<string>
@@ -40,7 +43,7 @@ export const entryText = (entry: TemplateEntry): string => JSON.stringify(entry)
  * drops it whenever the store reports a change, so replicas never serve an index older than a change
  * they were told about.
  */
-export function createIndexService({ store, upstream, finalize }: IndexServiceOptions) {
+export function createIndexService({ store, upstream, finalize, maxAgeMs }: IndexServiceOptions) {
   let cache: Built | null = null
   let generation = 0
   const unsubscribe = store.onChange(() => {
@@ -69,6 +72,7 @@ export function createIndexService({ store, upstream, finalize }: IndexServiceOp
     if (finalize) index = await finalize(index)
     const text = indexText(index)
     return {
+      builtAt: Date.now(),
       index,
       text,
       etag: etagOf(text),
@@ -82,7 +86,8 @@ export function createIndexService({ store, upstream, finalize }: IndexServiceOp
   async function current(): Promise<Built> {
     const upstreamState = upstream ? await upstream.index() : null
     const stamp = upstreamState?.stamp ?? ''
-    if (cache && cache.upstreamStamp === stamp) return { ...cache, stale: upstreamState?.stale ?? false }
+    const fresh = cache && (maxAgeMs === undefined || Date.now() - cache.builtAt < maxAgeMs)
+    if (cache && fresh && cache.upstreamStamp === stamp) return { ...cache, stale: upstreamState?.stale ?? false }
     const startedAt = generation
     const built = await build(upstreamState)
     // A change that landed while building would be lost if this result were kept.
