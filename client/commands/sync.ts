@@ -4,6 +4,7 @@ import { planAll } from '../sync/run.js'
 import { renderFileDiff, renderSummary, summarize } from '../render/sync.js'
 import { c } from '../render/colors.js'
 import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson } from './_common.js'
+import { describeRetiredWarning, retiredWarnings } from '../models/retired-report.js'
 
 export default defineCommand({
   meta: { name: 'sync', description: 'Move instances to the newest version their pin allows, keeping your changes' },
@@ -20,6 +21,8 @@ export default defineCommand({
     const theirs = Boolean(args.theirs)
     const { plans, errors, unmanaged } = await planAll(session, args._, { theirs })
     const mode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'
+    // Current values (overrides included) naming a retired model: warned about, never rewritten.
+    for (const p of plans) p.warnings.push(...retiredWarnings(p).filter((w) => mode !== 'sync' || !w.fixedBySync).map(describeRetiredWarning))
     const written = mode === 'sync' ? applyPlans(session, plans) : []
     const summaries = plans.map((p) => summarize(p, theirs))
     flushWarnings(session)
