@@ -172,6 +172,20 @@ describe('web catalogue in chromium', () => {
     await close()
   })
 
+  it('gives every page one h1, a language and a name for every control', async () => {
+    const { page, close } = await openPage()
+    for (const path of ['/', '/t/glm', '/t/no-such-template']) {
+      await page.goto(`${base}${path}`)
+      expect(await page.getAttribute('html', 'lang'), path).toBe('en')
+      expect(await page.$$('h1'), path).toHaveLength(1)
+      const unnamed = await page.$$eval('input, select, button', (els) =>
+        els.filter((e) => !(e as unknown as { labels?: { length: number } }).labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim()).length,
+      )
+      expect(unnamed, path).toBe(0)
+    }
+    await close()
+  })
+
   it('fits a phone screen without sideways scrolling', async () => {
     const { page, problems, close } = await openPage({ width: 375 })
     for (const path of ['/', '/t/glm']) {
