@@ -138,4 +138,22 @@ describe('doctor --models against a fake provider', () => {
     expect(text).toContain('work: check failed; nokey: check failed')
     expect(exitCodeOf(report)).toBe(1)
   })
+
+  it('--probe with a model list only probes what the list did not confirm', async () => {
+    provider = await startFakeProvider({ models: SERVED })
+    const report = await checkModels([target(provider.url, { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-5.0-air' })], { probe: true })
+    const posts = provider.requests.filter((r) => r.method === 'POST')
+    expect(posts.map((p) => (p.body as { model: string }).model)).toEqual(['glm-5.0-air'])
+    const haiku = report.instances[0]!.rows.find((r) => r.role === 'haiku')!
+    expect(haiku).toMatchObject({ status: 'not-served', via: 'probe', note: 'model not found: glm-5.0-air' })
+    expect(report.instances[0]!.rows.filter((r) => r.via === 'list').every((r) => r.status === 'served')).toBe(true)
+    expect(exitCodeOf(report)).toBe(1)
+  })
+
+  it('a rejected key stops the check before any probe: no token is spent', async () => {
+    provider = await startFakeProvider({ models: SERVED, mode: 'no-models' })
+    const report = await checkModels([target(provider.url, {}, { key: 'wrong' })], { probe: true })
+    expect(report.instances[0]!.error?.message).toMatch(/^the key was rejected \(HTTP 401/)
+    expect(provider.requests.filter((r) => r.method === 'POST')).toEqual([])
+  })
 })

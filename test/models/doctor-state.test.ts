@@ -138,4 +138,32 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     expect(badTimeout.code).toBe(2)
     expect(badTimeout.stderr).toContain('--timeout soon is not a number of seconds')
   })
+
+  it('older claude-multi layout (settings.json env, key inside): checked before and after `adopt`', async () => {
+    const configDir = join(sb.dir, '.claude-old')
+    const configPath = join(sb.dir, '.claude-multi/config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as { instances: unknown[] }
+    config.instances.push({ name: 'old', configDir, binaryPath: join(sb.dir, 'bin/claude-old'), providerTemplate: 'fake' })
+    await writeFile(configPath, JSON.stringify(config, null, 2))
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(configDir, { recursive: true })
+    await writeFile(join(configDir, 'settings.json'), JSON.stringify({
+      env: { ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_BASE_URL: provider.url, ANTHROPIC_MODEL: 'fake-2', ANTHROPIC_SMALL_FAST_MODEL: 'fake-2-mini',
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'fake-1', ANTHROPIC_DEFAULT_OPUS_MODEL: 'fake-0', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-2-mini' },
+      includeCoAuthoredBy: false,
+    }, null, 2))
+
+    const before = await checkModels(loadModelTargets(['old'], sb.env))
+    expect(before.instances[0]).toMatchObject({ name: 'old', source: 'not managed, fake' })
+    expect(before.instances[0]!.rows.filter((r) => r.status === 'not-served').map((r) => r.role)).toEqual(['opus'])
+    expect(provider.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`)
+
+    const adopted = await runClient(['adopt', 'old'], sb.env)
+    expect(adopted.code, adopted.stderr).toBe(0)
+    const after = await runClient(['doctor', '--models', 'old'], sb.env)
+    expect(after.code).toBe(1)
+    expect(after.stdout).toMatch(/^old \(fake@1\.0\.0 from public\)/)
+    expect(after.stdout).toMatch(/opus\s+fake-0\s+NOT SERVED/)
+    expect(after.stdout).not.toContain(KEY)
+  })
 })
