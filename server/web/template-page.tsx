@@ -27,7 +27,9 @@ export interface TemplatePageProps {
 }
 
 export function TemplatePage({ entry, latest, versions, compare }: TemplatePageProps) {
-  const command = `claude-multi add ${suggestedName(entry.id)} ${entry.id}`
+  // Inputs without a default must be given at setup; the placeholder is plain text the user edits.
+  const required = (latest.inputs ?? []).filter((i) => i.default === undefined)
+  const command = [`claude-multi add ${suggestedName(entry.id)} ${entry.id}`, ...required.map((i) => `--input ${i.name}=${i.name.toUpperCase()}`)].join(' ')
   const homepage = safeHref(latest.homepage ?? entry.homepage)
   const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
   const extraEnv = Object.entries(latest.env ?? {})

@@ -158,6 +158,7 @@ describe('GET /t/<id>', () => {
     const { res, body } = await get('/t/router')
     expect(res.status).toBe(200)
     expect(body).toContain('{{model}}')
+    expect(body).toContain('claude-multi add router router --input model=MODEL')
     expect(body).toContain('Only one version is published')
   })
 
