@@ -6,6 +6,7 @@ import { isValidId, isValidVersion } from '../../shared/ids.js'
 import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { createExclusive, readIfExists, writeAtomic } from './_files.js'
 import { withLock } from './_lock.js'
+import { createStampWatcher } from './_stamp.js'
 import { entryFromMeta, nextLatest, pickLatest } from './_meta.js'
 import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
 
@@ -49,6 +50,23 @@ export function createFsStore(options: FsStoreOptions): Store {
     emit()
   }
 
+  // Hand-written catalogues (the bundled one) carry no integrity; hashing every document on every
+  // read would dominate, so it is remembered per file, keyed by its mtime and size.
+  const derivedCache = new Map<string, { key: string; integrity: string; publishedAt: string }>()
+
+  async function deriveEntry(path: string): Promise<{ integrity: string; publishedAt: string } | null> {
+    const info = await stat(path).catch(() => null)
+    if (!info) return null
+    const key = `${info.mtimeMs}:${info.size}`
+    const hit = derivedCache.get(path)
+    if (hit?.key === key) return hit
+    const raw = await readIfExists(path)
+    if (raw === null) return null
+    const derived = { key, integrity: safeIntegrity(raw), publishedAt: info.mtime.toISOString() }
+    derivedCache.set(path, derived)
+    return derived
+  }
+
   function idDir(id: string): string {
     if (!isValidId(id)) throw new Error(`fs store: refusing id ${JSON.stringify(id)}`)
     const dir = resolve(templatesDir, ...id.split('/'))
@@ -84,11 +102,10 @@ export function createFsStore(options: FsStoreOptions): Store {
       let integrity = known?.integrity
       let publishedAt = known?.publishedAt
       if (!integrity || !publishedAt) {
-        const path = join(dir, `${version}.json`)
-        const raw = await readIfExists(path)
-        if (raw === null) continue
-        integrity ??= safeIntegrity(raw)
-        publishedAt ??= (await stat(path)).mtime.toISOString()
+        const derived = await deriveEntry(join(dir, `${version}.json`))
+        if (!derived) continue
+        integrity ||= derived.integrity
+        publishedAt ||= derived.publishedAt
       }
       meta.versions[version] = { publishedAt, integrity, ...(known?.deprecated ? { deprecated: known.deprecated } : {}) }
     }
@@ -252,42 +269,5 @@ function safeIntegrity(raw: string): string {
     return integrityOfText(raw)
   } catch {
     return ''
-  }
-}
-
-/**
- * Other processes announce writes by replacing `.changed`; polling its inode and mtime is cheap
- * and, unlike fs.watch, behaves the same on every filesystem (NFS, containers).
- */
-function createStampWatcher(path: string, intervalMs: number, onChange: () => void) {
-  let timer: NodeJS.Timeout | undefined
-  let last: string | undefined
-  const read = async () => {
-    const info = await stat(path).catch(() => null)
-    return info ? `${info.ino}:${info.mtimeMs}:${info.size}` : 'none'
-  }
-  return {
-    start() {
-      if (timer) return
-      void read().then((v) => (last ??= v))
-      timer = setInterval(() => {
-        void read().then((now) => {
-          if (last !== undefined && now !== last) {
-            last = now
-            onChange()
-          } else last ??= now
-        })
-      }, intervalMs)
-      timer.unref()
-    },
-    /** Records our own write so the poller does not report it a second time. */
-    async sync() {
-      if (timer) last = await read()
-    },
-    stop() {
-      if (timer) clearInterval(timer)
-      timer = undefined
-      last = undefined
-    },
   }
 }
