@@ -27,6 +27,15 @@ const parseIndex = (text: string, where: string): RegistryIndex => {
   return index
 }
 
+const safeSerial = (text: string): number | undefined => {
+  try {
+    const serial = (JSON.parse(text) as RegistryIndex).serial
+    return typeof serial === 'number' ? serial : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * A registry over HTTP. The index is revalidated once per command with `If-None-Match` (a 304 is
  * the whole cost of an up-to-date check); versions are immutable, so once their digest matches
@@ -88,6 +97,10 @@ export class HttpSource implements RegistrySource {
       throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, `run \`claude-multi registry login ${this.name}\``)
     if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
     const index = parseIndex(res.text, `[GET] "${url}"`)
+    // A signed index carries a serial; an older one than already seen is a replay (rollback attack).
+    const seenSerial = cached ? safeSerial(cached.text) : undefined
+    if (typeof index.serial === 'number' && seenSerial !== undefined && index.serial < seenSerial)
+      throw new CliError('E_ROLLBACK', `registry ${this.name} served index serial ${index.serial}, older than ${seenSerial} already seen; refusing it`)
     const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
     this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
     return index

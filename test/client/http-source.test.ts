@@ -19,7 +19,7 @@ describe('HttpSource', () => {
   let url = ''
   const seen: IncomingMessage[] = []
   let serveTampered = false
-  const index = indexText(
+  let index = indexText(
     makeIndex([makeEntry('glm', JSON.parse(doc), { 'dist-tags': { latest: '1.5.0' }, versions: { '1.5.0': { publishedAt: '2026-08-14T00:00:00.000Z', integrity: integrityOfText(doc) } } })]),
   )
   beforeAll(async () => {
@@ -76,5 +76,20 @@ describe('HttpSource', () => {
     await expect(source(cache, true).index()).rejects.toThrow(/nothing is cached yet/)
     expect(seen).toHaveLength(0)
     await expect(source(cache).version('glm', '9.9.9')).rejects.toThrow(`[GET] "${url}/v1/templates/glm/9.9.9.json": 404 no such thing`)
+  })
+
+  it('refuses an index with an older serial than one already seen', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cm-http-'))
+    const plain = index
+    try {
+      index = JSON.stringify({ ...JSON.parse(plain), serial: 5 })
+      await source(cache).index()
+      index = JSON.stringify({ ...JSON.parse(plain), serial: 4 })
+      await expect(source(cache).index()).rejects.toThrow('served index serial 4, older than 5 already seen')
+      index = JSON.stringify({ ...JSON.parse(plain), serial: 6 })
+      expect((await source(cache).index()).serial).toBe(6)
+    } finally {
+      index = plain
+    }
   })
 })
