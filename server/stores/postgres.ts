@@ -1,5 +1,5 @@
 import postgres from 'postgres'
-import type { Sql, TransactionSql } from 'postgres'
+import semver from 'semver'
 import { isValidId, isValidVersion } from '../../shared/ids.js'
 import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { entryFromMeta, nextLatest, pickLatest } from './_meta.js'
@@ -29,7 +29,8 @@ export const CHANNEL = 'claude_multi_registry'
  * The PostgreSQL store, for several server replicas sharing one database. A version is a row
  * under a unique (id, version) key inserted in the same transaction as its dist-tag change and
  * the NOTIFY, so a duplicate publish is refused by the constraint, and every replica hears about
- * a change only once it is committed.
+ * a change only once it is committed. Every write is a single statement (no client-side
+ * BEGIN/COMMIT; see migration 2 for why), atomic by itself.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const { url, schema } = options
@@ -89,11 +90,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
     }
 
-  const notify = (tx: TransactionSql, id: string) => tx`select pg_notify(${channel}, ${id})`
-
-  async function readEntry(db: Sql | TransactionSql, id: string): Promise<TemplateEntry | null> {
+  async function readEntry(id: string): Promise<TemplateEntry | null> {
     // One round trip: versions, tags in the order they were first set, and the latest document.
-    const [row] = await db<{ versions: [string, string, string, string | null][]; tags: [string, string][]; latest_raw: string | null }[]>`
+    const [row] = await sql<{ versions: [string, string, string, string | null][]; tags: [string, string][]; latest_raw: string | null }[]>`
       select
         (select coalesce(json_agg(json_build_array(version, published_at, integrity, deprecated)), '[]'::json)
            from versions where id = ${id}) as versions,
@@ -111,48 +110,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (!meta['dist-tags'].latest) {
       const latest = pickLatest(Object.keys(meta.versions))!
       meta['dist-tags'].latest = latest
-      latestRaw = (await db<{ raw: string }[]>`select raw from versions where id = ${id} and version = ${latest}`)[0]?.raw ?? null
+      latestRaw = (await sql<{ raw: string }[]>`select raw from versions where id = ${id} and version = ${latest}`)[0]?.raw ?? null
     }
     return entryFromMeta(id, latestRaw, meta)
   }
 
   async function publish(id: string, version: string, raw: string, entry: VersionEntry): Promise<PublishResult> {
     if (!isValidId(id)) throw new Error(`postgres store: refusing id ${JSON.stringify(id)}`)
-    if (!isValidVersion(version)) throw new Error(`postgres store: refusing version ${JSON.stringify(version)}`)
+    const v = isValidVersion(version) ? semver.parse(version) : null
+    if (!v) throw new Error(`postgres store: refusing version ${JSON.stringify(version)}`)
     try {
-      const created = await sql.begin(async (tx) => {
-        await tx`insert into templates (id) values (${id}) on conflict do nothing`
-        // Serializes writers of one id so that `latest` is computed from the committed state.
-        await tx`select 1 from templates where id = ${id} for update`
-        await tx`
-          insert into versions (id, version, raw, published_at, integrity, deprecated)
-          values (${id}, ${version}, ${raw}, ${entry.publishedAt}, ${entry.integrity}, ${entry.deprecated || null})`
-        const [current] = await tx<{ version: string }[]>`select version from dist_tags where id = ${id} and tag = 'latest'`
-        const latest = nextLatest(current?.version, version)!
-        if (latest !== current?.version) {
-          await tx`
-            insert into dist_tags (id, tag, version) values (${id}, 'latest', ${latest})
-            on conflict (id, tag) do update set version = excluded.version`
-        }
-        await notify(tx, id)
-        return (await readEntry(tx, id))!
-      })
-      emit()
-      return { created: true, entry: created }
+      await sql`
+        select cmr_publish(${id}, ${version}, ${raw}, ${entry.publishedAt}, ${entry.integrity}, ${entry.deprecated || null},
+          ${v.major}, ${v.minor}, ${v.patch}, ${v.prerelease.length > 0}, ${channel})`
     } catch (err) {
       // The unique key decides: whoever commits first wins, everyone else lands here.
       if ((err as { code?: string }).code === '23505') return { created: false }
       throw err
     }
+    emit()
+    return { created: true, entry: (await readEntry(id))! }
   }
 
-  /** Runs one change with its NOTIFY in a transaction; `false` (nothing sent) when no row matched. */
-  async function change(id: string, run: (tx: TransactionSql) => Promise<readonly unknown[]>): Promise<boolean> {
-    const changed = await sql.begin(async (tx) => {
-      if ((await run(tx)).length === 0) return false
-      await notify(tx, id)
-      return true
-    })
+  /**
+   * Runs one data-modifying statement whose rows are the ids it changed, with the NOTIFY in the
+   * same statement (sent on commit, not at all when nothing matched).
+   */
+  async function change(rows: Promise<readonly unknown[]>): Promise<boolean> {
+    const changed = (await rows).length > 0
     if (changed) emit()
     return changed
   }
@@ -166,7 +151,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return rows.map((r) => r.id).sort()
     }),
 
-    getEntry: guard(async (id: string) => (isValidId(id) ? readEntry(sql, id) : null)),
+    getEntry: guard(async (id: string) => (isValidId(id) ? readEntry(id) : null)),
 
     getVersion: guard(async (id: string, version: string) => {
       if (!isValidId(id) || !isValidVersion(version)) return null
@@ -178,22 +163,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     deprecate: guard(async (id: string, version: string, message: string) => {
       if (!isValidId(id) || !isValidVersion(version)) return false
-      return change(
-        id,
-        (tx) => tx`update versions set deprecated = ${message || null} where id = ${id} and version = ${version} returning 1`,
-      )
+      return change(sql`
+        with changed as (
+          update versions set deprecated = ${message || null} where id = ${id} and version = ${version} returning id)
+        select pg_notify(${channel}, id) from changed`)
     }),
 
     setDistTag: guard(async (id: string, tag: string, version: string) => {
       if (!isValidId(id) || !isValidVersion(version) || !tag) return false
-      return change(
-        id,
-        (tx) => tx`
+      return change(sql`
+        with changed as (
           insert into dist_tags (id, tag, version)
           select id, ${tag}, version from versions where id = ${id} and version = ${version}
           on conflict (id, tag) do update set version = excluded.version
-          returning 1`,
-      )
+          returning id)
+        select pg_notify(${channel}, id) from changed`)
     }),
 
     listTokens: guard(async () => {
@@ -211,16 +195,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     // Token scopes decide which scopes are private in a mirrored index, so replicas hear of them too.
     addToken: guard(async (token: TokenRecord) => {
-      await change(
-        '',
-        (tx) => tx`
+      await change(sql`
+        with added as (
           insert into tokens (id, name, hash, scopes, read_only, created_at)
           values (${token.id}, ${token.name}, ${token.hash}, ${sql.array(token.scopes)}, ${token.readOnly}, ${token.createdAt})
-          returning 1`,
-      )
+          returning id)
+        select pg_notify(${channel}, '') from added`)
     }),
 
-    revokeToken: guard((id: string) => change('', (tx) => tx`delete from tokens where id = ${id} returning 1`)),
+    revokeToken: guard((id: string) =>
+      change(sql`
+        with removed as (delete from tokens where id = ${id} returning id)
+        select pg_notify(${channel}, '') from removed`),
+    ),
 
     onChange(listener) {
       listeners.add(listener)

@@ -77,14 +77,40 @@ describe('PostgreSQL store behind two replicas', () => {
     expect(bodies.filter((body) => body.error).every((body) => typeof body.error!.code === 'string')).toBe(true)
   })
 
-  it('recovers from terminated backends and serves a fresh index', async () => {
-    await getIndex(a) // warm A's cache
-    await db.admin`
-      select pg_terminate_backend(pid) from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid() and application_name = 'claude-multi-registry'`
+  it('answers 503 to a request whose backend is terminated mid-query, then recovers with a fresh index', async () => {
+    await getIndex(a) // warm A's cache: it must be dropped, not served on after the reconnect
+    // Hold glm's row lock so that A's publish is in flight inside the database when its backend dies.
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let locked!: () => void
+    const lockTaken = new Promise<void>((r) => (locked = r))
+    const holder = db.admin.begin(async (tx) => {
+      await tx`select 1 from templates where id = 'glm' for update`
+      locked()
+      await held
+    })
+    try {
+      await lockTaken
+      const inFlight = publish(a, 'glm', '99.0.0')
+      const waiting = async () =>
+        (await db.admin`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and application_name = 'claude-multi-registry' and wait_event_type = 'Lock'`)[0]!.n as number
+      const start = Date.now()
+      while ((await waiting()) === 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20))
+      expect(await waiting()).toBeGreaterThan(0)
+      await db.admin`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and application_name = 'claude-multi-registry'`
+      const res = await inFlight
+      expect(res.status).toBe(503)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('E_STORE_UNAVAILABLE')
+    } finally {
+      release()
+      await holder
+    }
     // Published through B while A's listener may still be reconnecting: A must not keep its old index.
     const statuses: number[] = []
-    for (let i = 0; i < 100 && statuses.at(-1) !== 201; i++) {
+    for (let i = 0; i < 50 && statuses.at(-1) !== 201; i++) {
       statuses.push((await publish(b, 'e2e-after-kill', '1.0.0')).status)
       if (statuses.at(-1) !== 201) await new Promise((r) => setTimeout(r, 100))
     }
@@ -99,6 +125,7 @@ describe('PostgreSQL store behind two replicas', () => {
     }
     expect(health).toBe(200)
     expect(index.text).toContain('"e2e-after-kill"')
+    expect(JSON.parse(index.text).templates.glm.versions).not.toHaveProperty(['99.0.0'])
   }, 30_000)
 
   it('round-trips the bundled catalogue through import and export byte for byte', async () => {

@@ -63,6 +63,62 @@ describe('postgres store', () => {
     }
   })
 
+  it('backfills semver columns when upgrading a database made by migration 1', async () => {
+    const schema = randomSchema()
+    const sql = (await import('postgres')).default(db.url, { max: 1, connection: { search_path: schema }, onnotice: () => {} })
+    try {
+      expect(await migrate(sql, schema, MIGRATIONS.slice(0, 1))).toEqual([1])
+      await sql`insert into templates (id) values ('old')`
+      await sql`insert into versions (id, version, raw, published_at, integrity) values ('old', '1.10.0-rc.1', '{}', 'x', 'y'), ('old', '1.9.0', '{}', 'x', 'y')`
+      await sql`insert into dist_tags (id, tag, version) values ('old', 'latest', '1.9.0')`
+      expect(await migrate(sql, schema)).toEqual(MIGRATIONS.slice(1).map((m) => m.version))
+      const rows = await sql`select version, major, minor, patch, prerelease from versions order by version`
+      expect(rows.map((r) => ({ ...r }))).toEqual([
+        { version: '1.10.0-rc.1', major: '1', minor: '10', patch: '0', prerelease: true },
+        { version: '1.9.0', major: '1', minor: '9', patch: '0', prerelease: false },
+      ])
+    } finally {
+      await sql.end()
+    }
+    const store = await open(schema)
+    const raw = versionDoc('old', '1.10.0')
+    await store.publish('old', '1.10.0', raw, entryOf(raw))
+    expect((await store.getEntry('old'))?.['dist-tags'].latest).toBe('1.10.0')
+  })
+
+  it('survives a publish whose backend is terminated mid-statement (no crash, 503-class error)', async () => {
+    const schema = randomSchema()
+    const store = await open(schema)
+    const raw = versionDoc('held', '1.0.0')
+    await store.publish('held', '1.0.0', raw, entryOf(raw))
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let locked!: () => void
+    const taken = new Promise<void>((r) => (locked = r))
+    const holder = db.admin.begin(async (tx) => {
+      await tx.unsafe(`select 1 from ${schema}.templates where id = 'held' for update`)
+      locked()
+      await held
+    })
+    try {
+      await taken
+      const raw2 = versionDoc('held', '2.0.0')
+      const inFlight = store.publish('held', '2.0.0', raw2, entryOf(raw2)).catch((e: unknown) => e)
+      await waitFor(() => false, 300).catch(() => {}) // let it reach the lock
+      await db.admin`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and application_name = 'claude-multi-registry'`
+      expect(await inFlight).toMatchObject({ code: 'E_STORE_UNAVAILABLE' })
+    } finally {
+      release()
+      await holder
+    }
+    await new Promise((r) => setTimeout(r, 200)) // a crash would come from a later tick
+    const raw3 = versionDoc('held', '3.0.0')
+    expect((await store.publish('held', '3.0.0', raw3, entryOf(raw3))).created).toBe(true)
+    expect(Object.keys((await store.getEntry('held'))!.versions)).toEqual(['1.0.0', '3.0.0'])
+  })
+
   it('survives several replicas starting at once on an empty database', async () => {
     const schema = randomSchema()
     const stores = await Promise.all(Array.from({ length: 6 }, () => open(schema, { max: 1 })))
