@@ -11,6 +11,8 @@ export interface UpstreamOptions {
   /** Where fetched documents are kept (immutable versions forever, the index with its ETag). */
   cacheDir: string
   timeoutMs?: number
+  /** Bearer token for an upstream that needs one for reading (`serve --auth-read` upstream). */
+  token?: string
   onFailure?: (reason: string) => void
   fetch?: typeof fetch
 }
@@ -46,6 +48,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const doFetch = options.fetch ?? fetch
   const indexPath = join(options.cacheDir, 'index.json')
   const etagPath = join(options.cacheDir, 'index.etag')
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
 
   let current: { index: RegistryIndex; stamp: string; etag?: string } | null = null
   let loaded = false
@@ -71,7 +74,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   async function refresh(): Promise<void> {
     try {
-      const headers: Record<string, string> = { accept: 'application/json' }
+      const headers: Record<string, string> = { accept: 'application/json', ...auth }
       if (current?.etag) headers['if-none-match'] = current.etag
       const res = await doFetch(`${base}/v1/index.json`, { headers, signal: AbortSignal.timeout(timeoutMs) })
       if (res.status === 304 && current) {
@@ -115,7 +118,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       if (cached !== null) return { raw: cached }
       try {
         const res = await doFetch(`${base}/v1/templates/${id}/${version}.json`, {
-          headers: { accept: 'application/json' },
+          headers: { accept: 'application/json', ...auth },
           signal: AbortSignal.timeout(timeoutMs),
         })
         if (res.status === 404) return { missing: true }

@@ -17,6 +17,7 @@ export default defineCommand({
     ...storeArgs,
     upstream: { type: 'string', description: 'Mirror this registry next to our own templates' },
     'upstream-max-age': { type: 'string', default: '300', description: 'Refresh the upstream index at most this often (seconds)' },
+    'upstream-token-env': { type: 'string', description: 'Variable holding a token for an upstream that needs one for reading' },
     'upstream-cache': { type: 'string', description: 'Where upstream documents are cached (default: <data>/.upstream-cache)' },
     'auth-read': { type: 'boolean', default: false, description: 'Every GET needs a token (read or publish)' },
     'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT), description: 'Largest request body (bytes, or 64kb / 1mb)' },
@@ -29,6 +30,9 @@ export default defineCommand({
     const logFormat = args['log-format']
     if (logFormat !== 'json' && logFormat !== 'pretty') throw new UsageError(`--log-format must be json or pretty, got "${logFormat}"`)
     const upstreamUrl = args.upstream ? parseUrl(args.upstream, '--upstream') : undefined
+    const tokenVar = args['upstream-token-env']
+    const upstreamToken = tokenVar ? process.env[tokenVar] : undefined
+    if (tokenVar && !upstreamToken) throw new UsageError(`--upstream-token-env ${tokenVar}: the variable is not set`)
     const maxAge = parseInteger(args['upstream-max-age'], '--upstream-max-age', 0, 31_536_000)
 
     const { store, dataDir } = await openStoreFromArgs(args, true)
@@ -42,7 +46,7 @@ export default defineCommand({
       authRead: args['auth-read'],
       bodyLimit,
       logFormat: args.quiet ? 'none' : (logFormat as LogFormat),
-      ...(upstreamUrl ? { upstream: { url: upstreamUrl, maxAgeSeconds: maxAge, cacheDir } } : {}),
+      ...(upstreamUrl ? { upstream: { url: upstreamUrl, maxAgeSeconds: maxAge, cacheDir, ...(upstreamToken ? { token: upstreamToken } : {}) } } : {}),
     })
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -131,3 +131,27 @@ describe('mirror (--upstream)', () => {
     expect(Object.keys(after.templates)).toContain('newer')
   })
 })
+
+describe('mirror of a private (--auth-read) upstream', () => {
+  it('sends its upstream token; without one the upstream counts as unreachable', async () => {
+    const up = await makeRegistry({ authRead: true })
+    expect((await up.publish('glm', '1.0.0')).status).toBe(201)
+    const server = await startUpstream(up)
+    const cacheA = await mkdtemp(join(tmpdir(), 'cmr-mirror-cache-'))
+    const cacheB = await mkdtemp(join(tmpdir(), 'cmr-mirror-cache-'))
+    const withToken = await makeRegistry({ upstream: { url: server.url, cacheDir: cacheA, token: up.tokens.reader.secret } })
+    const withoutToken = await makeRegistry({ upstream: { url: server.url, cacheDir: cacheB } })
+    try {
+      expect(Object.keys((await json(await withToken.request('/v1/index.json'))).templates)).toEqual(['glm'])
+      expect(await (await withToken.request('/v1/templates/glm/1.0.0.json')).text()).toBe(versionDoc('glm', '1.0.0'))
+      const denied = await withoutToken.request('/v1/index.json')
+      expect(denied.headers.get('warning')).toContain('110')
+      expect((await json(denied)).templates).toEqual({})
+    } finally {
+      await server.stop()
+      for (const r of [withToken, withoutToken, up]) await r.cleanup()
+      await rm(cacheA, { recursive: true, force: true })
+      await rm(cacheB, { recursive: true, force: true })
+    }
+  })
+})
