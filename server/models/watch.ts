@@ -25,6 +25,8 @@ export interface WatchOptions {
   fetch?: typeof globalThis.fetch
   publish?: { registry: string; token: string }
   now?: Date
+  /** Templates were named explicitly: a missing key is a failure, not a skip. */
+  strict?: boolean
 }
 
 export interface WatchResult {
@@ -80,10 +82,12 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
   try {
     const { latest, versions } = await loadHistory(store, id)
     if (!mappedModels(latest).length) return { id, status: 'skipped', line: `${id}: skipped, its models are chosen at setup` }
+    // A template named on the command line must be checked; in a run over all, no key means skip.
+    const noKey = opts.strict ? 'failed' : 'skipped'
     const keyVar = opts.keyEnv.get(id) ?? opts.keyEnv.get('*')
-    if (!keyVar) return { id, status: 'skipped', line: `${id}: skipped, no key: pass --key-env VAR (or --key-env ${id}=VAR)` }
+    if (!keyVar) return { id, status: noKey, line: `${id}: ${noKey}, no key: pass --key-env VAR (or --key-env ${id}=VAR)` }
     const key = env[keyVar]
-    if (!key) return { id, status: 'skipped', line: `${id}: skipped, $${keyVar} is not set` }
+    if (!key) return { id, status: noKey, line: `${id}: ${noKey}, $${keyVar} is not set` }
     const base = providerBase(latest, opts.providerUrl.get(id))
 
     const listed = await listProviderModels(base, latest.auth, key, { timeoutMs: opts.timeoutMs, fetch: opts.fetch })
@@ -120,6 +124,7 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
 /** Providers are asked one after another: they are few, and their rate limits are not ours. */
 export async function watchTemplates(store: Store, ids: string[], opts: WatchOptions): Promise<WatchResult[]> {
   const results: WatchResult[] = []
-  for (const id of ids.length ? ids : await store.listIds()) results.push(await watchOne(store, id, opts))
+  const strict = opts.strict ?? ids.length > 0
+  for (const id of ids.length ? ids : await store.listIds()) results.push(await watchOne(store, id, { ...opts, strict }))
   return results
 }

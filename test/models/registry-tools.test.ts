@@ -174,8 +174,11 @@ describe('watch', () => {
     expect(out).toEqual(['glm: the provider has no model list (GET /v1/models: HTTP 404)'])
     out.length = 0
     delete process.env.TEST_ZAI_KEY
-    await run(watch, ...base)
+    await run(watch, ...base) // over all templates: no key → skipped
     expect(out).toEqual(['glm: skipped, $TEST_ZAI_KEY is not set'])
+    out.length = 0
+    await expect(run(watch, 'glm', ...base)).rejects.toThrow('could not be checked: glm') // named: must be checked
+    expect(out).toEqual(['glm: failed, $TEST_ZAI_KEY is not set'])
   })
 
   it('--publish puts the draft into a real registry with a token', async () => {
