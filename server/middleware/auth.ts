@@ -27,7 +27,10 @@ export function readAuth({ store }: { store: Store }): MiddlewareHandler<AppEnv>
   const check = requireToken({ store })
   const open = new Set(['/healthz', '/metrics'])
   return async function readAuthHandler(c, next) {
-    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && !open.has(c.req.path)) return check(c, next)
-    await next()
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && !open.has(c.req.path)) await check(c, next)
+    else await next()
+    // Shared caches (CDNs, proxies) must not keep private answers and hand them to someone else.
+    const cacheControl = c.res.headers.get('cache-control')
+    if (cacheControl?.startsWith('public')) c.res.headers.set('cache-control', cacheControl.replace(/^public/, 'private'))
   }
 }

@@ -169,6 +169,7 @@ describe('--auth-read', () => {
       expect(forged.status, path).toBe(401)
       const ok = await r.request(path, { headers: { authorization: `Bearer ${r.tokens.reader.secret}` } })
       expect(ok.status, path).toBe(200)
+      expect(ok.headers.get('cache-control') ?? 'private', path).toMatch(/^private|no-/)
     }
     expect((await r.request('/healthz')).status).toBe(200)
     expect((await r.request('/metrics')).status).toBe(200)
