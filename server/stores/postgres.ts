@@ -20,6 +20,11 @@ export interface PostgresStoreOptions {
   connectTimeout?: number
   /** Milliseconds `ready()` waits for `select 1`. */
   readyTimeoutMs?: number
+  /**
+   * Milliseconds any call may take before it fails with StoreUnavailableError. A database behind
+   * a dead network path (no reset, just silence) would otherwise hold requests until TCP gives up.
+   */
+  queryTimeoutMs?: number
 }
 
 /** Every replica listens here; the payload is the id that changed. */
@@ -79,12 +84,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw toStoreError(err)
   }
 
-  /** Maps connection failures of every call to StoreUnavailableError. */
+  /** Maps connection failures of every call to StoreUnavailableError, and bounds how long it waits. */
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await fn(...args)
+        return await withTimeout(fn(...args), options.queryTimeoutMs ?? 10_000, 'no answer from the database')
       } catch (err) {
         throw toStoreError(err)
       }
@@ -217,17 +222,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async ready() {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreUnavailableError('no answer to select 1')), options.readyTimeoutMs ?? 2000)
-      })
       try {
-        await Promise.race([sql`select 1`.execute(), timeout])
+        await withTimeout(sql`select 1`.execute(), options.readyTimeoutMs ?? 2000, 'no answer to select 1')
         return true
       } catch {
         return false
-      } finally {
-        clearTimeout(timer)
       }
     },
 
@@ -235,5 +234,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       listeners.clear()
       await sql.end({ timeout: 1 })
     },
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError(`${what} within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }

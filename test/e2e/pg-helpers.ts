@@ -60,6 +60,10 @@ export interface TcpProxy {
   stop(): Promise<void>
   /** Accepts again on the same port. */
   start(): Promise<void>
+  /** Holds every byte in both directions without closing anything, like a network partition. */
+  freeze(): void
+  /** Lets the held bytes through again. */
+  thaw(): void
 }
 
 /** A proxy in front of the database, so a test can make it unreachable and bring it back. */
@@ -67,6 +71,7 @@ export async function tcpProxy(target = new URL(ADMIN_URL)): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
   let server: net.Server | undefined
   let port = 0
+  let frozen = false
   const listen = async () => {
     server = net.createServer((client) => {
       const upstream = net.connect(Number(target.port || 5432), target.hostname)
@@ -77,8 +82,13 @@ export async function tcpProxy(target = new URL(ADMIN_URL)): Promise<TcpProxy> {
         sockets.delete(client)
         sockets.delete(upstream)
       }
-      client.pipe(upstream).pipe(client)
-      for (const s of [client, upstream]) s.on('error', kill).on('close', kill)
+      // Forwarded by hand (not pipe) so that pause() stays paused until thaw().
+      client.on('data', (d) => upstream.write(d))
+      upstream.on('data', (d) => client.write(d))
+      for (const s of [client, upstream]) {
+        s.on('error', kill).on('close', kill)
+        if (frozen) s.pause()
+      }
     })
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve))
     port = (server.address() as net.AddressInfo).port
@@ -100,6 +110,14 @@ export async function tcpProxy(target = new URL(ADMIN_URL)): Promise<TcpProxy> {
       server = undefined
     },
     start: listen,
+    freeze() {
+      frozen = true
+      for (const s of sockets) s.pause()
+    },
+    thaw() {
+      frozen = false
+      for (const s of sockets) s.resume()
+    },
   }
   return proxy
 }

@@ -216,6 +216,25 @@ describe('postgres store', () => {
     }
   }, 20_000)
 
+  it('fails calls within queryTimeoutMs while the network is silent, then carries on', async () => {
+    const proxy = await tcpProxy()
+    try {
+      const store = await open(randomSchema(), { url: proxy.url(db.name), readyTimeoutMs: 500, queryTimeoutMs: 1000 })
+      const raw = versionDoc('quiet', '1.0.0')
+      await store.publish('quiet', '1.0.0', raw, entryOf(raw))
+      proxy.freeze()
+      const start = Date.now()
+      expect(await store.ready()).toBe(false)
+      await expect(store.getVersion('quiet', '1.0.0')).rejects.toMatchObject({ code: 'E_STORE_UNAVAILABLE' })
+      expect(Date.now() - start).toBeLessThan(2500)
+      proxy.thaw()
+      await expect(store.ready()).resolves.toBe(true)
+      expect(await store.getVersion('quiet', '1.0.0')).toBe(raw)
+    } finally {
+      await proxy.stop()
+    }
+  }, 20_000)
+
   it('refuses to start against a closed port, quickly and with a clear error', async () => {
     const port = await closedPort()
     const start = Date.now()
