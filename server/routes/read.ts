@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { etagOf } from '../../shared/digest.js'
 import type { AppEnv } from '../env.js'
-import { ApiError, notFound } from '../errors.js'
+import { ApiError, badRequest, notFound } from '../errors.js'
 import { IMMUTABLE_CACHE, INDEX_CACHE, sendDocument } from '../http-cache.js'
 import { entryText, type IndexService } from '../index-service.js'
 import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
@@ -46,7 +46,8 @@ export function createReadRoutes({ index, schemaText, keysText }: ReadRouteDeps)
       return sendDocument(c, text, etagOf(text), INDEX_CACHE, found.stale)
     }
     c.set('route', '/v1/templates/:id/:version')
-    const file = rest.length === 1 ? rest[0]! : ''
+    if (rest.length > 1) throw badRequest('E_BAD_PATH', 'too many path segments; versions are at /v1/templates/<id>/<version>.json')
+    const file = rest[0]!
     if (!file.endsWith('.json')) throw notFound('no such document; versions are at /v1/templates/<id>/<version>.json')
     const version = file.slice(0, -'.json'.length)
     assertVersion(version)

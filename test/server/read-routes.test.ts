@@ -104,6 +104,8 @@ describe('read routes', () => {
       '/v1/templates/%E0%A4%A.json',
       '/v1/templates/-glm.json',
       '/v1/templates/glm%20.json',
+      '/v1/templates/a/b/c.json',
+      '/v1/templates/glm/1.0.0/x.json',
     ]
     for (const path of bad) {
       const res = await r.request(path)
