@@ -15,7 +15,24 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com'
 
 const PROBE_HINT = 'run with --probe to ask the provider with one max_tokens:1 message per model (costs a token each)'
 
-export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions = {}): Promise<InstanceModelReport> {
+/**
+ * Several instances often share a provider and key (work + personal on one plan): one list
+ * request and one probe per model serve them all, so `--probe` never pays twice for a model.
+ */
+export interface CallCache {
+  lists: Map<string, Promise<string[] | null>>
+  probes: Map<string, Promise<Awaited<ReturnType<typeof probeModel>>>>
+}
+
+export const newCallCache = (): CallCache => ({ lists: new Map(), probes: new Map() })
+
+function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let hit = map.get(key)
+  if (!hit) map.set(key, (hit = make()))
+  return hit
+}
+
+export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions = {}, cache: CallCache = newCallCache()): Promise<InstanceModelReport> {
   const baseUrl = target.env[BASE_URL_ENV] || ANTHROPIC_DEFAULT_BASE_URL
   const rows: ModelRow[] = mappedModels(target.env).map((m) => ({ ...m, status: 'unknown' }))
   const report: InstanceModelReport = { name: target.name, source: target.source, baseUrl, listed: null, rows, ok: false }
@@ -36,7 +53,9 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
   }
 
   try {
-    const served = await listModels(baseUrl, target.authVar, target.key, call)
+    const key = target.key
+    const who = `${baseUrl}\0${target.authVar}\0${key}`
+    const served = await cached(cache.lists, who, () => listModels(baseUrl, target.authVar, key, call))
     if (served) {
       const set = new Set(served)
       report.listed = served.length
@@ -47,15 +66,10 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
     }
 
     if (opts.probe) {
-      const verdicts = new Map<string, Awaited<ReturnType<typeof probeModel>>>()
       for (const row of rows) {
         if (row.status === 'served') continue
         const model = stripContextSuffix(row.model)
-        let verdict = verdicts.get(model)
-        if (!verdict) {
-          verdict = await probeModel(baseUrl, target.authVar, target.key, model, call)
-          verdicts.set(model, verdict)
-        }
+        const verdict = await cached(cache.probes, `${who}\0${model}`, () => probeModel(baseUrl, target.authVar, key, model, call))
         row.status = verdict.status
         row.via = 'probe'
         row.note = verdict.note
@@ -84,7 +98,8 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
 
 /** Checks instances concurrently; results keep the order they were given in. */
 export async function checkModels(targets: ModelCheckTarget[], opts: CheckOptions = {}): Promise<ModelsReport> {
-  const instances = await Promise.all(targets.map((t) => checkInstance(t, opts)))
+  const cache = newCallCache()
+  const instances = await Promise.all(targets.map((t) => checkInstance(t, opts, cache)))
   return { ok: instances.every((i) => i.ok), instances }
 }
 

@@ -156,4 +156,13 @@ describe('doctor --models against a fake provider', () => {
     expect(report.instances[0]!.error?.message).toMatch(/^the key was rejected \(HTTP 401/)
     expect(provider.requests.filter((r) => r.method === 'POST')).toEqual([])
   })
+
+  it('instances sharing a provider and key share one list request and one probe per model', async () => {
+    provider = await startFakeProvider({ models: SERVED, mode: 'no-models' })
+    const report = await checkModels([target(provider.url), target(provider.url, {}, { name: 'personal' })], { probe: true })
+    expect(report.instances.map((i) => i.ok)).toEqual([true, true])
+    expect(provider.requests.filter((r) => r.method === 'GET')).toHaveLength(1)
+    expect(provider.requests.filter((r) => r.method === 'POST')).toHaveLength(3) // glm-5.3, glm-5-turbo, glm-5.3-flash
+  })
 })
+
