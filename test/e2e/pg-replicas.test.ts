@@ -174,6 +174,10 @@ describe('a replica whose database goes away', () => {
     expect(((await uncached.json()) as { error: { code: string } }).error.code).toBe('E_STORE_UNAVAILABLE')
     const write = await publish(r, 'e2e-down', '1.0.0')
     expect(write.status).toBe(503)
+    // The index a replica already holds in memory is still served.
+    const stillCached = await getIndex(r)
+    expect(stillCached.status).toBe(200)
+    expect(stillCached.etag).toBe(cached.etag)
     expect(Date.now() - start).toBeLessThan(8000)
 
     await proxy.start()
