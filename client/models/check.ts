@@ -8,6 +8,7 @@ import { DEFAULT_TIMEOUT_MS, ProviderCallError } from './http.js'
 import { listModels } from './list.js'
 import { mappedModels, stripContextSuffix } from './names.js'
 import { probeModel } from './probe.js'
+import { findRetired, overrideSuggestion } from './retired.js'
 import type { CheckOptions, InstanceModelReport, ModelCheckTarget, ModelRow, ModelsReport } from './types.js'
 
 /** Where Claude Code goes when no base URL is set. */
@@ -82,15 +83,24 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
     return report
   }
 
+  // The template may already know the replacement: say so next to the model it retired.
+  const retired = findRetired(Object.fromEntries(rows.filter((r) => r.status !== 'served').map((r) => [r.variable, r.model])), target.retired ?? {})
+  for (const use of retired) {
+    const row = rows.find((r) => r.variable === use.key)!
+    row.note = `${row.note ? `${row.note}; ` : ''}the template lists it as retired${use.replacement ? ` → ${use.replacement}` : ''}`
+  }
   const unknown = rows.some((r) => r.status === 'unknown')
   const stale = rows.filter((r) => r.status === 'not-served')
   if (unknown && !opts.probe) report.hint = PROBE_HINT
   else if (stale.length) {
     const first = stale[0]!
-    report.hint =
-      `run "claude-multi sync ${target.name}" for the template's current models, or ` +
-      `"claude-multi override ${target.name} ${first.role}=<model>" with a model the provider serves` +
-      (opts.probe || report.listed === null ? '' : ' (--probe confirms with the provider)')
+    const known = retired.find((u) => u.key === first.variable && u.replacement)
+    const fix = known && overrideSuggestion(target.name, known)
+    report.hint = fix
+      ? `run "claude-multi sync ${target.name}" if the template's newer version maps it, or switch: ${fix}`
+      : `run "claude-multi sync ${target.name}" for the template's current models, or ` +
+        `"claude-multi override ${target.name} ${first.role}=<model>" with a model the provider serves` +
+        (opts.probe || report.listed === null ? '' : ' (--probe confirms with the provider)')
   }
   report.ok = rows.every((r) => r.status === 'served')
   return report

@@ -10,6 +10,7 @@ import { loadConfig, type InstanceConfig } from '../state/config.js'
 import { readJson } from '../state/json-file.js'
 import { loadLock, type LockEntry } from '../state/lock.js'
 import { keyFile, resolvePaths, settingsFile } from '../state/paths.js'
+import { Registries } from '../registry/registries.js'
 import { loadTarget } from '../sync/target.js'
 import type { ModelCheckTarget } from './types.js'
 
@@ -81,8 +82,20 @@ function legacyTarget(inst: InstanceConfig): ModelCheckTarget {
   }
 }
 
+/**
+ * The locked version's `retired` list, from the cache or the bundled catalogue only: doctor
+ * talks to providers, not to registries, and a missing document just means no extra advice.
+ */
+async function lockedRetired(registries: Registries, e: LockEntry): Promise<Record<string, string | null> | undefined> {
+  try {
+    return (await registries.get(e.registry).version(e.template, e.version, e.integrity || undefined)).template.retired
+  } catch {
+    return undefined
+  }
+}
+
 /** Targets for the named instances (all when none are named), in config order. */
-export function loadModelTargets(names: string[], processEnv: NodeJS.ProcessEnv = process.env): ModelCheckTarget[] {
+export async function loadModelTargets(names: string[], processEnv: NodeJS.ProcessEnv = process.env): Promise<ModelCheckTarget[]> {
   const paths = resolvePaths(processEnv)
   const { config } = loadConfig(paths)
   const lock = loadLock(paths)
@@ -92,15 +105,18 @@ export function loadModelTargets(names: string[], processEnv: NodeJS.ProcessEnv 
       throw new CliError('E_NO_INSTANCE', `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, 1, 'run `claude-multi list` to see your instances')
     }
   }
-  return (names.length ? names : known).map((name) => {
+  const registries = new Registries({ paths, config, offline: true, warn: () => {} })
+  return Promise.all((names.length ? names : known).map(async (name): Promise<ModelCheckTarget> => {
     const inst = config.instances.find((i) => i.name === name)
     const entry = lock.instances[name]
     try {
-      return entry ? managedTarget(name, inst, entry, processEnv) : legacyTarget(inst!)
+      if (!entry) return legacyTarget(inst!)
+      const retired = await lockedRetired(registries, entry)
+      return { ...managedTarget(name, inst, entry, processEnv), ...(retired ? { retired } : {}) }
     } catch (err) {
       // One broken instance must not hide the others' results.
       if (!(err instanceof CliError)) throw err
       return { name, env: {}, authVar: 'ANTHROPIC_AUTH_TOKEN', key: null, problem: err.message }
     }
-  })
+  }))
 }

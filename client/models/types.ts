@@ -19,6 +19,8 @@ export interface ModelCheckTarget {
   problem?: string
   /** Worth knowing but not a failure, e.g. settings.json overriding a wrapper variable. */
   notes?: string[]
+  /** The locked version's `retired` list, when its document is at hand (cache or bundled). */
+  retired?: Record<string, string | null>
 }
 
 export type ModelStatus = 'served' | 'not-served' | 'unknown'

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('doctor --models on instances made by `claude-multi add`', () => {
   it('reads the wrapper env and the 0600 key file; all served → 0', async () => {
-    const targets = loadModelTargets(['work'], sb.env)
+    const targets = await loadModelTargets(['work'], sb.env)
     expect(targets[0]).toMatchObject({ name: 'work', source: 'fake@1.0.0 from public', authVar: 'ANTHROPIC_AUTH_TOKEN', key: KEY })
     expect(targets[0]!.env.ANTHROPIC_BASE_URL).toBe(provider.url)
     const report = await checkModels(targets)
@@ -47,9 +47,9 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
   })
 
   it('a key kept in $VAR: read from the environment, and a clear line when unset', async () => {
-    const unset = loadModelTargets(['envkey'], sb.env)[0]!
+    const unset = (await loadModelTargets(['envkey'], sb.env))[0]!
     expect(unset).toMatchObject({ key: null, keyProblem: '$FAKE_KEY is not set' })
-    const set = loadModelTargets(['envkey'], { ...sb.env, FAKE_KEY: KEY })[0]!
+    const set = (await loadModelTargets(['envkey'], { ...sb.env, FAKE_KEY: KEY }))[0]!
     expect(set.key).toBe(KEY)
     expect((await checkModels([set])).ok).toBe(true)
   })
@@ -59,7 +59,7 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     const original = await readFile(wrapper, 'utf8')
     try {
       await writeFile(wrapper, original.replace("ANTHROPIC_DEFAULT_SONNET_MODEL='fake-2'", "ANTHROPIC_DEFAULT_SONNET_MODEL='fake-0'"))
-      const report = await checkModels(loadModelTargets(['work'], sb.env))
+      const report = await checkModels(await loadModelTargets(['work'], sb.env))
       expect(report.instances[0]!.rows.filter((r) => r.status !== 'served').map((r) => r.role)).toEqual(['sonnet'])
       expect(renderModelsReport(report)).toContain('Problems: work: sonnet (fake-0) not served.')
       expect(exitCodeOf(report)).toBe(1)
@@ -72,7 +72,7 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     const settings = join(sb.dir, '.claude-work/settings.json')
     await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9' } }))
     try {
-      const [target] = loadModelTargets(['work'], sb.env)
+      const [target] = await loadModelTargets(['work'], sb.env)
       expect(target!.env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe('fake-9')
       const text = renderModelsReport(await checkModels([target!]))
       expect(text).toContain(`${settings} sets ANTHROPIC_DEFAULT_HAIKU_MODEL=fake-9, which wins over the wrapper`)
@@ -83,12 +83,12 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
   })
 
   it('an unknown instance name is one clear error; a deleted wrapper is reported, not thrown', async () => {
-    expect(() => loadModelTargets(['nope'], sb.env)).toThrow('unknown instance "nope" (known: work, envkey)')
+    await expect(loadModelTargets(['nope'], sb.env)).rejects.toThrow('unknown instance "nope" (known: work, envkey)')
     const wrapper = join(sb.dir, 'bin/claude-envkey')
     const text = await readFile(wrapper, 'utf8')
     await rm(wrapper)
     try {
-      const report = await checkModels(loadModelTargets([], { ...sb.env, FAKE_KEY: KEY }))
+      const report = await checkModels(await loadModelTargets([], { ...sb.env, FAKE_KEY: KEY }))
       expect(report.instances.map((i) => [i.name, i.ok])).toEqual([['work', true], ['envkey', false]])
       expect(report.instances[1]!.error?.message).toContain(`${wrapper} does not exist`)
     } finally {
@@ -153,7 +153,7 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
       includeCoAuthoredBy: false,
     }, null, 2))
 
-    const before = await checkModels(loadModelTargets(['old'], sb.env))
+    const before = await checkModels(await loadModelTargets(['old'], sb.env))
     expect(before.instances[0]).toMatchObject({ name: 'old', source: 'not managed, fake' })
     expect(before.instances[0]!.rows.filter((r) => r.status === 'not-served').map((r) => r.role)).toEqual(['opus'])
     expect(provider.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`)
