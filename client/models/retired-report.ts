@@ -53,8 +53,7 @@ export function retiredWarnings(plan: RetiredPlanView): RetiredWarning[] {
 
 /** One line per warning, for stderr/stdout next to the command's own output. */
 export function describeRetiredWarning(w: RetiredWarning): string {
-  const whose = w.override ? ' (your override)' : ''
-  const head = `${w.instance}: ${describeRetired(w).replace(' uses ', ` uses `).replace(/, retired/, `${whose}, retired`)}`
+  const head = `${w.instance}: ${describeRetired(w, w.override ? 'your override' : undefined)}`
   if (w.fixedBySync) return `${head}; \`claude-multi sync ${w.instance}\` replaces it`
   if (w.suggestion) return `${head}; sync keeps your value, to switch run: ${w.suggestion}`
   return `${head}; sync keeps your value, choose another model with \`claude-multi override ${w.instance} ${w.role ?? w.key}=<model>\``

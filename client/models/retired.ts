@@ -65,8 +65,8 @@ export function findRetired(env: Record<string, string>, retired: Record<string,
 export const overrideKey = (use: RetiredUse): string => use.role ?? use.key
 
 /** One line: `sonnet uses glm-5.1, retired by the provider → glm-5.3`. */
-export function describeRetired(use: RetiredUse): string {
-  const what = `${overrideKey(use)} uses ${use.model}, retired by the provider`
+export function describeRetired(use: RetiredUse, whose?: string): string {
+  const what = `${overrideKey(use)} uses ${use.model}${whose ? ` (${whose})` : ''}, retired by the provider`
   return use.replacement ? `${what} → ${use.replacement}` : `${what} (no replacement named)`
 }
 
