@@ -17,11 +17,11 @@ export default defineCommand({
   async run({ args }) {
     const session = openSession({ offline: args.offline, registry: args.registry })
     const { id, range } = parseSpec(args.template)
-    if (range) assertRange(range)
+    if (range) await assertRange(range)
     const registry = session.registries.nameFor(id, args.registry)
     const source = session.registries.get(registry)
     const entry = requireEntry(await source.index(), id, registry)
-    const picked = pickOrThrow(entry, range ?? 'latest')
+    const picked = await pickOrThrow(entry, range ?? 'latest')
     const { template: t } = await source.version(id, picked.version, entry.versions[picked.version]!.integrity)
     flushWarnings(session)
     const versions = sortVersions(Object.keys(entry.versions)).map((v) => ({ version: v, ...entry.versions[v]! }))

@@ -14,13 +14,13 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    assertRange(args.range)
+    await assertRange(args.range)
     const session = openSession({ offline: args.offline })
     requireInstance(session.config, args.name)
     const entry = session.lock.instances[args.name]
     if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)
     // Refuse a range nothing satisfies now rather than leave sync failing later.
-    const wanted = pickOrThrow(requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry), args.range).version
+    const wanted = (await pickOrThrow(requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry), args.range)).version
     const from = entry.range
     entry.range = args.range
     saveLock(session.paths, session.lock)

@@ -1,34 +1,47 @@
-import rcompare from 'semver/functions/rcompare.js'
-import satisfies from 'semver/functions/satisfies.js'
-import validRange from 'semver/ranges/valid.js'
 import { CliError } from '../../shared/errors.js'
 import type { TemplateEntry } from '../../shared/types.js'
+import { compareVersions, simpleRange } from './range.js'
 
 export interface Picked {
   version: string
   deprecated?: string
 }
 
-export function assertRange(range: string): void {
-  if (validRange(range) === null && !/^[a-z][a-z0-9-]*$/i.test(range))
-    throw new CliError('E_RANGE', `"${range}" is not a valid version range`, 2, 'use e.g. ^2.1.0, ~2.1, 2.1.0 or a dist-tag such as latest')
+const TAG_RE = /^[a-z][a-z0-9._-]*$/i
+
+/** node-semver, loaded only for ranges the fast matcher does not cover. */
+async function semverMatcher(range: string): Promise<((v: string) => boolean) | undefined> {
+  const [{ default: satisfies }, { default: validRange }] = await Promise.all([import('semver/functions/satisfies.js'), import('semver/ranges/valid.js')])
+  if (validRange(range) === null) return undefined
+  return (v) => satisfies(v, range)
+}
+
+async function matcher(range: string): Promise<((v: string) => boolean) | undefined> {
+  return simpleRange(range) ?? (await semverMatcher(range))
+}
+
+export async function assertRange(range: string): Promise<void> {
+  if (simpleRange(range) || TAG_RE.test(range) || (await semverMatcher(range))) return
+  throw new CliError('E_RANGE', `"${range}" is not a valid version range`, 2, 'use e.g. ^2.1.0, ~2.1, 2.1.0 or a dist-tag such as latest')
 }
 
 /** Newest first (prereleases sort below their release, as semver says). */
-export const sortVersions = (versions: string[]) => [...versions].sort(rcompare)
+export const sortVersions = (versions: string[]) => [...versions].sort((a, b) => compareVersions(b, a))
 
 /**
  * Like npm-pick-manifest: a dist-tag names its version; otherwise `dist-tags.latest` when it
  * satisfies the range, else the highest non-deprecated version that does, else (only when every
  * match is deprecated) the highest deprecated one.
  */
-export function pickVersion(entry: TemplateEntry, range: string): Picked | undefined {
+export async function pickVersion(entry: TemplateEntry, range: string): Promise<Picked | undefined> {
   const versions = entry.versions
   const tagged = entry['dist-tags'][range]
-  if (tagged !== undefined && validRange(range) === null) return versions[tagged] ? mk(entry, tagged) : undefined
+  if (tagged !== undefined && !simpleRange(range)) return versions[tagged] ? mk(entry, tagged) : undefined
+  const satisfies = await matcher(range)
+  if (!satisfies) return undefined
   const latest = entry['dist-tags'].latest
-  if (latest && versions[latest] && !versions[latest].deprecated && satisfies(latest, range)) return mk(entry, latest)
-  const matching = sortVersions(Object.keys(versions)).filter((v) => satisfies(v, range))
+  if (latest && versions[latest] && !versions[latest].deprecated && satisfies(latest)) return mk(entry, latest)
+  const matching = sortVersions(Object.keys(versions)).filter(satisfies)
   const best = matching.find((v) => !versions[v]!.deprecated) ?? matching[0]
   return best === undefined ? undefined : mk(entry, best)
 }
@@ -38,8 +51,8 @@ const mk = (entry: TemplateEntry, version: string): Picked => {
   return deprecated ? { version, deprecated } : { version }
 }
 
-export function pickOrThrow(entry: TemplateEntry, range: string): Picked {
-  const picked = pickVersion(entry, range)
+export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<Picked> {
+  const picked = await pickVersion(entry, range)
   if (picked) return picked
   const all = sortVersions(Object.keys(entry.versions)).reverse()
   throw new CliError(

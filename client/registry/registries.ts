@@ -2,7 +2,6 @@ import { CliError } from '../../shared/errors.js'
 import type { Config, RegistryConfig } from '../state/config.js'
 import type { Paths } from '../state/paths.js'
 import { readToken } from './auth.js'
-import { BundledSource } from './bundled.js'
 import { HttpSource } from './http.js'
 import type { RegistrySource, Warn } from './types.js'
 
@@ -53,7 +52,7 @@ export class Registries {
     const { paths } = this.opts
     source =
       rc.url === 'bundled'
-        ? new BundledSource(rc.name)
+        ? lazyBundled(rc.name)
         : new HttpSource({
             name: rc.name,
             url: rc.url,
@@ -81,5 +80,20 @@ export class Registries {
 
   forId(id: string, explicit?: string): RegistrySource {
     return this.get(this.nameFor(id, explicit))
+  }
+}
+
+/**
+ * The bundled catalogue builds its index with shared/catalogue (and so semver): loaded only when a
+ * command actually reads it, which keeps HTTP-only runs of `sync --check` small.
+ */
+function lazyBundled(name: string): RegistrySource {
+  let real: Promise<RegistrySource> | undefined
+  const load = () => (real ??= import('./bundled.js').then((m) => new m.BundledSource(name)))
+  return {
+    name,
+    url: 'bundled',
+    index: async () => (await load()).index(),
+    version: async (id, version, integrity) => (await load()).version(id, version, integrity),
   }
 }

@@ -61,11 +61,11 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, o
   const wrapper = wrapperPath(ctx.paths, opts.name)
   if (existsSync(wrapper)) throw new CliError('E_EXISTS', `${wrapper} already exists and is not an instance in config.json`, 1, 'move it away or choose another name')
   const { id, range } = parseSpec(opts.spec)
-  if (range) assertRange(range)
+  if (range) await assertRange(range)
   const registry = ctx.registries.nameFor(id, opts.registry)
   const index = await ctx.registries.get(registry).index()
   const entry = requireEntry(index, id, registry)
-  const picked = pickOrThrow(entry, range ?? 'latest')
+  const picked = await pickOrThrow(entry, range ?? 'latest')
   const doc = (await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)).template
   const env = resolveEnv(doc, opts.inputs)
 

@@ -25,7 +25,7 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
     try {
       if (!e) throw new CliError('E_UNMANAGED', `instance "${name}" is not managed (run \`claude-multi adopt ${name}\`)`)
       const entry = requireEntry(await ctx.registries.get(e.registry).index(), e.template, e.registry)
-      const wanted = pickVersion(entry, e.range)
+      const wanted = await pickVersion(entry, e.range)
       const dep = entry.versions[e.version]?.deprecated
       rows.push({
         name,

@@ -61,7 +61,7 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const lockedMeta = tEntry.versions[entry.version]
   if (lockedMeta && entry.integrity && lockedMeta.integrity !== entry.integrity)
     throw new CliError('E_INTEGRITY', `${entry.template}@${entry.version} in registry ${entry.registry} has integrity ${lockedMeta.integrity} but the lock recorded ${entry.integrity}; a published version must never change, refusing it`)
-  const wanted = opts.stay ? entry.version : opts.to ?? pickOrThrow(tEntry, entry.range).version
+  const wanted = opts.stay ? entry.version : opts.to ?? (await pickOrThrow(tEntry, entry.range)).version
   if (!tEntry.versions[wanted] && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
   const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity || lockedMeta?.integrity)).template

@@ -20,7 +20,7 @@ export async function planAll(ctx: SyncContext, names: string[], opts: PlanOptio
   const result: PlanAllResult = { plans: [], errors: [], unmanaged }
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') result.plans.push(s.value)
-    else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message })
+    else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message.replace(`${selected[i]}: `, '') })
     else throw s.reason
   })
   return result

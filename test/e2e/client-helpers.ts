@@ -84,6 +84,8 @@ export function sandbox(registryUrl?: string, extraEnv: NodeJS.ProcessEnv = {}):
     env,
     cm(args, opts = {}) {
       const r = spawnSync(process.execPath, [CLIENT_CLI, ...args], { env: { ...env, ...opts.env }, input: opts.input ?? '', encoding: 'utf8', cwd: dir })
+      // Unexpected failures are easier to read with the command's own message next to them.
+      if (process.env.CM_TEST_VERBOSE && r.status !== 0) process.stderr.write(`[claude-multi ${args.join(' ')}] exit ${r.status}: ${r.stderr}\n`)
       return { code: r.status, stdout: r.stdout, stderr: r.stderr }
     },
     runWrapper(name) {
