@@ -41,9 +41,16 @@ describe('claude-multi-registry serve (bundled catalogue, like npm start)', () =
     const again = await fetch(`${server.url}/v1/index.json`, { headers: { 'if-none-match': first.headers.get('etag')! } })
     expect(again.status).toBe(304)
     expect(await again.text()).toBe('')
-    const lines = server.stderr().trim().split('\n').filter(Boolean)
-    const last = JSON.parse(lines.at(-1)!)
-    expect(last).toMatchObject({ method: 'GET', path: '/v1/index.json', status: 304 })
+    // The log line travels through a pipe and may arrive just after the response.
+    const deadline = Date.now() + 3000
+    const logged = () =>
+      server
+        .stderr()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { method: string; path: string; status: number })
+    while (!logged().some((l) => l.status === 304) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(logged().at(-1)).toMatchObject({ method: 'GET', path: '/v1/index.json', status: 304 })
   })
 })
 
