@@ -86,6 +86,23 @@ export async function load(url, { paths, seconds = SECONDS, connections = CONNEC
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average }
 }
 
+/**
+ * Loads ours and the baseline in alternating rounds (the run split in two halves each), so a noisy
+ * neighbour on a shared machine hits both sides alike; returns the mean of the rounds.
+ */
+export async function compareLoad(oursUrl, baseUrl, options = {}, rounds = 2) {
+  const seconds = Math.max(1, (options.seconds ?? SECONDS) / rounds)
+  const a = []
+  const b = []
+  for (let i = 0; i < rounds; i++) {
+    a.push(await load(oursUrl, { ...options, seconds }))
+    b.push(await load(baseUrl, { ...options, ...(options.baselineHeaders ? { headers: options.baselineHeaders } : {}), seconds }))
+  }
+  const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / list.length
+  const summary = (list) => ({ rps: mean(list, 'rps'), p50: mean(list, 'p50'), p99: mean(list, 'p99'), atLeast: list.every((r) => r.atLeast) })
+  return [summary(a), summary(b)]
+}
+
 /** Resident and peak resident memory of a process, in MB (Linux). */
 export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

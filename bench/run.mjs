@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Runs the benchmarks: every `bench/*.bench.mjs` in name order, or those named on the command
- * line (`node bench/run.mjs server` runs `server.bench.mjs` and `server-scale.bench.mjs`). Each
+ * line (`node bench/run.mjs server server-scale`; a family name such as `client` runs `client-*`). Each
  * module's default export resolves to rows measured against a baseline in the same run; this
  * prints one table and writes `bench/results/latest.json`. Run `npm run build` first.
  */
@@ -15,7 +15,9 @@ const stemOf = (file) => basename(file, '.bench.mjs')
 
 const all = (await readdir(here)).filter((f) => f.endsWith('.bench.mjs')).sort()
 const wanted = process.argv.slice(2)
-const files = wanted.length ? all.filter((f) => wanted.some((w) => stemOf(f) === w || stemOf(f).startsWith(`${w}-`))) : all
+// A name picks that benchmark; a name that is no benchmark picks its family (`server` → server-*).
+const picks = (w, stem) => (all.some((f) => stemOf(f) === w) ? stem === w : stem.startsWith(`${w}-`))
+const files = wanted.length ? all.filter((f) => wanted.some((w) => picks(w, stemOf(f)))) : all
 if (wanted.length && files.length === 0) {
   console.error(`bench: no benchmark named ${wanted.join(', ')}; there are: ${all.map(stemOf).join(', ')}`)
   process.exit(2)

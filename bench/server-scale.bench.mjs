@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { CONNECTIONS, ROOT, SECONDS, load, memoryOf, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
+import { CONNECTIONS, ROOT, SECONDS, compareLoad, memoryOf, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
 
 const IDS = Number(process.env.BENCH_SCALE_IDS ?? 10_000)
 const VERSIONS = Number(process.env.BENCH_SCALE_VERSIONS ?? 20)
@@ -51,19 +51,20 @@ export default async function serverScaleBench() {
     const baselineName = 'bare Hono, same bytes'
 
     const mb = (index.length / 1024 / 1024).toFixed(1)
-    const a = await load(`${ours.url}/v1/index.json`)
-    const b = await load(`${bare.url}/v1/index.json`)
+    const [a, b] = await compareLoad(`${ours.url}/v1/index.json`, `${bare.url}/v1/index.json`)
     rows.push({ name: `scale: GET /v1/index.json p99 (${mb} MB)`, ...(a.atLeast ? { note: 'no response completed; value is the run length' } : {}), ours: a.p99, baseline: b.p99, baselineName, unit: 'ms', ratio: ratio(a.p99, b.p99), goal: '< 50 ms', ...common })
     rows.push({ name: `scale: GET /v1/index.json req/s (${mb} MB)`, ours: a.rps, baseline: b.rps, baselineName, unit: 'req/s', ratio: ratio(a.rps, b.rps), ...common })
 
     if (etag) {
-      const c304 = await load(`${ours.url}/v1/index.json`, { headers: { 'if-none-match': etag }, status: 304 })
-      const b304 = await load(`${bare.url}/v1/index.json`, { headers: { 'if-none-match': bareEtag }, status: 304 })
+      const [c304, b304] = await compareLoad(`${ours.url}/v1/index.json`, `${bare.url}/v1/index.json`, {
+        headers: { 'if-none-match': etag },
+        baselineHeaders: { 'if-none-match': bareEtag },
+        status: 304,
+      })
       rows.push({ name: 'scale: GET /v1/index.json revalidation (304) p99', ours: c304.p99, baseline: b304.p99, baselineName, unit: 'ms', ratio: ratio(c304.p99, b304.p99), goal: '< 50 ms', ...common })
     }
 
-    const va = await load(ours.url, { paths })
-    const vb = await load(bare.url, { paths })
+    const [va, vb] = await compareLoad(ours.url, bare.url, { paths })
     rows.push({ name: `scale: GET version documents p99 (${SAMPLE} random)`, ours: va.p99, baseline: vb.p99, baselineName, unit: 'ms', ratio: ratio(va.p99, vb.p99), goal: '< 50 ms', ...common })
     rows.push({ name: `scale: GET version documents req/s (${SAMPLE} random)`, ours: va.rps, baseline: vb.rps, baselineName, unit: 'req/s', ratio: ratio(va.rps, vb.rps), ...common })
 

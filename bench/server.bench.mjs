@@ -6,7 +6,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CONNECTIONS, ROOT, SECONDS, load, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
+import { CONNECTIONS, ROOT, SECONDS, compareLoad, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
 
 export default async function serverBench() {
   const data = await mkdtemp(join(tmpdir(), 'bench-server-'))
@@ -23,8 +23,7 @@ export default async function serverBench() {
 
     const rows = []
     const compare = async (name, path, extra) => {
-      const a = await load(`${ours.url}${path}`)
-      const b = await load(`${bare.url}${path}`)
+      const [a, b] = await compareLoad(`${ours.url}${path}`, `${bare.url}${path}`)
       const common = { baselineName: 'bare Hono, same bytes', ...extra }
       rows.push({ name: `${name} req/s`, ours: a.rps, baseline: b.rps, unit: 'req/s', ratio: ratio(a.rps, b.rps), ...common })
       rows.push({ name: `${name} p99`, ours: a.p99, baseline: b.p99, unit: 'ms', ratio: ratio(a.p99, b.p99), ...common, goal: undefined })
