@@ -8,6 +8,7 @@ import { ApiError, codeForStatus } from './errors.js'
 import { createIndexService, type FinalizeIndex } from './index-service.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { readAuth } from './middleware/auth.js'
+import { rejectDotSegments } from './middleware/dot-segments.js'
 import { requestLog, type LogFormat } from './middleware/request-log.js'
 import { createOpsRoutes } from './routes/ops.js'
 import { createReadRoutes } from './routes/read.js'
@@ -50,6 +51,7 @@ export function createApp(options: AppOptions) {
 
   const app = new Hono<AppEnv>()
   app.use('*', requestLog({ format: options.logFormat ?? 'none', metrics, ...(options.log ? { write: options.log } : {}) }))
+  app.use('*', rejectDotSegments())
   if (options.authRead) app.use('*', readAuth({ store }))
 
   app.route('/', createOpsRoutes({ store, metrics }))
