@@ -19,7 +19,8 @@ beforeAll(async () => {
   db = await createTestDatabase('cmr_e2e')
   await runCli(['import', '--from', 'registry', '--store', db.url])
   token = await createToken(db.url)
-  ;[a, b] = await Promise.all([startServer(['--store', db.url]), startServer(['--store', db.url])])
+  // B is configured the other supported way: DATABASE_URL instead of --store.
+  ;[a, b] = await Promise.all([startServer(['--store', db.url]), startServer([], { DATABASE_URL: db.url })])
   servers.push(a, b)
 })
 
