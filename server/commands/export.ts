@@ -67,9 +67,9 @@ export default defineCommand({
     description: 'Write a store out as a filesystem registry (templates/<id>/<version>.json + meta.json)',
   },
   args: {
-    store: { type: 'string', description: 'source store: postgres://… (default: $DATABASE_URL) or a directory' },
-    out: { type: 'string', description: 'directory to write (must not hold a registry yet)', required: true },
-    force: { type: 'boolean', description: 'write into a directory that already holds templates/', default: false },
+    store: { type: 'string', description: 'Source store: postgres://… (default: $DATABASE_URL) or a directory' },
+    out: { type: 'string', description: 'Directory to write (must not hold a registry yet)', required: true },
+    force: { type: 'boolean', description: 'Write into a directory that already holds templates/', default: false },
   },
   async run({ args }) {
     if (!args.store && !process.env.DATABASE_URL) {

@@ -88,8 +88,8 @@ export default defineCommand({
     description: 'Load a filesystem registry (e.g. the bundled registry/) into a store, keeping dates, tags and deprecations',
   },
   args: {
-    from: { type: 'string', description: 'registry directory holding templates/<id>/<version>.json', required: true },
-    store: { type: 'string', description: 'target store: postgres://… (default: $DATABASE_URL) or a directory' },
+    from: { type: 'string', description: 'Registry directory holding templates/<id>/<version>.json', required: true },
+    store: { type: 'string', description: 'Target store: postgres://… (default: $DATABASE_URL) or a directory' },
   },
   async run({ args }) {
     const fromDir = resolve(args.from)
