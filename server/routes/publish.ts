@@ -66,7 +66,7 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     c.set('route', 'PUT /v1/templates/:id/:version')
     const version = rest[0]!.replace(/\.json$/, '')
     assertVersion(version)
-    const text = await readText(c)
+    const text = await c.req.text()
     const result = parseTemplateJson(text)
     if (!result.ok) {
       metrics.publish('rejected')
@@ -114,7 +114,6 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     const body = await readObject(c)
     const message = body.message
     if (typeof message !== 'string') throw badRequest('E_BAD_BODY', 'send {"message": "<why>"} (an empty message clears the deprecation)')
-    // eslint-disable-next-line no-control-regex
     if (message.length > MAX_MESSAGE || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(message)) {
       throw badRequest('E_BAD_BODY', `the message must be at most ${MAX_MESSAGE} characters without control characters`)
     }
@@ -126,12 +125,8 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
   return app
 }
 
-async function readText(c: Context<AppEnv>): Promise<string> {
-  return c.req.text()
-}
-
 async function readObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  const text = await readText(c)
+  const text = await c.req.text()
   let body: unknown
   try {
     body = JSON.parse(text)

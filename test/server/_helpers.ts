@@ -50,5 +50,4 @@ export async function makeRegistry(options: Partial<AppOptions> = {}) {
 export type Registry = Awaited<ReturnType<typeof makeRegistry>>
 
 /** Response bodies in tests are read as loosely typed JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const json = (res: Response): Promise<any> => res.json() as Promise<any>
