@@ -76,6 +76,9 @@ describe('PostgreSQL store behind two replicas', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49)
     const bodies = await Promise.all(results.map((r) => r.json() as Promise<{ error?: { code: string } }>))
     expect(bodies.filter((body) => body.error).every((body) => typeof body.error!.code === 'string')).toBe(true)
+    // Both replicas serve the winner's bytes.
+    const winner = versionDoc('e2e-race', '1.0.0', { description: `writer ${statuses.indexOf(201)}` })
+    for (const server of [a, b]) expect(await (await fetch(`${server.url}/v1/templates/e2e-race/1.0.0.json`)).text()).toBe(winner)
   })
 
   it('answers 503 to a request whose backend is terminated mid-query, then recovers with a fresh index', async () => {
