@@ -1,6 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../state/config.js'
 import { loadLock } from '../state/lock.js'
 import { resolvePaths } from '../state/paths.js'
+import { acquireWriteLock } from '../state/mutex.js'
 import { Registries } from '../registry/registries.js'
 import type { SyncContext } from '../sync/context.js'
 
@@ -15,8 +16,10 @@ export interface Session extends SyncContext {
 }
 
 /** Loads local state once per command; registry warnings are collected and printed by the command. */
-export function openSession(opts: { offline?: boolean; registry?: string | undefined } = {}): Session {
+export function openSession(opts: { offline?: boolean; registry?: string | undefined; write?: boolean } = {}): Session {
   const paths = resolvePaths()
+  // Taken before reading state, so what we merge against cannot change under us.
+  if (opts.write) acquireWriteLock(paths)
   const loaded = loadConfig(paths)
   const lock = loadLock(paths)
   const warnings: string[] = []

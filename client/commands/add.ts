@@ -16,7 +16,7 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    const session = openSession({ registry: args.registry })
+    const session = openSession({ registry: args.registry, write: true })
     const result = await addInstance(session, {
       name: args.name,
       spec: args.template,

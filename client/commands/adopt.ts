@@ -14,7 +14,7 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    const session = openSession({ offline: args.offline, registry: args.registry })
+    const session = openSession({ offline: args.offline, registry: args.registry, write: true })
     const names = args._.length ? args._ : session.config.instances.map((i) => i.name).filter((n) => !session.lock.instances[n])
     const adopted: AdoptResult[] = []
     const errors: { name: string; message: string }[] = []

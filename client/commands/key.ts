@@ -18,7 +18,7 @@ export default defineCommand({
     'api-key-env': { type: 'string', description: 'Read the key from this variable at run time instead' },
   },
   async run({ args }) {
-    const session = openSession()
+    const session = openSession({ write: true })
     const inst = requireInstance(session.config, args.name)
     const entry = session.lock.instances[args.name]
     if (!entry || entry.target.kind !== 'wrapper') throw new CliError('E_UNMANAGED', `${args.name} has no claude-multi wrapper; its key stays where it is`)

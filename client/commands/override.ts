@@ -26,7 +26,7 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    const session = openSession({ offline: args.offline })
+    const session = openSession({ offline: args.offline, write: !args.list })
     const inst = requireInstance(session.config, args.name)
     const overrides = loadOverrides(inst.configDir)
     const assignments = args._.slice(1)

@@ -15,7 +15,7 @@ export default defineCommand({
   },
   async run({ args }) {
     await assertRange(args.range)
-    const session = openSession({ offline: args.offline })
+    const session = openSession({ offline: args.offline, write: true })
     requireInstance(session.config, args.name)
     const entry = session.lock.instances[args.name]
     if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)

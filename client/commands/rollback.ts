@@ -14,7 +14,7 @@ export default defineCommand({
     ...jsonArg,
   },
   run({ args }) {
-    const session = openSession()
+    const session = openSession({ write: true })
     const inst = requireInstance(session.config, args.name)
     const prev = loadPrevious(inst.configDir)
     if (!prev) throw new CliError('E_NO_PREVIOUS', `${args.name} has nothing to roll back to (no write since it was added)`)

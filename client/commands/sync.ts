@@ -17,7 +17,7 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    const session = openSession({ offline: args.offline })
+    const session = openSession({ offline: args.offline, write: !args.check && !args['dry-run'] })
     const theirs = Boolean(args.theirs)
     const { plans, errors, unmanaged } = await planAll(session, args._, { theirs })
     const mode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'

@@ -11,7 +11,7 @@ export default defineCommand({
     ...jsonArg,
   },
   run({ args }) {
-    const session = openSession()
+    const session = openSession({ write: true })
     requireInstance(session.config, args.name)
     const entry = session.lock.instances[args.name]
     if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)

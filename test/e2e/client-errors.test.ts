@@ -112,4 +112,18 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     expect(sb.cm(['add', 'c', 'kimi', '--config-dir', dir]).code).toBe(0)
     expect(sb.runWrapper('c').CLAUDE_CONFIG_DIR).toBe(dir)
   })
+
+  it('one writer at a time: a live lock holder is named, a stale lock is taken over', () => {
+    const lock = join(sb.home, '.lock')
+    writeFileSync(lock, String(process.pid))
+    const busy = sb.cm(['sync'])
+    expect(busy.code).toBe(1)
+    expect(busy.stderr).toContain(`another claude-multi (pid ${process.pid}) is changing instances`)
+    // Reading never waits for the lock.
+    expect(sb.cm(['sync', '--check']).code).toBe(0)
+    expect(sb.cm(['list']).code).toBe(0)
+    writeFileSync(lock, '2147483646')
+    expect(sb.cm(['sync']).code).toBe(0)
+    expect(() => readFileSync(lock)).toThrow()
+  })
 })
