@@ -66,7 +66,7 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     c.set('route', 'PUT /v1/templates/:id/:version')
     const version = rest[0]!.replace(/\.json$/, '')
     assertVersion(version)
-    const text = await c.req.text()
+    const text = await readUtf8(c)
     const result = parseTemplateJson(text)
     if (!result.ok) {
       metrics.publish('rejected')
@@ -125,8 +125,20 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
   return app
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** The body as text; bytes that are not UTF-8 are refused rather than silently replaced. */
+async function readUtf8(c: Context<AppEnv>): Promise<string> {
+  const bytes = await c.req.arrayBuffer()
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw badRequest('E_BAD_ENCODING', 'the body is not valid UTF-8')
+  }
+}
+
 async function readObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  const text = await c.req.text()
+  const text = await readUtf8(c)
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -157,6 +157,8 @@ const corpus: BadRequest[] = [
   { name: 'patch a version', method: 'PATCH', path: '/v1/templates/glm/1.0.0', body: doc({}, 'glm') },
   { name: 'put under a version path', method: 'PUT', path: '/v1/templates/glm/1.0.0/extra', body: doc({}, 'glm') },
   { name: 'post publish', method: 'POST', path: '/v1/templates/newt/1.0.0', body: doc() },
+  { name: 'invalid utf-8', method: 'PUT', path: '/v1/templates/newt/1.0.0', body: () => new Uint8Array([...Buffer.from(doc().slice(0, -2)), 0xff, 0xfe, 0x22, 0x7d]) },
+  { name: 'utf-8 BOM before the document', method: 'PUT', path: '/v1/templates/newt/1.0.0', body: () => new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(doc())]) },
   { name: 'put the index', method: 'PUT', path: '/v1/index.json', body: '{}' },
 ]
 
