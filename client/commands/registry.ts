@@ -7,6 +7,7 @@ import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { loadConfig, saveConfig } from '../state/config.js'
 import { loadLock } from '../state/lock.js'
+import { acquireWriteLock } from '../state/mutex.js'
 import { NAME_RE, resolvePaths } from '../state/paths.js'
 import { readSecret } from '../state/secret.js'
 import { jsonArg, out, printJson } from './_common.js'
@@ -31,6 +32,7 @@ const add = defineCommand({
     if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope)) throw new UsageError(`--scope "${args.scope}" must look like @acme`)
     if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env'])) throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
     const paths = resolvePaths()
+    acquireWriteLock(paths)
     const loaded = loadConfig(paths)
     const list = (loaded.config.registries ??= [])
     if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
@@ -63,6 +65,7 @@ const remove = defineCommand({
   args: { name: { type: 'positional', required: true, description: 'Registry name' } },
   run({ args }) {
     const paths = resolvePaths()
+    acquireWriteLock(paths)
     const loaded = loadConfig(paths)
     const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
     if (idx < 0) throw new CliError('E_NO_REGISTRY', `no registry "${args.name}" in ${paths.config}`)
