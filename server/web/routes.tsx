@@ -18,6 +18,7 @@ export interface WebDeps {
 
 /** Rendered pages kept per index; cleared when full, since `?q=` can take any value. */
 const PAGE_LIMIT = 500
+const MAX_QUERY = 200
 
 /** Versions are immutable, so parsed documents can be kept; bounded so a huge registry cannot grow it forever. */
 const CACHE_LIMIT = 2000
@@ -91,7 +92,8 @@ export function createWebRoutes(deps: WebDeps): Hono {
   }
 
   app.get('/', (c) => {
-    const q = c.req.query('q') ?? ''
+    // Bounded: the query is echoed into the page and is part of the page cache key.
+    const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY)
     return page(c, `/?q=${q}`, async (index) => {
       let complete = true
       const rows = await Promise.all(
@@ -109,8 +111,8 @@ export function createWebRoutes(deps: WebDeps): Hono {
 
   app.get('/t/*', (c) => {
     const id = idFromPath(new URL(c.req.url).pathname)
-    const from = c.req.query('from')
-    const to = c.req.query('to')
+    const from = c.req.query('from')?.slice(0, MAX_QUERY)
+    const to = c.req.query('to')?.slice(0, MAX_QUERY)
     return page(c, `/t/${id ?? ''}?from=${from ?? ''}&to=${to ?? ''}`, async (index) => {
       const entry = id ? index.templates[id] : undefined
       const latestVersion = entry && latestOf(entry)

@@ -38,6 +38,13 @@ describe('GET /', () => {
     expect(visible[0]).toContain('/t/glm')
   })
 
+  it('bounds what it echoes of the query', async () => {
+    const { res, body } = await get(`/?q=${'x'.repeat(5000)}`)
+    expect(res.status).toBe(200)
+    expect(body).toContain(`value="${'x'.repeat(200)}"`)
+    expect(body).not.toContain('x'.repeat(201))
+  })
+
   it('says so when nothing matches', async () => {
     const { body } = await get('/?q=nothing-like-this')
     expect(body).toContain('0 templates match')
