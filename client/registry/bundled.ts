@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
 import { integrityOfText } from '../../shared/digest.js'
-import { latestStable, makeEntry } from '../../shared/catalogue.js'
+import { parseVersion } from './range.js'
+import { sortVersions } from './pick.js'
 import type { RegistryIndex, Template, TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { readText } from '../state/json-file.js'
 import type { FetchedTemplate, RegistrySource } from './types.js'
@@ -79,10 +80,24 @@ export class BundledSource implements RegistrySource {
         ...(m.deprecated ? { deprecated: m.deprecated } : {}),
       }
     }
-    const latest = meta['dist-tags']?.latest ?? latestStable(Object.keys(versions))
+    // Newest first; the highest release is `latest` unless meta.json tags another.
+    const sorted = sortVersions(Object.keys(versions))
+    const latest = meta['dist-tags']?.latest ?? sorted.find((v) => !parseVersion(v)?.pre.length) ?? sorted[0]
     if (!latest) return undefined
     const doc = JSON.parse(this.text(id, latest) ?? '{}') as Partial<Template>
-    return makeEntry(id, { name: doc.name ?? id, description: doc.description ?? '', ...(doc.homepage ? { homepage: doc.homepage } : {}) }, { 'dist-tags': { ...meta['dist-tags'], latest }, versions })
+    // The same shape as shared/catalogue's makeEntry, without loading semver on this path.
+    const tags: Record<string, string> = { latest }
+    for (const tag of Object.keys(meta['dist-tags'] ?? {}).sort()) if (tag !== 'latest') tags[tag] = meta['dist-tags']![tag]!
+    const ordered: Record<string, VersionEntry> = {}
+    for (const v of [...sorted].reverse()) ordered[v] = versions[v]!
+    return {
+      id,
+      name: doc.name ?? id,
+      description: doc.description ?? '',
+      ...(doc.homepage ? { homepage: doc.homepage } : {}),
+      'dist-tags': tags,
+      versions: ordered,
+    }
   }
 
   async index(): Promise<RegistryIndex> {
