@@ -32,7 +32,8 @@ export async function listModels(
   for (let page = 0; page < MAX_PAGES; page++) {
     const url = endpoint(baseUrl, 'v1/models') + (after ? `?after_id=${encodeURIComponent(after)}` : '')
     const { status, json } = await callProvider(url, { headers }, opts)
-    if (status === 404 || status === 405 || status === 501) return page === 0 ? null : ids
+    // Gateways without a list answer 404, 405 or 501, a few 400: let --probe take over then.
+    if ([400, 404, 405, 501].includes(status)) return page === 0 ? null : ids
     if (status < 200 || status >= 300) throw statusFailure(status, json)
     const parsed = pageIds(json)
     if (!parsed) return page === 0 ? null : ids
