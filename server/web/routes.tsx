@@ -72,20 +72,23 @@ export function createWebRoutes(deps: WebDeps): Hono {
    * Rendered pages are kept per index object: the index service hands out a new object whenever
    * the catalogue changes, so a publish or deprecation shows at once and nothing is rendered twice.
    */
-  const rendered = new WeakMap<RegistryIndex, Map<string, Page>>()
+  const rendered = new WeakMap<RegistryIndex, Map<string, Promise<Page>>>()
   const page = async (c: Context, key: string, render: (index: RegistryIndex) => Promise<Page>) => {
     const index = await deps.getIndex()
     let pages = rendered.get(index)
     if (!pages) rendered.set(index, (pages = new Map()))
-    let found = pages.get(key)
-    if (!found) {
-      found = await render(index)
+    let pending = pages.get(key)
+    if (!pending) {
+      // The promise is kept, not the result, so requests arriving during a slow first render
+      // (seconds for a 10,000-id catalogue) wait for it instead of each rendering again.
+      if (pages.size >= PAGE_LIMIT) pages.clear()
+      pending = render(index)
+      pages.set(key, pending)
+      const forget = () => pages.get(key) === pending && pages.delete(key)
       // A document missing from a listed version (a mirror's upstream down) is not remembered.
-      if (found.complete) {
-        if (pages.size >= PAGE_LIMIT) pages.clear()
-        pages.set(key, found)
-      }
+      pending.then((p) => p.complete || forget(), forget)
     }
+    const found = await pending
     c.header('ETag', found.etag)
     if (c.req.header('if-none-match') === found.etag) return c.body(null, 304)
     return c.body(found.bytes, found.status, { 'Content-Type': 'text/html; charset=UTF-8' })

@@ -98,6 +98,14 @@ describe('GET /', () => {
     expect(await after.text()).toContain('title="use glm-next">deprecated')
   })
 
+  it('renders once for concurrent first requests', async () => {
+    const deps = memoryDeps()
+    const app = appWith(deps)
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('http://localhost/')))
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
+    expect(deps.calls).toBe(5) // one latest document per template, not per request
+  })
+
   it('reads each immutable version document once', async () => {
     const deps = memoryDeps()
     const app = appWith(deps)
