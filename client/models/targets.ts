@@ -51,17 +51,19 @@ function managedTarget(name: string, inst: InstanceConfig | undefined, e: LockEn
   const authVar = (keyLine && AUTH_RE.exec(keyLine.raw)?.[1]) as AuthVar | undefined
   const notes: string[] = []
   const env = { ...loaded.env }
-  if (configDir) {
-    // Claude Code 2.x: settings.json `env` beats the wrapper's exports, so check what it will use.
-    for (const [k, v] of Object.entries(settingsEnv(configDir))) {
-      if ((AUTH_VARS as readonly string[]).includes(k)) continue
-      if (k in env && env[k] !== v) notes.push(`${settingsFile(configDir)} sets ${k}=${v}, which wins over the wrapper`)
-      env[k] = v
-    }
+  const settings = configDir ? settingsEnv(configDir) : {}
+  // Claude Code 2.x: settings.json `env` beats the wrapper's exports, so check what it will use.
+  for (const [k, v] of Object.entries(settings)) {
+    if ((AUTH_VARS as readonly string[]).includes(k)) continue
+    if (k in env && env[k] !== v) notes.push(`${settingsFile(configDir!)} sets ${k}=${v}, which wins over the wrapper`)
+    env[k] = v
   }
   let key: { key: string | null; keyProblem?: string }
   const ref = e.key === undefined && configDir ? { file: keyFile(configDir) } : e.key
-  if (!ref) key = { key: null, keyProblem: 'the instance has no key configured (claude-multi key <name>)' }
+  if (authVar && settings[authVar]) {
+    notes.push(`${settingsFile(configDir!)} sets ${authVar}, which wins over the wrapper's key`)
+    key = { key: settings[authVar]! }
+  } else if (!ref) key = { key: null, keyProblem: `the instance has no key configured (claude-multi key ${name})` }
   else if ('file' in ref) key = readKeyFile(ref.file)
   else key = processEnv[ref.env] ? { key: processEnv[ref.env]! } : { key: null, keyProblem: `$${ref.env} is not set` }
   return { name, source, env, authVar: authVar ?? 'ANTHROPIC_AUTH_TOKEN', ...key, ...(notes.length ? { notes } : {}) }

@@ -70,13 +70,19 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
 
   it('settings.json env wins over the wrapper (Claude Code 2.x), and says so', async () => {
     const settings = join(sb.dir, '.claude-work/settings.json')
-    await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9' } }))
+    await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9', ANTHROPIC_AUTH_TOKEN: 'stale-key' } }))
     try {
       const [target] = await loadModelTargets(['work'], sb.env)
       expect(target!.env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe('fake-9')
-      const text = renderModelsReport(await checkModels([target!]))
+      expect(target!.key).toBe('stale-key') // what Claude Code would send
+      const report = await checkModels([target!])
+      const text = renderModelsReport(report)
       expect(text).toContain(`${settings} sets ANTHROPIC_DEFAULT_HAIKU_MODEL=fake-9, which wins over the wrapper`)
-      expect(text).toMatch(/haiku\s+fake-9\s+NOT SERVED/)
+      expect(text).toContain(`${settings} sets ANTHROPIC_AUTH_TOKEN, which wins over the wrapper's key`)
+      expect(text).toContain('the key was rejected')
+      expect(text).not.toContain('stale-key')
+      await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9' } }))
+      expect(renderModelsReport(await checkModels(await loadModelTargets(['work'], sb.env)))).toMatch(/haiku\s+fake-9\s+NOT SERVED/)
     } finally {
       await rm(settings)
     }
