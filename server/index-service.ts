@@ -4,6 +4,10 @@ import { isValidId, scopeOf } from '../shared/ids.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
 import type { Store } from './stores/types.js'
 import type { Upstream } from './upstream.js'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
+
+const gzipAsync = promisify(gzip)
 
 /** Runs on the assembled index right before it is serialized: the one place signing hooks in. */
 export type FinalizeIndex = (index: RegistryIndex) => RegistryIndex | Promise<RegistryIndex>
@@ -18,9 +22,11 @@ export interface IndexServiceOptions {
 
 export interface ServedIndex {
   index: RegistryIndex
-  /** The exact bytes served for `/v1/index.json` (and written by `build`). */
-  text: string
+  /** The exact bytes served for `/v1/index.json` (and written by `build`), encoded once per build. */
+  bytes: Uint8Array
   etag: string
+  /** The same bytes gzip-compressed, made on first demand and kept with this build. */
+  gzip(): Promise<Uint8Array>
   /** Set when part of the index comes from an upstream that could not be reached just now. */
   stale: boolean
 }
@@ -45,6 +51,9 @@ export const entryText = (entry: TemplateEntry): string => JSON.stringify(entry)
  */
 export function createIndexService({ store, upstream, finalize, maxAgeMs }: IndexServiceOptions) {
   let cache: Built | null = null
+  // Published versions never change, so their bytes and ETag can be kept; only our own (the
+  // upstream's have their disk cache), and only a bounded number of them.
+  const versions = createLru<{ raw: string; etag: string }>(VERSION_CACHE_ENTRIES)
   let generation = 0
   const unsubscribe = store.onChange(() => {
     generation++
@@ -71,10 +80,13 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
     let index = makeIndex(merged)
     if (finalize) index = await finalize(index)
     const text = indexText(index)
+    const bytes = Buffer.from(text)
+    let gzipped: Promise<Uint8Array> | undefined
     return {
       builtAt: Date.now(),
       index,
-      text,
+      bytes,
+      gzip: () => (gzipped ??= gzipAsync(bytes, { level: 6 })),
       etag: etagOf(text),
       stale: upstreamState?.stale ?? false,
       upstreamStamp: upstreamState?.stamp ?? '',
@@ -109,8 +121,11 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
     },
 
     async getVersion(id: string, version: string): Promise<ServedVersion> {
+      const key = `${id}@${version}`
+      const hit = versions.get(key)
+      if (hit) return hit
       const raw = await store.getVersion(id, version)
-      if (raw !== null) return { raw, etag: versionEtag(raw) }
+      if (raw !== null) return versions.set(key, { raw, etag: versionEtag(raw) })
       if (!upstream) return null
       if (await store.getEntry(id)) return null
       const built = await current()
@@ -135,6 +150,28 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
 }
 
 export type IndexService = ReturnType<typeof createIndexService>
+
+const VERSION_CACHE_ENTRIES = 4096
+
+/** A tiny LRU on Map's insertion order. */
+function createLru<T>(limit: number) {
+  const map = new Map<string, T>()
+  return {
+    get(key: string): T | undefined {
+      const value = map.get(key)
+      if (value !== undefined) {
+        map.delete(key)
+        map.set(key, value)
+      }
+      return value
+    },
+    set(key: string, value: T): T {
+      map.set(key, value)
+      if (map.size > limit) map.delete(map.keys().next().value as string)
+      return value
+    },
+  }
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v)
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { etagOf } from '../../shared/digest.js'
 import type { AppEnv } from '../env.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
-import { IMMUTABLE_CACHE, INDEX_CACHE, sendDocument } from '../http-cache.js'
+import { IMMUTABLE_CACHE, INDEX_CACHE, sendCompressible, sendDocument } from '../http-cache.js'
 import { entryText, type IndexService } from '../index-service.js'
 import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
 
@@ -22,7 +22,7 @@ export function createReadRoutes({ index, schemaText, keysText }: ReadRouteDeps)
   app.get('/v1/index.json', async (c) => {
     c.set('route', '/v1/index.json')
     const served = await index.getIndex()
-    return sendDocument(c, served.text, served.etag, INDEX_CACHE, served.stale)
+    return sendCompressible(c, served, INDEX_CACHE, served.stale)
   })
 
   app.get('/v1/schema.json', (c) => {
