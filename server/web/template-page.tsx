@@ -135,6 +135,19 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
             {latest.inputs.map((i) => (
               <li>
                 <code>{i.name}</code>: {i.description}
+                {i.choices?.length ? (
+                  <>
+                    {' '}
+                    (one of{' '}
+                    {i.choices.map((choice, n) => (
+                      <>
+                        {n ? ', ' : ''}
+                        <code>{choice}</code>
+                      </>
+                    ))}
+                    )
+                  </>
+                ) : null}
                 {i.default !== undefined ? (
                   <>
                     {' '}

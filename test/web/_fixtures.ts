@@ -26,7 +26,7 @@ export const DOCS: Template[] = [
     description: 'Pick your model',
     baseUrl: 'https://router.example.com/api',
     models: models('{{model}}'),
-    inputs: [{ name: 'model', description: 'model id' }],
+    inputs: [{ name: 'model', description: 'model id' }, { name: 'tier', description: 'plan', default: 'pro', choices: ['pro', '<max>'] }],
   },
   {
     ...base,

@@ -173,7 +173,8 @@ describe('GET /t/<id>', () => {
     const { res, body } = await get('/t/router')
     expect(res.status).toBe(200)
     expect(body).toContain('{{model}}')
-    expect(body).toContain('claude-multi add router router --input model=MODEL')
+    expect(body).toContain('claude-multi add router router --input model=MODEL<')
+    expect(body).toContain('(one of <code>pro</code>, <code>&lt;max&gt;</code>)')
     expect(body).toContain('Only one version is published')
   })
 
