@@ -52,6 +52,29 @@ async function helpTarget(args: string[]): Promise<[CommandDef<any>, CommandDef<
   return [cmd, parent]
 }
 
+/**
+ * citty accepts any flag; a typo such as `sync --dryrun` would then write for real. Every flag must
+ * be one the command declares.
+ */
+async function checkFlags(rawArgs: string[]): Promise<void> {
+  const [cmd] = await helpTarget(rawArgs)
+  const defs = (typeof cmd.args === 'function' ? await cmd.args() : await cmd.args) ?? {}
+  const known = new Set<string>()
+  for (const [name, def] of Object.entries(defs as Record<string, { alias?: string | string[] }>)) {
+    known.add(name)
+    for (const a of [def.alias ?? []].flat()) known.add(a)
+  }
+  for (const arg of rawArgs) {
+    if (arg === '--') break
+    if (!arg.startsWith('-') || arg === '-') continue
+    const name = arg.replace(/^--?(no-)?/, '').split('=')[0]!
+    if (!known.has(name)) {
+      const meta = typeof cmd.meta === 'function' ? await cmd.meta() : await cmd.meta
+      throw new CliError('E_USAGE', `unknown option ${arg.split('=')[0]} for \`${meta?.name ?? 'claude-multi'}\``, 2, `run \`claude-multi ${meta?.name ?? ''} --help\``)
+    }
+  }
+}
+
 async function version(): Promise<string> {
   const { readFileSync } = await import('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -78,6 +101,7 @@ async function run(argv: string[]): Promise<number> {
   const first = rawArgs.find((a) => !a.startsWith('-'))
   if (!first || !(first in commands))
     throw new CliError('E_USAGE', `unknown command "${first ?? rawArgs[0]}"`, 2, `run \`claude-multi --help\` to see the commands`)
+  await checkFlags(rawArgs)
   await runCommand(main, { rawArgs })
   return typeof process.exitCode === 'number' ? process.exitCode : 0
 }

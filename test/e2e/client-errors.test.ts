@@ -18,7 +18,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   }
 
   it('usage errors exit 2', () => {
-    for (const args of [['bogus'], ['add', 'Bad_Name', 'glm'], ['add', 'x', 'GLM'], ['add', 'x', 'glm@not a range'], ['diff'], ['pin', 'work', '>>1'], ['add', 'x', 'openrouter', '--input', 'nonsense']]) {
+    for (const args of [['bogus'], ['add', 'Bad_Name', 'glm'], ['add', 'x', 'GLM'], ['add', 'x', 'glm@not a range'], ['diff'], ['pin', 'work', '>>1'], ['add', 'x', 'openrouter', '--input', 'nonsense'], ['sync', '--dryrun'], ['registry', 'add', 'a', 'http://x', '--scopes', '@a']]) {
       const r = sb.cm(args)
       expect(r.code, args.join(' ')).toBe(2)
       oneLine(r.stderr)
