@@ -40,6 +40,7 @@ export default defineCommand({
       if (!plans.length && !errors.length) out('no managed instances (add one with `claude-multi add`, or `claude-multi adopt` older ones)')
       if (unmanaged.length) out(c.dim(`not managed: ${unmanaged.join(', ')} (run \`claude-multi adopt\`)`))
       if (mode === 'check' && plans.length) out(updates.length ? `${updates.length} instance(s) can be updated: run \`claude-multi sync\`` : 'all instances up to date')
+      if (mode === 'sync' && plans.length) out(written.length ? `${written.length} instance(s) updated, ${plans.length - written.length} already current` : 'all instances up to date')
     }
     for (const e of errors) process.stderr.write(`claude-multi: ${e.name}: ${e.message}\n`)
     process.exitCode = errors.length ? 1 : mode === 'check' && updates.length ? 100 : 0
