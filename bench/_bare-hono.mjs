@@ -1,6 +1,6 @@
 /**
  * The baseline server: a bare Hono app on @hono/node-server answering fixed paths with bytes held
- * in memory, nothing else. argv[2] is a JSON file `{ "<path>": "<file with the bytes>" }`.
+ * in memory, nothing else. argv[2] is a JSON file `{ "<path>": { "file": "<bytes>", "headers": {…} } }`.
  * Prints its URL on stdout once listening.
  */
 import { createHash } from 'node:crypto'
@@ -9,7 +9,8 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 
 const routes = JSON.parse(readFileSync(process.argv[2], 'utf8'))
-const bodies = new Map(Object.entries(routes).map(([path, file]) => [path, readFileSync(file)]))
+const bodies = new Map(Object.entries(routes).map(([path, route]) => [path, readFileSync(route.file)]))
+const extra = new Map(Object.entries(routes).map(([path, route]) => [path, route.headers ?? {}]))
 // A strong validator per body, so a conditional GET can be compared with ours too.
 const etags = new Map([...bodies].map(([path, body]) => [path, `"${createHash('sha256').update(body).digest('base64url')}"`]))
 
@@ -19,7 +20,7 @@ app.get('*', (c) => {
   if (!body) return c.notFound()
   const etag = etags.get(c.req.path)
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag })
-  return c.body(body, 200, { 'content-type': 'application/json', etag })
+  return c.body(body, 200, { 'content-type': 'application/json', etag, ...extra.get(c.req.path) })
 })
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`)
