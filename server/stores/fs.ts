@@ -122,13 +122,25 @@ export function createFsStore(options: FsStoreOptions): Store {
 
   const metaLock = (id: string) => join(idDir(id), '.meta.lock')
 
+  // Entries are rebuilt only when their folder (a version added) or meta.json (tags, deprecations)
+  // changed, so rebuilding the index after one publish does not re-read every id.
+  const entryCache = new Map<string, { stamp: string; entry: TemplateEntry }>()
+
   async function getEntry(id: string): Promise<TemplateEntry | null> {
     if (!isValidId(id)) return null
+    const dir = idDir(id)
+    const stamp = await folderStamp(dir)
+    if (stamp === null) return null
+    const hit = entryCache.get(id)
+    if (hit && hit.stamp === stamp.key) return hit.entry
     const meta = await readMeta(id)
     if (!meta) return null
     const latest = meta['dist-tags'].latest
-    const latestRaw = latest ? await readIfExists(join(idDir(id), `${latest}.json`)) : null
-    return entryFromMeta(id, latestRaw, meta)
+    const latestRaw = latest ? await readIfExists(join(dir, `${latest}.json`)) : null
+    const entry = entryFromMeta(id, latestRaw, meta)
+    // A change within the filesystem's timestamp granularity could hide behind an equal stamp.
+    if (stamp.settled) entryCache.set(id, { stamp: stamp.key, entry })
+    return entry
   }
 
   async function updateMeta(id: string, version: string, change: (meta: PackageMeta) => void): Promise<boolean> {
@@ -248,6 +260,13 @@ export function createFsStore(options: FsStoreOptions): Store {
       watcher.stop()
     },
   }
+}
+
+async function folderStamp(dir: string): Promise<{ key: string; settled: boolean } | null> {
+  const [folder, meta] = await Promise.all([stat(dir).catch(() => null), stat(join(dir, 'meta.json')).catch(() => null)])
+  if (!folder) return null
+  const newest = Math.max(folder.mtimeMs, meta?.mtimeMs ?? 0)
+  return { key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`, settled: Date.now() - newest > 2000 }
 }
 
 function parseMeta(text: string | null): PackageMeta {

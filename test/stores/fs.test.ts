@@ -104,6 +104,29 @@ describe('fs store specifics', () => {
     expect((await store.getEntry('glm'))?.versions['1.0.0']?.deprecated).toBe('stale lock broken')
   })
 
+  it('never serves a cached entry after another instance changed it', async () => {
+    const a = createFsStore({ dir })
+    const b = createFsStore({ dir })
+    const raw = versionDoc('glm', '1.0.0')
+    await a.publish('glm', '1.0.0', raw, entry(raw))
+    // Age the files so the entry counts as settled and gets cached.
+    const old = new Date(Date.now() - 60_000)
+    await utimes(join(dir, 'templates/glm/meta.json'), old, old)
+    await utimes(join(dir, 'templates/glm'), old, old)
+    expect((await a.getEntry('glm'))?.versions['1.0.0']).not.toHaveProperty('deprecated')
+    expect((await a.getEntry('glm'))?.versions['1.0.0']).not.toHaveProperty('deprecated')
+    await b.deprecate('glm', '1.0.0', 'by b')
+    expect((await a.getEntry('glm'))?.versions['1.0.0']?.deprecated).toBe('by b')
+    await utimes(join(dir, 'templates/glm/meta.json'), old, old)
+    await utimes(join(dir, 'templates/glm'), old, old)
+    await a.getEntry('glm')
+    const raw2 = versionDoc('glm', '1.1.0', { name: 'Newer' })
+    await b.publish('glm', '1.1.0', raw2, entry(raw2))
+    const seen = await a.getEntry('glm')
+    expect(seen?.['dist-tags'].latest).toBe('1.1.0')
+    expect(seen?.name).toBe('Newer')
+  })
+
   it('reports not ready when the data dir is gone', async () => {
     const store = createFsStore({ dir: join(dir, 'missing') })
     expect(await store.ready().catch(() => false)).toBe(false)
