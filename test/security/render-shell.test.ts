@@ -1,0 +1,166 @@
+/**
+ * DESIGN "Security": no template, however hostile, makes the shell run anything; the rendered
+ * wrapper sourced by bash (and by dash, Debian's /bin/sh) sets exactly the resolved values.
+ * Thousands of wrappers are sourced per shell process, each in its own subshell, so the default
+ * 10,000 cases take seconds. FC_RUNS raises the count, FC_SEED replays a printed seed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CliError } from '../../shared/errors.js'
+import { AUTH_VARS, type AuthVar } from '../../shared/roles.js'
+import { renderWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { envName, fcParams, hostileValue, runs } from './arbitraries.js'
+import { SHELLS, baselineExports, sourceMany, type Shell, type SourcedCase } from './shell-harness.js'
+
+const work = mkdtempSync(join(tmpdir(), 'cm-render-shell-'))
+const canary = join(work, 'CANARY')
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+const TOTAL = runs(10_000)
+const BATCH = 500
+const baselines = Object.fromEntries(SHELLS.map((s) => [s, baselineExports(s)])) as Record<Shell, Set<string>>
+
+type KeyCase = { kind: 'none' } | { kind: 'file'; content: string } | { kind: 'env'; name: string; value: string }
+
+interface RenderCase {
+  spec: WrapperSpec
+  key: KeyCase
+}
+
+const value = hostileValue(canary)
+const nonEmpty = value.filter((v) => v.trim() !== '' && v.length < 2000)
+
+const renderCase: fc.Arbitrary<Omit<RenderCase, 'spec'> & { spec: Omit<WrapperSpec, 'key'> }> = fc
+  .record({
+    name: value,
+    configDir: value,
+    claudePath: value,
+    authVar: fc.constantFrom<AuthVar>(...AUTH_VARS),
+    env: fc.dictionary(envName, value, { maxKeys: 8 }),
+    source: fc.option(value, { nil: undefined }),
+    // A key file costs a fork+exec of cat per wrapper (~100x the rest), so it is generated less.
+    key: fc.oneof(
+      { weight: 6, arbitrary: fc.constant<KeyCase>({ kind: 'none' }) },
+      { weight: 1, arbitrary: nonEmpty.map<KeyCase>((content) => ({ kind: 'file', content })) },
+      { weight: 4, arbitrary: fc.tuple(envName, nonEmpty).map<KeyCase>(([name, v]) => ({ kind: 'env', name: `K${name}`, value: v })) },
+    ),
+  })
+  .map(({ key, ...spec }) => {
+    // The wrapper itself sets the auth variable and CLAUDE_CONFIG_DIR; a template never does (schema).
+    const env = Object.fromEntries(Object.entries(spec.env).filter(([n]) => n !== spec.authVar && n !== 'CLAUDE_CONFIG_DIR' && !(key.kind === 'env' && n === key.name)))
+    return { spec: { ...spec, env }, key }
+  })
+
+let keyFiles = 0
+function materialize(c: { spec: Omit<WrapperSpec, 'key'>; key: KeyCase }): RenderCase {
+  if (c.key.kind === 'file') {
+    const file = join(work, `key-${keyFiles++}`)
+    writeFileSync(file, c.key.content + '\n', { mode: 0o600 })
+    return { spec: { ...c.spec, key: { file } }, key: c.key }
+  }
+  if (c.key.kind === 'env') return { spec: { ...c.spec, key: { env: c.key.name } }, key: c.key }
+  return { spec: { ...c.spec, key: null }, key: c.key }
+}
+
+function expectedEnv(c: RenderCase): Record<string, string> {
+  const out: Record<string, string> = { ...c.spec.env }
+  if (c.key.kind === 'file') out[c.spec.authVar] = c.key.content
+  if (c.key.kind === 'env') out[c.spec.authVar] = c.key.value
+  out.CLAUDE_CONFIG_DIR = c.spec.configDir
+  return out
+}
+
+const show = (v: unknown) => {
+  const s = JSON.stringify(v) ?? 'undefined'
+  return s.length > 300 ? `${s.slice(0, 300)}…(${s.length} chars)` : s
+}
+
+/** Writes a failing case where it can be copied into test/fixtures/attacks/; returns its path. */
+function saveCase(c: RenderCase): string {
+  const dir = join(process.cwd(), 'test/artifacts/attacks-found')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `render-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`)
+  writeFileSync(file, JSON.stringify({ kind: 'render', spec: c.spec, key: c.key }, null, 2) + '\n')
+  return file
+}
+
+/** Sources every case in one shell and returns a description of the first mismatch, if any. */
+async function check(shell: Shell, cases: RenderCase[]): Promise<string | undefined> {
+  const sourced: SourcedCase[] = cases.map((c) => {
+    const expected = expectedEnv(c)
+    return {
+      text: renderWrapper(c.spec),
+      names: Object.keys(expected),
+      ...(c.key.kind === 'env' ? { preset: { [c.key.name]: c.key.value } } : {}),
+    }
+  })
+  const results = await sourceMany(shell, sourced, mkdtempSync(join(work, `${shell}-`)))
+  for (const [i, c] of cases.entries()) {
+    const r = results[i]!
+    const expected = expectedEnv(c)
+    const where = { toString: () => `${shell}, case ${saveCase(c)}` }
+    if (!r.values) return `${where}: the wrapper exited early: ${show(r.stderr)}`
+    for (const [k, v] of Object.entries(expected)) {
+      if (r.values[k] !== v) return `${where}: ${k} is ${show(r.values[k])}, expected ${show(v)}`
+    }
+    const allowed = new Set([...baselines[shell], ...Object.keys(expected), ...(c.key.kind === 'env' ? [c.key.name] : [])])
+    const extra = [...r.exported!].filter((n) => !allowed.has(n))
+    if (extra.length) return `${where}: unexpected exported variables ${extra.join(', ')}`
+    if (r.execArgs?.length !== 1 || r.execArgs[0] !== c.spec.claudePath) return `${where}: exec got ${show(r.execArgs)}`
+  }
+  return undefined
+}
+
+describe('rendered wrappers sourced by a real shell', () => {
+  it(`set exactly the resolved values and run nothing (${TOTAL} generated wrappers, bash and dash)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(renderCase, { minLength: BATCH, maxLength: BATCH }), async (raw) => {
+        const cases = raw.map(materialize)
+        const problems = await Promise.all(SHELLS.map((shell) => check(shell, cases)))
+        const ranSomething = existsSync(canary)
+        rmSync(canary, { force: true })
+        const problem = problems.find(Boolean)
+        if (problem) throw new Error(problem)
+        if (ranSomething) throw new Error(`the canary file was created by one of these wrappers: ${cases.map(saveCase).join(', ')}`)
+      }),
+      fcParams(Math.max(1, Math.ceil(TOTAL / BATCH)), { shrink: false }),
+    )
+  }, 600_000)
+
+  it('refuses (CliError) rather than render a value with a newline, CR or NUL', () => {
+    // Which field breaks is generated; the rest of the case is hostile but valid.
+    fc.assert(
+      fc.property(renderCase, fc.constantFrom('\n', '\r', '\0'), fc.constantFrom('env', 'configDir', 'claudePath'), (c, bad, where) => {
+        const spec = materialize(c).spec
+        const broken: WrapperSpec =
+          where === 'env' ? { ...spec, env: { ...spec.env, BROKEN: `a${bad}touch ${canary}` } } : { ...spec, [where]: `${spec[where]}${bad}touch ${canary}` }
+        expect(() => renderWrapper(broken)).toThrow(CliError)
+      }),
+      fcParams(runs(200)),
+    )
+  })
+
+  it('refuses (CliError) an invalid variable name instead of writing it into the script', () => {
+    const names = [`A;touch ${canary}`, 'A=B', '1A', 'a-b', '$(id)', 'A B', '`id`', '', 'A\nB', 'export', 'A\u0130']
+    for (const name of names) {
+      const spec: WrapperSpec = { name: 'x', configDir: '/c', claudePath: '/bin/true', authVar: 'ANTHROPIC_AUTH_TOKEN', key: null, env: { [name]: 'v' } }
+      expect(() => renderWrapper(spec), name).toThrow(CliError)
+    }
+  })
+})
+
+describe('the harness itself', () => {
+  it('notices an unquoted value: wrong value, extra variable and the canary', async () => {
+    const text = `export FOO=$(touch ${canary}; echo x) BAR=1\nexport CLAUDE_CONFIG_DIR=/c\nexec /bin/true "$@"\n`
+    for (const shell of SHELLS) {
+      const [r] = await sourceMany(shell, [{ text, names: ['FOO'] }])
+      expect(r?.values?.FOO).toBe('x')
+      expect(r?.exported?.has('BAR')).toBe(true)
+      expect(existsSync(canary)).toBe(true)
+      rmSync(canary)
+    }
+  })
+})
