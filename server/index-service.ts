@@ -1,11 +1,11 @@
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import { indexText, makeIndex } from '../shared/catalogue.js'
 import { etagOf, integrityOfText } from '../shared/digest.js'
 import { isValidId, scopeOf } from '../shared/ids.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
 import type { Store } from './stores/types.js'
 import type { Upstream } from './upstream.js'
-import { promisify } from 'node:util'
-import { gzip } from 'node:zlib'
 
 const gzipAsync = promisify(gzip)
 
@@ -43,7 +43,6 @@ interface Built extends ServedIndex {
 
 export const entryText = (entry: TemplateEntry): string => JSON.stringify(entry)
 
-
 /**
  * Builds `/v1/index.json` from the store (plus the upstream when mirroring), keeps it in memory and
  * drops it whenever the store reports a change, so replicas never serve an index older than a change
@@ -55,6 +54,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
   // upstream's have their disk cache), and only a bounded number of them.
   const versions = createLru<{ raw: string; etag: string }>(VERSION_CACHE_ENTRIES)
   let generation = 0
+  let inflight: { key: string; promise: Promise<Built> } | null = null
   const unsubscribe = store.onChange(() => {
     generation++
     cache = null
@@ -100,11 +100,22 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
     const stamp = upstreamState?.stamp ?? ''
     const fresh = cache && (maxAgeMs === undefined || Date.now() - cache.builtAt < maxAgeMs)
     if (cache && fresh && cache.upstreamStamp === stamp) return { ...cache, stale: upstreamState?.stale ?? false }
-    const startedAt = generation
-    const built = await build(upstreamState)
-    // A change that landed while building would be lost if this result were kept.
-    if (startedAt === generation) cache = built
-    return built
+    // Concurrent requests on a cold cache share one build instead of each building the index.
+    const key = `${generation}\n${stamp}`
+    if (inflight?.key !== key) {
+      const startedAt = generation
+      const promise = build(upstreamState).then((built) => {
+        // A change that landed while building would be lost if this result were kept.
+        if (startedAt === generation) cache = built
+        return built
+      })
+      inflight = { key, promise }
+      void promise.then(
+        () => inflight?.promise === promise && (inflight = null),
+        () => inflight?.promise === promise && (inflight = null),
+      )
+    }
+    return inflight.promise
   }
 
   return {

@@ -21,6 +21,17 @@ describe('index finalization hooks (where signing slots in)', () => {
     await r.cleanup()
   })
 
+  it('builds once for many concurrent requests on a cold cache', async () => {
+    let builds = 0
+    const r = await makeRegistry({ finalizeIndex: (index) => (builds++, index) })
+    await r.publish('glm', '1.0.0')
+    builds = 0
+    const etags = await Promise.all(Array.from({ length: 10 }, async () => (await r.request('/v1/index.json')).headers.get('etag')))
+    expect(builds).toBe(1)
+    expect(new Set(etags).size).toBe(1)
+    await r.cleanup()
+  })
+
   it('drops the cached index when another store instance on the same dir publishes', async () => {
     const r = await makeRegistry()
     const before = await json(await r.request('/v1/index.json'))
