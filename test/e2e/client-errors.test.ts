@@ -126,4 +126,18 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     expect(sb.cm(['sync']).code).toBe(0)
     expect(() => readFileSync(lock)).toThrow()
   })
+
+  it('refuses a version whose digest differs from the one recorded in the lock', () => {
+    const path = join(sb.home, 'claude-multi.lock')
+    const before = readFileSync(path, 'utf8')
+    const lock = JSON.parse(before)
+    lock.instances.work.integrity = 'sha256-recordedBeforeTheRegistryRewroteIt='
+    writeFileSync(path, JSON.stringify(lock, null, 2))
+    const wrapper = readFileSync(join(sb.bin, 'claude-work'), 'utf8')
+    const r = sb.cm(['sync', 'work'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('but the lock recorded sha256-recordedBeforeTheRegistryRewroteIt=; a published version must never change, refusing it')
+    expect(readFileSync(join(sb.bin, 'claude-work'), 'utf8')).toBe(wrapper)
+    writeFileSync(path, before)
+  })
 })
