@@ -28,7 +28,8 @@ export interface TemplatePageProps {
 
 export function TemplatePage({ entry, latest, versions, compare }: TemplatePageProps) {
   // Inputs without a default must be given at setup; the placeholder is plain text the user edits.
-  const required = (latest.inputs ?? []).filter((i) => i.default === undefined)
+  // Only names the schema allows go into a command someone will paste into a shell.
+  const required = (latest.inputs ?? []).filter((i) => i.default === undefined && /^[a-z][a-z0-9_]*$/.test(i.name))
   const command = [`claude-multi add ${suggestedName(entry.id)} ${entry.id}`, ...required.map((i) => `--input ${i.name}=${i.name.toUpperCase()}`)].join(' ')
   const homepage = safeHref(latest.homepage ?? entry.homepage)
   const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
