@@ -19,7 +19,7 @@ const create = defineCommand({
     if (scopes.length === 0) throw new UsageError('--scope is required for a publish token', "use --scope '@acme/*', an exact id, or '*' for every id")
     const bad = scopes.find((s) => !isScopePattern(s))
     if (bad) throw new UsageError(`--scope "${bad}" is not a scope pattern`, "use '*', '@acme/*' or an exact id such as glm")
-    const { store } = await openStoreFromArgs(args, true)
+    const { store, dataDir } = await openStoreFromArgs(args, true)
     try {
       const { secret, record } = newToken(name, scopes, args.read)
       await store.addToken(record)
@@ -27,7 +27,7 @@ const create = defineCommand({
         process.stdout.write(`${JSON.stringify({ id: record.id, name, scopes, readOnly: record.readOnly, token: secret })}\n`)
       } else {
         process.stdout.write(`${secret}\n`)
-        process.stderr.write(`created ${record.readOnly ? 'read-only' : 'publish'} token ${record.id} "${name}" for ${scopes.join(', ')}; the secret above is shown only once\n`)
+        process.stderr.write(`created ${record.readOnly ? 'read-only' : 'publish'} token ${record.id} "${name}" for ${scopes.join(', ')} in ${dataDir ?? `the ${store.kind} store`}; the secret above is shown only once\n`)
       }
     } finally {
       await store.close()
