@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { sandbox, type Sandbox } from './client-helpers.js'
 
 /** Bad input never destroys anything, and every error is one line with an exit code. Bundled catalogue. */
@@ -116,6 +116,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   it('one writer at a time: a live lock holder is named, a stale lock is taken over', () => {
     const lock = join(sb.home, '.lock')
     writeFileSync(lock, String(process.pid))
+    onTestFinished(() => rmSync(lock, { force: true }))
     const busy = sb.cm(['sync'])
     expect(busy.code).toBe(1)
     expect(busy.stderr).toContain(`another claude-multi (pid ${process.pid}) is changing instances`)
@@ -133,6 +134,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     const lock = JSON.parse(before)
     lock.instances.work.integrity = 'sha256-recordedBeforeTheRegistryRewroteIt='
     writeFileSync(path, JSON.stringify(lock, null, 2))
+    onTestFinished(() => writeFileSync(path, before))
     const wrapper = readFileSync(join(sb.bin, 'claude-work'), 'utf8')
     const r = sb.cm(['sync', 'work'])
     expect(r.code).toBe(1)
