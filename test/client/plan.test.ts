@@ -67,3 +67,29 @@ describe('planInstance', () => {
     expect(readFileSync(wrapper, 'utf8')).toContain('export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n')
   })
 })
+
+describe('an interrupted sync', () => {
+  it('is completed by the next run, and rollback still restores the file from before it', async () => {
+    const s = session()
+    const { wrapper } = await addInstance(s.ctx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') })
+    // Start on 1.3.0 (as if added before 1.4.0 existed).
+    s.ctx.lock.instances.mm!.range = '1.3.0'
+    applyPlans(s.ctx, [await planInstance(s.ctx, 'mm', { to: '1.3.0' })])
+    const before = readFileSync(wrapper, 'utf8')
+    s.ctx.lock.instances.mm!.range = '^1.3.0'
+    const lockBefore = structuredClone(s.ctx.lock)
+    applyPlans(s.ctx, [await planInstance(s.ctx, 'mm')])
+    const after = readFileSync(wrapper, 'utf8')
+    expect(after).toContain('MiniMax-M3')
+    // Simulate a kill -9 between the wrapper and the lock: the lock on disk is the old one.
+    s.ctx.lock = lockBefore
+    const again = await planInstance(s.ctx, 'mm')
+    expect(again.nextText).toBe(after)
+    expect(again.changed).toBe(true)
+    expect(again.merge.conflicts).toEqual([])
+    applyPlans(s.ctx, [again])
+    expect(s.ctx.lock.instances.mm!.version).toBe('1.4.0')
+    const { loadPrevious } = await import('../../client/state/previous.js')
+    expect(loadPrevious(join(s.dir, 'cfg'))!.text).toBe(before)
+  })
+})
