@@ -1,0 +1,76 @@
+/**
+ * Every attack that ever found a bug stays here as a regression case: one JSON file per attack in
+ * test/fixtures/attacks/, replayed on every run. `{{CANARY}}` in a fixture is replaced by a path
+ * that must never be created.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CliError } from '../../shared/errors.js'
+import { validateTemplate } from '../../shared/schema.js'
+import { renderWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { SHELLS, sourceMany } from './shell-harness.js'
+import { checkParseAndSplice } from './wrapper-checks.js'
+
+const dir = join(import.meta.dirname, '../fixtures/attacks')
+const work = mkdtempSync(join(tmpdir(), 'cm-attacks-'))
+const canary = join(work, 'CANARY')
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+type Fixture =
+  | { kind: 'render'; description: string; spec: WrapperSpec; expect: 'exact' | 'refused' }
+  | { kind: 'parse'; description: string; text: string; env: Record<string, string>; source?: string }
+
+const withCanary = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('{{CANARY}}', canary)) as T
+
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, ...withCanary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Fixture) }))
+
+const templateWith = (env: Record<string, string>) => ({
+  id: 'attack',
+  version: '1.0.0',
+  name: 'Attack',
+  description: 'replayed attack fixture',
+  baseUrl: 'https://api.example.com/anthropic',
+  auth: 'ANTHROPIC_AUTH_TOKEN',
+  models: { default: 'm', fast: 'm', sonnet: 'm', opus: 'm', haiku: 'm' },
+  env,
+  inputs: [],
+})
+
+/** Sourced by bash and dash: exactly the spec's variables, exec of the claude path, no canary. */
+async function expectExact(spec: WrapperSpec): Promise<void> {
+  const expected: Record<string, string> = { ...spec.env, CLAUDE_CONFIG_DIR: spec.configDir }
+  for (const shell of SHELLS) {
+    const [r] = await sourceMany(shell, [{ text: renderWrapper(spec), names: Object.keys(expected) }])
+    expect(r?.values, `${shell}: the wrapper exited early: ${r?.stderr}`).toBeDefined()
+    expect(r!.values, shell).toEqual(expected)
+    expect(r!.execArgs, shell).toEqual([spec.claudePath])
+    expect(existsSync(canary), `${shell} ran something`).toBe(false)
+  }
+}
+
+describe('replayed attacks (test/fixtures/attacks)', () => {
+  it('has fixtures', () => expect(fixtures.length).toBeGreaterThan(0))
+
+  for (const f of fixtures) {
+    it(`${f.file}: ${f.description}`, async () => {
+      if (f.kind === 'parse') return checkParseAndSplice(f.text, f.env, f.source)
+      if (f.expect === 'exact') return expectExact(f.spec)
+      // Refused: the schema never lets such a template in, and the renderer (which also renders
+      // the user's overrides) either refuses the variable or sets it exactly.
+      const res = validateTemplate(templateWith(f.spec.env))
+      expect(res.ok, 'the schema must refuse this variable').toBe(false)
+      let text: string | undefined
+      try {
+        text = renderWrapper(f.spec)
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError)
+      }
+      if (text !== undefined) await expectExact(f.spec)
+    })
+  }
+})
