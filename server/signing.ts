@@ -4,12 +4,12 @@
  * getting old, so every replica serving the same catalogue serves stable bytes.
  */
 import { readFileSync, statSync, writeFileSync, renameSync, mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { createPrivateKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { CliError } from '../shared/errors.js'
 import { canonicalJson } from '../shared/digest.js'
-import { DEFAULT_VALIDITY_MS, publicKeyEntry, signIndex } from '../shared/sign.js'
+import { DEFAULT_VALIDITY_MS, isKeyEntry, publicKeyEntry, signIndex } from '../shared/sign.js'
 import type { KeysDocument, PublicKeyEntry } from '../shared/sign.js'
 import type { RegistryIndex } from '../shared/types.js'
 
@@ -23,7 +23,12 @@ export interface IndexSignerOptions {
    * cannot be written the time-derived serial still increases.
    */
   serialFile?: string | false
-  /** Extra public keys to list in keys.json (e.g. a rotated-in key entry, or the previous key). */
+  /**
+   * The keys document written by `keygen` (default: `public-key.json` next to the key file): it
+   * carries the rotation record of this key and the keys before it, all listed in keys.json.
+   */
+  publicKeysFile?: string | false
+  /** Extra public keys to list in keys.json. */
   extraKeys?: PublicKeyEntry[]
   now?: () => number
 }
@@ -94,6 +99,10 @@ export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
   const validity = opts.validityMs ?? DEFAULT_VALIDITY_MS
   const serialFile = opts.serialFile === undefined ? `${resolve(opts.keyFile)}.serial` : opts.serialFile
   const now = opts.now ?? Date.now
+  const published = readPublishedKeys(opts.publicKeysFile === undefined ? join(dirname(resolve(opts.keyFile)), 'public-key.json') : opts.publicKeysFile)
+  // The published entry of this very key carries its rotation record; the others are history.
+  const self = published.find((k) => k.keyId === entry.keyId) ?? entry
+  const listed = [self, ...published, ...(opts.extraKeys ?? [])].filter((k, i, all) => all.findIndex((o) => o.keyId === k.keyId) === i)
   let lastSerial = readSerial(serialFile)
   let last: { content: string; signed: RegistryIndex; signedAt: number } | undefined
 
@@ -119,14 +128,14 @@ export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
       return signed
     },
     keysDocument() {
-      const keys = [entry, ...(opts.extraKeys ?? []).filter((k) => k.keyId !== entry.keyId)]
-      return { formatVersion: 1, keys }
+      return { formatVersion: 1, keys: listed }
     },
   }
 }
 
-/** Reads a keys.json-style file of extra keys to publish (rotation records); missing → none. */
-export function readExtraKeys(file: string): PublicKeyEntry[] {
+/** The keys document next to a key (rotation records, previous keys); missing → none. */
+export function readPublishedKeys(file: string | false): PublicKeyEntry[] {
+  if (!file) return []
   let doc: unknown
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'))
@@ -135,6 +144,6 @@ export function readExtraKeys(file: string): PublicKeyEntry[] {
     throw new CliError('E_SIGN_KEY', `cannot read ${file}: ${(err as Error).message}`)
   }
   const keys = (doc as KeysDocument | null)?.keys
-  if (!Array.isArray(keys)) throw new CliError('E_SIGN_KEY', `${file} has no "keys" array`)
-  return keys
+  if (!Array.isArray(keys)) throw new CliError('E_SIGN_KEY', `${file} has no "keys" array`, 1, 'it should be the public-key.json written by keygen')
+  return keys.filter(isKeyEntry)
 }
