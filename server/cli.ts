@@ -15,7 +15,7 @@ const commands: Record<string, Lazy> = {
   export: load('export'),
   watch: load('watch'),
   bump: load('bump'),
-  // keygen: load('keygen'),
+  keygen: load('keygen'),
 }
 
 const main = defineCommand({
