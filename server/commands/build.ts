@@ -4,18 +4,21 @@ import { CliError, UsageError } from '../../shared/errors.js'
 import { createApp } from '../app.js'
 import { buildStatic } from '../static-build.js'
 import { openStoreFromArgs, storeArgs } from './_store-args.js'
+import { signArgs, signingFromArgs } from '../signing.js'
 
 export default defineCommand({
   meta: { name: 'build', description: 'Write the read API as static files for any static host or CDN' },
   args: {
     out: { type: 'string', required: true, description: 'Output directory' },
     ...storeArgs,
+    ...signArgs,
   },
   async run({ args }) {
     if (!args.out) throw new UsageError('--out is required', 'e.g. claude-multi-registry build --out public/')
     const out = resolve(args.out)
+    const signing = signingFromArgs(args)
     const { store } = await openStoreFromArgs(args)
-    const app = createApp({ store, web: false })
+    const app = createApp({ store, web: false, ...signing })
     try {
       const count = await buildStatic((path) => app.request(`http://registry.local${path}`), out)
       process.stdout.write(`wrote ${count} files to ${out}\n`)

@@ -8,6 +8,7 @@ import { createApp, DEFAULT_BODY_LIMIT } from '../app.js'
 import type { LogFormat } from '../middleware/request-log.js'
 import { parseInteger, parseSize, parseUrl } from './_parse.js'
 import { openStoreFromArgs, storeArgs } from './_store-args.js'
+import { signArgs, signingFromArgs } from '../signing.js'
 
 export default defineCommand({
   meta: { name: 'serve', description: 'Serve the registry over HTTP' },
@@ -23,6 +24,7 @@ export default defineCommand({
     'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT), description: 'Largest request body (bytes, or 64kb / 1mb)' },
     'log-format': { type: 'string', default: 'json', description: 'Request log on stderr: json or pretty' },
     quiet: { type: 'boolean', default: false, description: 'No request log' },
+    ...signArgs,
   },
   async run({ args }) {
     const port = parseInteger(args.port, '--port', 0, 65535)
@@ -35,6 +37,8 @@ export default defineCommand({
     if (tokenVar && !upstreamToken) throw new UsageError(`--upstream-token-env ${tokenVar}: the variable is not set`)
     const maxAge = parseInteger(args['upstream-max-age'], '--upstream-max-age', 0, 31_536_000)
 
+    // Before opening the store: a bad key is a usage problem, reported before anything listens.
+    const signing = signingFromArgs(args)
     const { store, dataDir } = await openStoreFromArgs(args, true)
     if (!(await store.ready().catch(() => false))) throw new CliError('E_STORE', `the ${store.kind} store is not reachable`, 1, 'check --data / --store')
     const cacheDir =
@@ -46,6 +50,7 @@ export default defineCommand({
       authRead: args['auth-read'],
       bodyLimit,
       logFormat: args.quiet ? 'none' : (logFormat as LogFormat),
+      ...signing,
       ...(upstreamUrl ? { upstream: { url: upstreamUrl, maxAgeSeconds: maxAge, cacheDir, ...(upstreamToken ? { token: upstreamToken } : {}) } } : {}),
     })
 
