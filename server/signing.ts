@@ -147,3 +147,32 @@ export function readPublishedKeys(file: string | false): PublicKeyEntry[] {
   if (!Array.isArray(keys)) throw new CliError('E_SIGN_KEY', `${file} has no "keys" array`, 1, 'it should be the public-key.json written by keygen')
   return keys.filter(isKeyEntry)
 }
+
+/** `--sign-key FILE` and `--sign-validity DAYS`, shared by `serve` and `build`. */
+export const signArgs = {
+  'sign-key': { type: 'string', description: 'Sign the index with this ed25519 key (from `keygen`)' },
+  'sign-validity': { type: 'string', default: '7', description: 'Days a signed index stays valid' },
+} as const
+
+export interface SigningAppOptions {
+  finalizeIndex?: (index: RegistryIndex) => RegistryIndex
+  keys?: () => KeysDocument
+  indexMaxAgeMs?: number
+}
+
+/** The createApp options that make the app sign its index and publish keys.json (none without a key). */
+export function signingFromArgs(args: { 'sign-key'?: string | undefined; 'sign-validity'?: string | undefined }): SigningAppOptions {
+  if (!args['sign-key']) return {}
+  const days = Number(args['sign-validity'] ?? '7')
+  if (!Number.isFinite(days) || days <= 0 || days > 366) {
+    throw new CliError('E_USAGE', `--sign-validity must be a number of days between 0 and 366, got "${args['sign-validity']}"`, 2)
+  }
+  const validityMs = Math.round(days * 24 * 60 * 60 * 1000)
+  const signer = createIndexSigner({ keyFile: args['sign-key'], validityMs })
+  return {
+    finalizeIndex: (index) => signer.sign(index),
+    keys: () => signer.keysDocument(),
+    // Rebuild often enough that the signer re-signs (at half the validity) long before expiry.
+    indexMaxAgeMs: Math.min(60 * 60 * 1000, Math.floor(validityMs / 4)),
+  }
+}
