@@ -77,9 +77,9 @@ export async function startBare(routes) {
 }
 
 /** autocannon with our defaults; a short warm-up first so JIT and caches are hot for both sides. */
-export async function load(url, { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200 } = {}) {
+export async function load(url, { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200, warm = true } = {}) {
   const options = { url, connections, headers, ...(paths ? { requests: paths.map((path) => ({ method: 'GET', path })) } : {}) }
-  await autocannon({ ...options, duration: Math.min(2, Math.max(1, seconds / 5)) })
+  if (warm) await autocannon({ ...options, duration: Math.min(2, Math.max(1, seconds / 5)) })
   const r = await autocannon({ ...options, duration: seconds })
   const wrong = status === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[status]?.count ?? 0)
   if (r.errors || wrong || r.timeouts) {
@@ -91,16 +91,16 @@ export async function load(url, { paths, seconds = SECONDS, connections = CONNEC
 }
 
 /**
- * Loads ours and the baseline in alternating rounds (the run split in two halves each), so a noisy
+ * Loads ours and the baseline in alternating rounds (the run split in four each), so a noisy
  * neighbour on a shared machine hits both sides alike; returns the mean of the rounds.
  */
-export async function compareLoad(oursUrl, baseUrl, options = {}, rounds = 2) {
+export async function compareLoad(oursUrl, baseUrl, options = {}, rounds = 4) {
   const seconds = Math.max(1, (options.seconds ?? SECONDS) / rounds)
   const a = []
   const b = []
   for (let i = 0; i < rounds; i++) {
-    a.push(await load(oursUrl, { ...options, seconds }))
-    b.push(await load(baseUrl, { ...options, ...(options.baselineHeaders ? { headers: options.baselineHeaders } : {}), seconds }))
+    a.push(await load(oursUrl, { ...options, seconds, warm: i === 0 }))
+    b.push(await load(baseUrl, { ...options, ...(options.baselineHeaders ? { headers: options.baselineHeaders } : {}), seconds, warm: i === 0 }))
   }
   const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / list.length
   const summary = (list) => ({ rps: mean(list, 'rps'), p50: mean(list, 'p50'), p99: mean(list, 'p99'), atLeast: list.some((r) => r.atLeast) })
