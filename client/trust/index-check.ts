@@ -1,0 +1,127 @@
+/**
+ * The client's side of index signing. A registry with a pinned key must serve an index signed by
+ * that key (or by a key it rotated to), not expired, and not older than one already accepted.
+ * Every refusal names the registry and happens before anything is written.
+ */
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../../shared/digest.js'
+import { CliError } from '../../shared/errors.js'
+import { parsePublicKey, trustedKeysFrom, verifyIndex, type PublicKeyEntry } from '../../shared/sign.js'
+import type { RegistryIndex } from '../../shared/types.js'
+import { loadTrust, saveTrust, type RegistryTrust } from './state.js'
+
+export const ALLOW_EXPIRED_ENV = 'CLAUDE_MULTI_ALLOW_EXPIRED'
+
+export interface IndexTrustOptions {
+  name: string
+  url: string
+  /** The pinned key as stored in config.json (base64 raw ed25519), if any. */
+  publicKey?: string
+  home: string
+  /** GET `<url>/v1/keys.json` → parsed body (only called when the index names an unknown key). */
+  fetchKeys: () => Promise<unknown>
+  allowExpired?: boolean
+  now?: () => number
+  warn?: (message: string) => void
+}
+
+export interface IndexTrust {
+  /**
+   * Throws CliError when the index must be refused. `fresh` is true for a document just served by
+   * the registry (its serial is then recorded); a cached copy is checked the same way but only
+   * records nothing new.
+   */
+  check(index: RegistryIndex, fresh: boolean): Promise<{ keyId?: string; serial?: number }>
+}
+
+/** Digest of what the index says, without its signature envelope. */
+export function contentDigest(index: RegistryIndex): string {
+  const { signature: _s, serial: _n, expires: _e, ...rest } = index
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64')
+}
+
+export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
+  const who = `registry ${opts.name} (${opts.url})`
+  const allowExpired = opts.allowExpired ?? ['1', 'true', 'yes'].includes((process.env[ALLOW_EXPIRED_ENV] ?? '').toLowerCase())
+  let pinned: PublicKeyEntry | undefined
+  if (opts.publicKey) {
+    try {
+      pinned = parsePublicKey(opts.publicKey)
+    } catch {
+      throw new CliError('E_CONFIG', `the key pinned for ${who} in config.json is not an ed25519 public key`, 1, `re-add the registry with \`claude-multi registry add ${opts.name} ${opts.url} --key <key>\``)
+    }
+  }
+
+  const recorded = (): RegistryTrust | undefined => {
+    const r = loadTrust(opts.home).registries[opts.name]
+    return r && r.url === opts.url ? r : undefined
+  }
+
+  async function verify(index: RegistryIndex, seen: RegistryTrust | undefined): Promise<{ keyId: string; rotated: PublicKeyEntry[] }> {
+    const trusted = [pinned!, ...(seen?.rotated ?? [])]
+    const verifyOpts = { allowExpired, ...(opts.now ? { now: opts.now() } : {}) }
+    let res = verifyIndex(index, trusted, verifyOpts)
+    let rotated = seen?.rotated ?? []
+    if (!res.ok && res.reason === 'unknown-key') {
+      // Maybe the registry rotated its key: keys.json may hold a record signed by a key we trust.
+      let doc: unknown
+      try {
+        doc = await opts.fetchKeys()
+      } catch {
+        doc = undefined
+      }
+      const extended = trustedKeysFrom(trusted, doc)
+      if (extended.length > trusted.length) {
+        res = verifyIndex(index, extended, verifyOpts)
+        rotated = extended.slice(1)
+      }
+    }
+    if (res.ok) {
+      if (res.expired) opts.warn?.(`${who}: the signed index expired at ${res.expires}; used anyway because of --allow-expired`)
+      return { keyId: res.keyId, rotated }
+    }
+    const pin = pinned!.keyId
+    switch (res.reason) {
+      case 'missing':
+        throw new CliError('E_SIGNATURE', `${who} served an unsigned index, but key ${pin} is pinned for it; refusing it`, 1, 'someone may be impersonating the registry; if it stopped signing on purpose, remove and re-add it')
+      case 'unknown-key':
+        throw new CliError('E_SIGNATURE', `${who} served an index signed by key ${res.keyId ?? '?'}, not by the pinned key ${pin} nor a key it rotated to; refusing it`, 1, 'someone may be impersonating the registry; ask its operator for the new key and re-add it with --key')
+      case 'bad-signature':
+        throw new CliError('E_SIGNATURE', `${who} served an index whose signature does not verify with key ${res.keyId ?? pin}; refusing it`, 1, 'the index was altered on the way or on the server')
+      case 'expired':
+        throw new CliError('E_EXPIRED', `${who} served an index that expired at ${String(index.expires)} (a frozen or replayed copy); refusing it (--allow-expired uses it anyway)`, 1, 'retry later; if the registry is known to be stale, pass --allow-expired')
+      default:
+        throw new CliError('E_SIGNATURE', `${who}: ${res.message}; refusing it`)
+    }
+  }
+
+  return {
+    async check(index, fresh) {
+      const seen = recorded()
+      const verified = pinned ? await verify(index, seen) : undefined
+      // Without a pinned key the serial is not authenticated, but a lower one is still refused.
+      const serial = typeof index.serial === 'number' && Number.isSafeInteger(index.serial) ? index.serial : undefined
+      if (serial === undefined) return verified ? { keyId: verified.keyId } : {}
+      const content = contentDigest(index)
+      if (seen && serial < seen.serial && content !== seen.content) {
+        throw new CliError('E_ROLLBACK', `${who} served index serial ${serial}, older than serial ${seen.serial} already seen (a replayed or rolled-back index); refusing it`, 1, 'retry later; if the registry was restored from a backup on purpose, its operator must publish a newer serial')
+      }
+      if (fresh && (!seen || serial > seen.serial || (verified && verified.rotated.length !== (seen.rotated ?? []).length))) {
+        const state = loadTrust(opts.home)
+        const current = state.registries[opts.name]
+        // Another command may have recorded a newer serial meanwhile: keep the highest.
+        if (!current || current.url !== opts.url || current.serial <= serial) {
+          state.registries[opts.name] = {
+            url: opts.url,
+            serial,
+            content,
+            keyId: verified?.keyId ?? index.signature?.keyId ?? '',
+            ...(verified?.rotated.length ? { rotated: verified.rotated } : current?.rotated ? { rotated: current.rotated } : {}),
+          }
+          saveTrust(opts.home, state)
+        }
+      }
+      return { ...(verified ? { keyId: verified.keyId } : {}), serial }
+    },
+  }
+}
