@@ -4,6 +4,7 @@ import type { RegistryIndex, Template } from '../../shared/types.js'
 import { RegistryCache } from '../state/cache.js'
 import { errorMessage, httpRequest, NetworkError } from './http-get.js'
 import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
+import type { IndexTrust } from '../trust/index-check.js'
 
 export interface HttpSourceOptions {
   name: string
@@ -13,6 +14,8 @@ export interface HttpSourceOptions {
   offline?: boolean
   token?: () => string | undefined
   warn: Warn
+  /** Signature, expiry and rollback checks (client/trust); every index passes it before use. */
+  trust?: IndexTrust
 }
 
 const parseIndex = (text: string, where: string): RegistryIndex => {
@@ -47,6 +50,7 @@ export class HttpSource implements RegistrySource {
   readonly scope?: string
   private readonly cache: RegistryCache
   private memo?: Promise<RegistryIndex>
+  private readonly checked = new WeakSet<RegistryIndex>()
 
   constructor(private readonly opts: HttpSourceOptions) {
     this.name = opts.name
@@ -70,6 +74,13 @@ export class HttpSource implements RegistrySource {
   }
 
   private async loadIndex(): Promise<RegistryIndex> {
+    const index = await this.fetchIndex()
+    // A cached copy is checked too: a 304 or an "unreachable" registry must not freeze us on an expired index.
+    if (this.opts.trust && !this.checked.has(index)) await this.opts.trust.check(index, false)
+    return index
+  }
+
+  private async fetchIndex(): Promise<RegistryIndex> {
     const cached = this.cache.readIndex()
     const fromCache = (why: string) => {
       if (!cached) throw new CliError('E_NO_CACHE', `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`, 1, this.opts.offline ? 'run once without --offline' : 'check the URL and your network, or use --offline after a successful run')
@@ -99,8 +110,11 @@ export class HttpSource implements RegistrySource {
     const index = parseIndex(res.text, `[GET] "${url}"`)
     // A signed index carries a serial; an older one than already seen is a replay (rollback attack).
     const seenSerial = cached ? safeSerial(cached.text) : undefined
-    if (typeof index.serial === 'number' && seenSerial !== undefined && index.serial < seenSerial)
+    if (!this.opts.trust && typeof index.serial === 'number' && seenSerial !== undefined && index.serial < seenSerial)
       throw new CliError('E_ROLLBACK', `registry ${this.name} served index serial ${index.serial}, older than ${seenSerial} already seen; refusing it`)
+    // Signature, expiry and rollback (client/trust) before anything is written.
+    if (this.opts.trust) await this.opts.trust.check(index, true)
+    this.checked.add(index)
     const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
     this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
     return index

@@ -3,6 +3,8 @@ import type { Config, RegistryConfig } from '../state/config.js'
 import type { Paths } from '../state/paths.js'
 import { readToken } from './auth.js'
 import { HttpSource } from './http.js'
+import { createIndexTrust } from '../trust/index-check.js'
+import { fetchKeysDocument } from '../trust/pin.js'
 import type { RegistrySource, Warn } from './types.js'
 
 export const PUBLIC = 'public'
@@ -61,6 +63,17 @@ export class Registries {
             offline: this.opts.offline ?? false,
             token: () => readToken(paths, rc.name, rc.tokenEnv),
             warn: this.opts.warn,
+            trust: createIndexTrust({
+              name: rc.name,
+              url: rc.url.replace(/\/+$/, ''),
+              ...(rc.publicKey ? { publicKey: rc.publicKey } : {}),
+              home: paths.home,
+              fetchKeys: () => {
+                const token = readToken(paths, rc.name, rc.tokenEnv)
+                return fetchKeysDocument(rc.url, token ? { authorization: `Bearer ${token}` } : {})
+              },
+              warn: this.opts.warn,
+            }),
           })
     this.sources.set(name, source)
     return source
