@@ -11,6 +11,7 @@ import { acquireWriteLock } from '../state/mutex.js'
 import { NAME_RE, resolvePaths } from '../state/paths.js'
 import { readSecret } from '../state/secret.js'
 import { jsonArg, out, printJson } from './_common.js'
+import { fetchFirstKey, keyFromArg } from '../trust/pin.js'
 
 const add = defineCommand({
   meta: { name: 'add', description: 'Add a registry (a scope routes @scope/ids to it)' },
@@ -19,8 +20,10 @@ const add = defineCommand({
     url: { type: 'positional', required: true, description: 'Base URL, e.g. https://templates.acme.internal' },
     scope: { type: 'string', description: 'Scope this registry owns, e.g. @acme' },
     'token-env': { type: 'string', description: 'Variable holding the token (else `registry login`)' },
+    key: { type: 'string', description: 'Pin the registry\'s signing key (base64, or a file such as its public-key.json)' },
+    'trust-first-key': { type: 'boolean', description: 'Pin whatever key the registry serves now (prints its key id)' },
   },
-  run({ args }) {
+  async run({ args }) {
     if (!NAME_RE.test(args.name)) throw new UsageError(`"${args.name}" is not a valid registry name`, 'use lowercase letters, digits and dashes')
     let url: URL
     try {
@@ -31,6 +34,9 @@ const add = defineCommand({
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`"${args.url}" must be an http(s) URL`)
     if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope)) throw new UsageError(`--scope "${args.scope}" must look like @acme`)
     if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env'])) throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
+    if (args.key && args['trust-first-key']) throw new UsageError('give either --key or --trust-first-key, not both')
+    const pinned = args.key ? keyFromArg(args.key) : args['trust-first-key'] ? await fetchFirstKey(url.toString()) : undefined
+    if (args['trust-first-key'] && pinned) out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
     const paths = resolvePaths()
     acquireWriteLock(paths)
     const loaded = loadConfig(paths)
@@ -38,9 +44,9 @@ const add = defineCommand({
     if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
     const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
     if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
-    list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}) })
+    list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}), ...(pinned ? { publicKey: pinned.publicKey } : {}) })
     saveConfig(loaded)
-    out(`added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}`)
+    out(`added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}${pinned ? `, signing key ${pinned.keyId} pinned` : ''}`)
   },
 })
 
