@@ -86,7 +86,10 @@ const ALIASES: Record<string, string> = { search: 'templates' }
 
 const plain = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, ''))
 
-async function run(argv: string[]): Promise<number> {
+async function run(argvIn: string[]): Promise<number> {
+  // --allow-expired applies to every command that reads a registry (client/trust reads the variable).
+  const argv = argvIn.filter((a) => a !== '--allow-expired')
+  if (argv.length !== argvIn.length) process.env.CLAUDE_MULTI_ALLOW_EXPIRED = '1'
   const at = argv.findIndex((a) => !a.startsWith('-'))
   const rawArgs = at >= 0 && ALIASES[argv[at]!] ? argv.map((a, i) => (i === at ? ALIASES[a]! : a)) : argv
   if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
