@@ -50,7 +50,7 @@ export class HttpSource implements RegistrySource {
   readonly scope?: string
   private readonly cache: RegistryCache
   private memo?: Promise<RegistryIndex>
-  private readonly checked = new WeakSet<RegistryIndex>()
+  signedBy?: string
 
   constructor(private readonly opts: HttpSourceOptions) {
     this.name = opts.name
@@ -76,7 +76,7 @@ export class HttpSource implements RegistrySource {
   private async loadIndex(): Promise<RegistryIndex> {
     const index = await this.fetchIndex()
     // A cached copy is checked too: a 304 or an "unreachable" registry must not freeze us on an expired index.
-    if (this.opts.trust && !this.checked.has(index)) await this.opts.trust.check(index, false)
+    if (this.opts.trust) this.signedBy = (await this.opts.trust.check(index, false)).keyId
     return index
   }
 
@@ -114,7 +114,6 @@ export class HttpSource implements RegistrySource {
       throw new CliError('E_ROLLBACK', `registry ${this.name} served index serial ${index.serial}, older than ${seenSerial} already seen; refusing it`)
     // Signature, expiry and rollback (client/trust) before anything is written.
     if (this.opts.trust) await this.opts.trust.check(index, true)
-    this.checked.add(index)
     const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
     this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
     return index

@@ -17,6 +17,8 @@ export interface RegistrySource {
   index(): Promise<RegistryIndex>
   /** One immutable version, checked against `integrity` (from the index or the lock). */
   version(id: string, version: string, integrity?: string): Promise<FetchedTemplate>
+  /** Key id that signed the index, once the index was loaded and verified against a pinned key. */
+  readonly signedBy?: string | undefined
   /** Bearer token for writes (and reads of private registries), if one is configured. */
   token?(): string | undefined
 }

@@ -96,7 +96,7 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, o
     range: finalRange,
     version: picked.version,
     integrity: entry.versions[picked.version]!.integrity,
-    keyId: null,
+    keyId: ctx.registries.get(registry).signedBy ?? null,
     inputs: opts.inputs,
     target: { kind: 'wrapper', path: wrapper },
     key,

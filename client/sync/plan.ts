@@ -89,6 +89,7 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     ...entry,
     version: wanted,
     integrity: tEntry.versions[wanted]?.integrity ?? entry.integrity,
+    keyId: ctx.registries.get(entry.registry).signedBy ?? entry.keyId ?? null,
     inputs: entry.inputs,
     written: digestOf(nextText),
   }
