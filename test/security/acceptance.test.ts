@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { integrityOfText } from '../../shared/digest.js'
 import { signIndex } from '../../shared/sign.js'
 import type { RegistryIndex } from '../../shared/types.js'
 import { CLIENT_CLI, sandbox, type Sandbox } from '../e2e/client-helpers.js'
@@ -192,5 +193,27 @@ describe('a compromised or replaying registry is refused, and nothing is written
     const res = await cm(['sync'])
     expect(res.code, res.stderr).toBe(0)
     expect(s.read(join(s.bin, 'claude-work'))).toMatch(/# source: glm@1\.5\.0/)
+    // The lock records which key signed what the instance was built from.
+    const lock = JSON.parse(s.read(join(s.home, 'claude-multi.lock'))) as { instances: Record<string, { keyId: string | null }> }
+    const pinnedId = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { keyId: string }[] }).keys[0]!.keyId
+    expect(lock.instances.work?.keyId).toBe(pinnedId)
+  })
+})
+
+describe('a published version rewritten under a valid signature', () => {
+  it('is refused against the lock (a version never changes once locked)', async () => {
+    const good = v15.get('/v1/templates/glm/1.5.0.json')!
+    const rewritten = good.replace('"glm-5.3"', '"glm-5.3-evil"')
+    expect(rewritten).not.toBe(good)
+    const index = indexOf(v15)
+    index.templates.glm!.versions['1.5.0']!.integrity = integrityOfText(rewritten)
+    const resigned = signIndex(index, readFileSync(trusted.keyFile, 'utf8'), { serial: index.serial! + 100 })
+    files = new Map([...v15, ['/v1/index.json', JSON.stringify(resigned)], ['/v1/templates/glm/1.5.0.json', rewritten]])
+    const instanceState = (p: string) => p.includes(`${join(s.home, 'cache')}/`) || p === join(s.home, 'trust.json')
+    const before = snapshot(s, instanceState)
+    const res = await cm(['sync'])
+    expect(res.code).not.toBe(0)
+    expect(res.stderr).toMatch(/glm@1\.5\.0 in registry acme has integrity .* but the lock recorded .*refusing it/)
+    expect(snapshot(s, instanceState)).toEqual(before)
   })
 })
