@@ -25,7 +25,9 @@ export function registryConfigs(config: Config): RegistryConfig[] {
   const publicIdx = list.findIndex((r) => r.name === PUBLIC)
   if (envUrl) {
     const base: Partial<RegistryConfig> = publicIdx >= 0 ? list[publicIdx]! : {}
-    const pub: RegistryConfig = { ...base, name: PUBLIC, url: envUrl, tokenEnv: base.tokenEnv ?? 'CLAUDE_MULTI_TOKEN' }
+    // CLAUDE_MULTI_REGISTRY_KEY pins the signing key of a public registry given by URL (trust).
+    const envKey = process.env.CLAUDE_MULTI_REGISTRY_KEY
+    const pub: RegistryConfig = { ...base, name: PUBLIC, url: envUrl, tokenEnv: base.tokenEnv ?? 'CLAUDE_MULTI_TOKEN', ...(envKey ? { publicKey: envKey } : {}) }
     if (publicIdx >= 0) list[publicIdx] = pub
     else list.unshift(pub)
   } else if (publicIdx < 0) list.unshift({ name: PUBLIC, url: 'bundled' })
