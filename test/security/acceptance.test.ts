@@ -63,9 +63,9 @@ function build(data: string, out: string, key: string): Map<string, string> {
 }
 
 /** The client, run asynchronously: the fake registry lives in this process and must keep answering. */
-function cm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLIENT_CLI, ...args], { env: s.env, cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLIENT_CLI, ...args], { env: { ...s.env, ...env }, cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
@@ -215,5 +215,20 @@ describe('a published version rewritten under a valid signature', () => {
     expect(res.code).not.toBe(0)
     expect(res.stderr).toMatch(/glm@1\.5\.0 in registry acme has integrity .* but the lock recorded .*refusing it/)
     expect(snapshot(s, instanceState)).toEqual(before)
+  })
+})
+
+describe('the public registry given by URL', () => {
+  it('CLAUDE_MULTI_REGISTRY_KEY pins its key', async () => {
+    files = v15
+    const publicKey = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { publicKey: string }[] }).keys[0]!.publicKey
+    const ok = await cm(['templates', '--json'], { CLAUDE_MULTI_REGISTRY: url, CLAUDE_MULTI_REGISTRY_KEY: publicKey })
+    expect(ok.code, ok.stderr).toBe(0)
+    const other = (JSON.parse(readFileSync(join(work, 'attacker/public-key.json'), 'utf8')) as { keys: { publicKey: string }[] }).keys[0]!.publicKey
+    const refused = await cm(['templates', '--json'], { CLAUDE_MULTI_REGISTRY: url, CLAUDE_MULTI_REGISTRY_KEY: other })
+    // `templates` lists what it can and warns about the refused registry: none of its templates appear.
+    expect(refused.stderr).toMatch(/registry public .* not by the pinned key/)
+    expect(refused.stdout).not.toMatch(/"glm"/)
+    expect(ok.stdout).toMatch(/"glm"/)
   })
 })
