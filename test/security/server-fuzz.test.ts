@@ -14,6 +14,10 @@ import { createFsStore } from '../../server/stores/fs.js'
 import { newToken } from '../../server/tokens.js'
 import type { Store } from '../../server/stores/types.js'
 import { ROOT } from '../e2e/server-helpers.js'
+import { keygen } from '../../server/commands/keygen.js'
+import { signingFromArgs } from '../../server/signing.js'
+import { verifyIndex, type KeysDocument } from '../../shared/sign.js'
+import type { RegistryIndex } from '../../shared/types.js'
 import { fcParams, hostileFragments, runs } from './arbitraries.js'
 
 const outer = mkdtempSync(join(tmpdir(), 'cm-server-fuzz-'))
@@ -24,6 +28,7 @@ let app: ReturnType<typeof createApp>
 let web: ReturnType<typeof createApp>
 let token = ''
 let readToken = ''
+let firstSerial = 0
 
 beforeAll(async () => {
   mkdirSync(data)
@@ -36,7 +41,9 @@ beforeAll(async () => {
   const r = newToken('reader', ['*'], true)
   await store.addToken(r.record)
   readToken = r.secret
-  app = createApp({ store, web: false, bodyLimit: 16 * 1024 })
+  // The API under fuzz signs its index, so the finalization hook is fuzzed along with everything else.
+  keygen(join(outer, 'keys'))
+  app = createApp({ store, web: false, bodyLimit: 16 * 1024, ...signingFromArgs({ 'sign-key': join(outer, 'keys/signing-key.pem') }) })
   web = createApp({ store, web: true })
 })
 
@@ -189,6 +196,13 @@ async function expectSafeAnswer(target: typeof app, r: Req, json: boolean): Prom
 }
 
 describe('fuzzed requests against the real app', () => {
+  it('the signed index verifies with the key /v1/keys.json lists, before and after the fuzzing', async () => {
+    const keys = (await (await app.request('/v1/keys.json')).json()) as KeysDocument
+    const index = (await (await app.request('/v1/index.json')).json()) as RegistryIndex
+    expect(verifyIndex(index, keys.keys)).toMatchObject({ ok: true })
+    firstSerial = index.serial!
+  })
+
   it('API: every answer is a non-5xx JSON answer; errors carry {error:{code,message}}', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: requestArb }, { weight: 1, arbitrary: publishArb as fc.Arbitrary<Req> }), async (r) => expectSafeAnswer(app, r, !r.path.startsWith('/metrics'))),
@@ -204,8 +218,16 @@ describe('fuzzed requests against the real app', () => {
     )
   }, 120_000)
 
+  it('after the fuzzing, the index is re-signed with a higher serial and still verifies', async () => {
+    const keys = (await (await app.request('/v1/keys.json')).json()) as KeysDocument
+    const index = (await (await app.request('/v1/index.json')).json()) as RegistryIndex
+    expect(verifyIndex(index, keys.keys)).toMatchObject({ ok: true })
+    expect(index.serial).toBeGreaterThan(firstSerial)
+    expect(Object.keys(index.templates).length).toBeGreaterThan(2)
+  })
+
   it('nothing was created outside the data directory, and no prototype was polluted', () => {
-    const outside = readdirSync(outer).filter((n) => n !== 'data')
+    const outside = readdirSync(outer).filter((n) => n !== 'data' && n !== 'keys')
     expect(outside).toEqual([])
     // Only valid ids under templates/ (plus the store's own bookkeeping files) ever appear.
     for (const p of filesUnder(data)) {
