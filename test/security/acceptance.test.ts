@@ -232,3 +232,18 @@ describe('the public registry given by URL', () => {
     expect(ok.stdout).toMatch(/"glm"/)
   })
 })
+
+describe('registry add --trust-first-key', () => {
+  it('pins the key the registry serves and prints its id', async () => {
+    files = v15
+    const id = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { keyId: string }[] }).keys[0]!.keyId
+    const res = await cm(['registry', 'add', 'tofu', url, '--trust-first-key'])
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stdout).toContain(`trusting key ${id} of tofu on first use`)
+    const config = JSON.parse(s.read(join(s.home, 'config.json'))) as { registries: { name: string; publicKey?: string }[] }
+    expect(config.registries.find((r) => r.name === 'tofu')?.publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/)
+    const bad = await cm(['registry', 'add', 'bad', url, '--key', 'not-a-key'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--key not-a-key is not an ed25519 public key/)
+  })
+})
