@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import { validateTemplate } from '../../shared/schema.js'
-import { renderWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { parseWrapper, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { SHELLS, sourceMany } from './shell-harness.js'
 import { checkParseAndSplice } from './wrapper-checks.js'
 
@@ -19,7 +19,7 @@ const canary = join(work, 'CANARY')
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 type Fixture =
-  | { kind: 'render'; description: string; spec: WrapperSpec; expect: 'exact' | 'refused' }
+  | { kind: 'render'; description: string; spec: WrapperSpec; expect: 'exact' | 'refused' | 'throws'; previous?: Record<string, string> }
   | { kind: 'parse'; description: string; text: string; env: Record<string, string>; source?: string }
 
 const withCanary = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('{{CANARY}}', canary)) as T
@@ -41,13 +41,19 @@ const templateWith = (env: Record<string, string>) => ({
   inputs: [],
 })
 
-/** Sourced by bash and dash: exactly the spec's variables, exec of the claude path, no canary. */
-async function expectExact(spec: WrapperSpec): Promise<void> {
+/**
+ * Sourced by bash and dash: exactly the spec's variables, exec of the claude path, no canary. With
+ * `previous`, the wrapper is the spec's env spliced over an older render (what sync writes).
+ */
+async function expectExact(spec: WrapperSpec, previous?: Record<string, string>): Promise<void> {
   const expected: Record<string, string> = { ...spec.env, CLAUDE_CONFIG_DIR: spec.configDir }
+  const text = previous ? spliceWrapper(parseWrapper(renderWrapper({ ...spec, env: previous })), spec.env, spec.source) : renderWrapper(spec)
   for (const shell of SHELLS) {
-    const [r] = await sourceMany(shell, [{ text: renderWrapper(spec), names: Object.keys(expected) }])
+    const [r] = await sourceMany(shell, [{ text, names: Object.keys(expected) }])
     expect(r?.values, `${shell}: the wrapper exited early: ${r?.stderr}`).toBeDefined()
     expect(r!.values, shell).toEqual(expected)
+    const extra = [...r!.exported!].filter((n) => !(n in expected) && !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(n))
+    expect(extra, `${shell}: variables exported beyond the spec`).toEqual([])
     expect(r!.execArgs, shell).toEqual([spec.claudePath])
     expect(existsSync(canary), `${shell} ran something`).toBe(false)
   }
@@ -59,7 +65,8 @@ describe('replayed attacks (test/fixtures/attacks)', () => {
   for (const f of fixtures) {
     it(`${f.file}: ${f.description}`, async () => {
       if (f.kind === 'parse') return checkParseAndSplice(f.text, f.env, f.source)
-      if (f.expect === 'exact') return expectExact(f.spec)
+      if (f.expect === 'exact') return expectExact(f.spec, f.previous)
+      if (f.expect === 'throws') return void expect(() => renderWrapper(f.spec)).toThrow(CliError)
       // Refused: the schema never lets such a template in, and the renderer (which also renders
       // the user's overrides) either refuses the variable or sets it exactly.
       const res = validateTemplate(templateWith(f.spec.env))

@@ -11,7 +11,7 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import { AUTH_VARS, type AuthVar } from '../../shared/roles.js'
-import { renderWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { parseWrapper, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { envName, fcParams, hostileValue, runs } from './arbitraries.js'
 import { SHELLS, baselineExports, sourceMany, type Shell, type SourcedCase } from './shell-harness.js'
 
@@ -28,6 +28,8 @@ type KeyCase = { kind: 'none' } | { kind: 'file'; content: string } | { kind: 'e
 interface RenderCase {
   spec: WrapperSpec
   key: KeyCase
+  /** Env of an older wrapper the spec's env is spliced over (the sync path). */
+  previous?: Record<string, string>
 }
 
 const value = hostileValue(canary)
@@ -48,21 +50,31 @@ const renderCase: fc.Arbitrary<Omit<RenderCase, 'spec'> & { spec: Omit<WrapperSp
       { weight: 4, arbitrary: fc.tuple(envName, nonEmpty).map<KeyCase>(([name, v]) => ({ kind: 'env', name: `K${name}`, value: v })) },
     ),
   })
-  .map(({ key, ...spec }) => {
+  .chain((c) => fc.record({ c: fc.constant(c), previous: fc.option(fc.dictionary(envName, value, { maxKeys: 6 }), { nil: undefined, freq: 3 }) }))
+  .map(({ c: { key, ...spec }, previous }) => {
     // The wrapper itself sets the auth variable and CLAUDE_CONFIG_DIR; a template never does (schema).
-    const env = Object.fromEntries(Object.entries(spec.env).filter(([n]) => n !== spec.authVar && n !== 'CLAUDE_CONFIG_DIR' && !(key.kind === 'env' && n === key.name)))
-    return { spec: { ...spec, env }, key }
+    const clean = (env: Record<string, string>) =>
+      Object.fromEntries(Object.entries(env).filter(([n]) => n !== spec.authVar && n !== 'CLAUDE_CONFIG_DIR' && !(key.kind === 'env' && n === key.name)))
+    // `previous`: the wrapper is what sync writes (spliced over an older render), not a fresh render.
+    return { spec: { ...spec, env: clean(spec.env) }, key, ...(previous ? { previous: clean(previous) } : {}) }
   })
 
 let keyFiles = 0
-function materialize(c: { spec: Omit<WrapperSpec, 'key'>; key: KeyCase }): RenderCase {
+function materialize(c: Omit<RenderCase, 'spec'> & { spec: Omit<WrapperSpec, 'key'> }): RenderCase {
+  const prev = c.previous ? { previous: c.previous } : {}
   if (c.key.kind === 'file') {
     const file = join(work, `key-${keyFiles++}`)
     writeFileSync(file, c.key.content + '\n', { mode: 0o600 })
-    return { spec: { ...c.spec, key: { file } }, key: c.key }
+    return { spec: { ...c.spec, key: { file } }, key: c.key, ...prev }
   }
-  if (c.key.kind === 'env') return { spec: { ...c.spec, key: { env: c.key.name } }, key: c.key }
-  return { spec: { ...c.spec, key: null }, key: c.key }
+  if (c.key.kind === 'env') return { spec: { ...c.spec, key: { env: c.key.name } }, key: c.key, ...prev }
+  return { spec: { ...c.spec, key: null }, key: c.key, ...prev }
+}
+
+/** The bytes under test: a fresh render, or (sync) the spec's env spliced into an older wrapper. */
+function wrapperText(c: RenderCase): string {
+  if (!c.previous) return renderWrapper(c.spec)
+  return spliceWrapper(parseWrapper(renderWrapper({ ...c.spec, env: c.previous })), c.spec.env, c.spec.source)
 }
 
 function expectedEnv(c: RenderCase): Record<string, string> {
@@ -83,7 +95,7 @@ function saveCase(c: RenderCase): string {
   const dir = join(process.cwd(), 'test/artifacts/attacks-found')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `render-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`)
-  writeFileSync(file, JSON.stringify({ kind: 'render', spec: c.spec, key: c.key }, null, 2) + '\n')
+  writeFileSync(file, JSON.stringify({ kind: 'render', spec: c.spec, key: c.key, previous: c.previous }, null, 2) + '\n')
   return file
 }
 
@@ -92,7 +104,7 @@ async function check(shell: Shell, cases: RenderCase[]): Promise<string | undefi
   const sourced: SourcedCase[] = cases.map((c) => {
     const expected = expectedEnv(c)
     return {
-      text: renderWrapper(c.spec),
+      text: wrapperText(c),
       names: Object.keys(expected),
       ...(c.key.kind === 'env' ? { preset: { [c.key.name]: c.key.value } } : {}),
     }
@@ -134,7 +146,7 @@ describe('rendered wrappers sourced by a real shell', () => {
     // Which field breaks is generated; the rest of the case is hostile but valid.
     fc.assert(
       fc.property(renderCase, fc.constantFrom('\n', '\r', '\0'), fc.constantFrom('env', 'configDir', 'claudePath'), (c, bad, where) => {
-        const spec = materialize(c).spec
+        const spec = materialize({ ...c, previous: undefined } as Parameters<typeof materialize>[0]).spec
         const broken: WrapperSpec =
           where === 'env' ? { ...spec, env: { ...spec.env, BROKEN: `a${bad}touch ${canary}` } } : { ...spec, [where]: `${spec[where]}${bad}touch ${canary}` }
         expect(() => renderWrapper(broken)).toThrow(CliError)
