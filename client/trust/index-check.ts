@@ -95,15 +95,22 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
     }
   }
 
+  // The same index object is checked once per command (fresh fetch, then use): verifying a large
+  // index costs a canonical serialization, so the result is remembered.
+  const done = new WeakMap<RegistryIndex, { keyId?: string; serial?: number }>()
+
   return {
     async check(index, fresh) {
+      const memo = done.get(index)
+      if (memo) return memo
       const seen = recorded()
       const verified = pinned ? await verify(index, seen) : undefined
       // Without a pinned key the serial is not authenticated, but a lower one is still refused.
       const serial = typeof index.serial === 'number' && Number.isSafeInteger(index.serial) ? index.serial : undefined
-      if (serial === undefined) return verified ? { keyId: verified.keyId } : {}
-      const content = contentDigest(index)
-      if (seen && serial < seen.serial && content !== seen.content) {
+      const result = { ...(verified ? { keyId: verified.keyId } : {}), ...(serial === undefined ? {} : { serial }) }
+      if (serial === undefined) return result
+      // The content digest is only needed to tell a replica's re-signature from a rollback, or to record.
+      if (seen && serial < seen.serial && contentDigest(index) !== seen.content) {
         throw new CliError('E_ROLLBACK', `${who} served index serial ${serial}, older than serial ${seen.serial} already seen (a replayed or rolled-back index); refusing it`, 1, 'retry later; if the registry was restored from a backup on purpose, its operator must publish a newer serial')
       }
       if (fresh && (!seen || serial > seen.serial || (verified && verified.rotated.length !== (seen.rotated ?? []).length))) {
@@ -114,14 +121,15 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
           state.registries[opts.name] = {
             url: opts.url,
             serial,
-            content,
+            content: contentDigest(index),
             keyId: verified?.keyId ?? index.signature?.keyId ?? '',
             ...(verified?.rotated.length ? { rotated: verified.rotated } : current?.rotated ? { rotated: current.rotated } : {}),
           }
           saveTrust(opts.home, state)
         }
       }
-      return { ...(verified ? { keyId: verified.keyId } : {}), serial }
+      done.set(index, result)
+      return result
     },
   }
 }
