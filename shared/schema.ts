@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { SchemaIssue } from './errors.js'
 import { ID_RE, MAX_ID_LENGTH, isValidVersion } from './ids.js'
-import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV } from './roles.js'
+import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV, isReservedEnvName } from './roles.js'
 import { placeholders } from './placeholders.js'
 import type { Template } from './types.js'
 
@@ -54,6 +54,7 @@ const envName = z
   .regex(ENV_NAME_RE, 'must match ^[A-Z_][A-Z0-9_]*$')
   .max(128)
   .refine((name) => !RESERVED_ENV.has(name), 'is set by the wrapper itself; use baseUrl or models')
+  .refine((name) => !isReservedEnvName(name), 'is owned by the shell or makes programs load code; a template cannot set it')
 
 export const TemplateSchema = z
   .strictObject({

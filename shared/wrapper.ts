@@ -4,7 +4,7 @@
  * belongs to the user, and inside it their unrecognized lines and hand-written quoting survive.
  */
 import { CliError } from './errors.js'
-import { ENV_NAME_RE, type AuthVar } from './roles.js'
+import { AUTH_VARS, ENV_NAME_RE, isReservedEnvName, type AuthVar } from './roles.js'
 import { readStaticWord, shQuote } from './shell.js'
 
 export const BLOCK_START = '# >>> claude-multi managed >>>'
@@ -46,11 +46,14 @@ export interface ParsedWrapper {
 
 const exportLine = (name: string, value: string): string => {
   if (!ENV_NAME_RE.test(name)) throw new CliError('E_VALUE', `"${name}" is not a valid environment variable name`, 1)
+  if (isReservedEnvName(name)) throw new CliError('E_VALUE', `${name} is owned by the shell or makes programs load code; a wrapper never exports it`, 1)
   return `export ${name}=${shQuote(value)}`
 }
 
 /** The lines that put the API key into the template's auth variable at run time. */
 export function renderKeyLines(name: string, authVar: AuthVar, key: KeySpec): string[] {
+  // The auth variable is written unquoted, so only the two known names may ever reach the script.
+  if (!(AUTH_VARS as readonly string[]).includes(authVar)) throw new CliError('E_VALUE', `"${authVar}" is not an API key variable (${AUTH_VARS.join(' or ')})`, 1)
   if (!key) return []
   const fail = (message: string) => `{ printf '%s\\n' ${shQuote(`claude-${name}: ${message}`)} >&2; exit 1; }`
   if ('file' in key) {
@@ -84,12 +87,14 @@ export function renderWrapper(spec: WrapperSpec): string {
   ].join('\n')
 }
 
-const EXPORT_RE = /^[ \t]*export[ \t]+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/
+// `[^]` and not `.`: a value may hold U+2028/U+2029, which `.` does not match.
+const EXPORT_RE = /^[ \t]*export[ \t]+([A-Za-z_][A-Za-z0-9_]*)=([^]*)$/
 
 function parseLine(raw: string): BlockLine {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-  if (line.endsWith(KEY_MARK)) return { kind: 'key', raw }
+  // The source line first: its text is free-form and may itself end like a key line.
   if (line.startsWith(SOURCE_PREFIX)) return { kind: 'source', raw }
+  if (line.endsWith(KEY_MARK)) return { kind: 'key', raw }
   const m = EXPORT_RE.exec(line)
   if (!m) return { kind: 'user', raw }
   const value = readStaticWord(m[2]!)

@@ -103,3 +103,10 @@ describe('resolveEnv', () => {
     expect(() => resolveEnv(region.template, { region: 'a\nb' })).toThrow()
   })
 })
+
+describe('reserved variables', () => {
+  it('a template cannot set what the shell owns or what loads code', () => {
+    const r = validateTemplate({ ...glm, env: { NODE_OPTIONS: '--require /tmp/x.js', OPTIND: '1', LD_PRELOAD: '/x.so', CLAUDE_CODE_SUBAGENT_MODEL: 'ok' } })
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['env.NODE_OPTIONS', 'env.OPTIND', 'env.LD_PRELOAD'])
+  })
+})

@@ -113,3 +113,19 @@ describe('parseWrapper / spliceWrapper', () => {
     expect(next).toContain('# keep me')
   })
 })
+
+describe('defence in depth (cases found by test/security)', () => {
+  it('refuses names the shell owns or that load code, and an unknown auth variable', () => {
+    for (const name of ['_', 'OPTIND', 'UID', 'PATH', 'NODE_OPTIONS', 'LD_PRELOAD', 'BASH_ENV', 'DYLD_INSERT_LIBRARIES']) {
+      expect(() => renderWrapper(spec({ env: { [name]: 'x' } })), name).toThrow(/never exports it/)
+    }
+    expect(() => renderWrapper(spec({ authVar: 'X=$(id);Y' as never, key: { file: '/k' } }))).toThrow(/not an API key variable/)
+  })
+
+  it('parses values with U+2028/U+2029 back, and a source text that looks like a key line', () => {
+    const text = renderWrapper(spec({ env: { A: 'x\u2028y', B: '\u2029' }, source: 'x # claude-multi:key' }))
+    const parsed = parseWrapper(text)
+    expect(parsed.env).toEqual({ A: 'x\u2028y', B: '\u2029' })
+    expect(spliceWrapper(parsed, parsed.env)).toBe(text)
+  })
+})
