@@ -1,3 +1,4 @@
+import { join, relative } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError, ValidationError } from '../../shared/errors.js'
 import { isValidId } from '../../shared/ids.js'
@@ -5,7 +6,7 @@ import { validateTemplate } from '../../shared/schema.js'
 import { repeated } from '../models/argv.js'
 import { bumpTemplate, describeChange, type BumpLevel } from '../models/next-version.js'
 import { documentText, loadHistory, publishTemplate } from '../models/store-io.js'
-import { openStore } from '../stores/open.js'
+import { openStoreFromArgs, storeArgs } from './_store-args.js'
 
 /**
  * `claude-multi-registry bump <id> --set sonnet=glm-5.3 -m "…"`: the `npm version` of templates.
@@ -22,8 +23,7 @@ export default defineCommand({
     minor: { type: 'boolean', description: 'bump the minor version (the default)' },
     patch: { type: 'boolean', description: 'bump the patch version' },
     message: { type: 'string', alias: 'm', description: 'changelog of the new version (default: the list of changes)' },
-    data: { type: 'string', description: 'registry data directory', default: 'registry' },
-    store: { type: 'string', description: 'postgres://… instead of --data' },
+    ...storeArgs,
     'dry-run': { type: 'boolean', description: 'print the new document, write nothing' },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
@@ -34,7 +34,7 @@ export default defineCommand({
     if (levels.length > 1) throw new UsageError(`choose one of --major, --minor, --patch (got ${levels.map((l) => `--${l}`).join(' ')})`)
     const level: BumpLevel = levels[0] ?? 'minor'
 
-    const store = await openStore(args.store, args.data)
+    const { store, dataDir } = await openStoreFromArgs(args)
     try {
       const { latest } = await loadHistory(store, id)
       const { next, changes, warnings } = bumpTemplate(latest, {
@@ -56,7 +56,7 @@ export default defineCommand({
       for (const change of changes) console.log(`  ${describeChange(change)}`)
       for (const warning of warnings) console.log(`  warning: ${warning}`)
       if (args['dry-run']) process.stdout.write(`\n${documentText(next)}\n(dry run: nothing written)\n`)
-      else console.log(`wrote ${id}@${next.version} to the ${store.kind} store${args.store ? '' : ` (${args.data}/templates/${id}/${next.version}.json)`}`)
+      else console.log(`wrote ${id}@${next.version} to the ${store.kind} store${dataDir ? ` (${relative(process.cwd(), join(dataDir, 'templates', id, `${next.version}.json`))})` : ''}`)
     } finally {
       await store.close()
     }

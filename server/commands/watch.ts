@@ -4,7 +4,7 @@ import { CliError, UsageError } from '../../shared/errors.js'
 import { isValidId } from '../../shared/ids.js'
 import { pairs, repeated } from '../models/argv.js'
 import { watchTemplates } from '../models/watch.js'
-import { openStore } from '../stores/open.js'
+import { openStoreFromArgs, storeArgs } from './_store-args.js'
 
 /**
  * `claude-multi-registry watch [id…] --key-env VAR`: asks each provider which models it lists and
@@ -17,8 +17,7 @@ export default defineCommand({
     'key-env': { type: 'string', description: 'variable holding the provider key: VAR for all, or id=VAR (repeatable)', valueHint: '[id=]VAR' },
     'provider-url': { type: 'string', description: 'ask this base URL instead of the template\'s (repeatable)', valueHint: 'id=URL' },
     drafts: { type: 'string', description: 'where drafts are written', default: 'drafts' },
-    data: { type: 'string', description: 'registry data directory', default: 'registry' },
-    store: { type: 'string', description: 'postgres://… instead of --data' },
+    ...storeArgs,
     timeout: { type: 'string', description: 'seconds to wait for each provider', default: '10' },
     publish: { type: 'boolean', description: 'publish each draft to --registry with the token in --token-env' },
     registry: { type: 'string', description: 'registry URL for --publish' },
@@ -43,7 +42,7 @@ export default defineCommand({
     const providerUrl = pairs(repeated(rawArgs, '--provider-url'))
     if (providerUrl.has('*')) throw new UsageError('--provider-url needs id=URL', 'e.g. --provider-url glm=http://127.0.0.1:8080')
 
-    const store = await openStore(args.store, args.data)
+    const { store } = await openStoreFromArgs(args)
     try {
       const results = await watchTemplates(store, ids, {
         keyEnv: pairs(repeated(rawArgs, '--key-env')),
