@@ -18,9 +18,10 @@ const work = mkdtempSync(join(tmpdir(), 'cm-attacks-'))
 const canary = join(work, 'CANARY')
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-type Fixture =
-  | { kind: 'render'; description: string; spec: WrapperSpec; expect: 'exact' | 'refused' | 'throws'; previous?: Record<string, string> }
-  | { kind: 'parse'; description: string; text: string; env: Record<string, string>; source?: string }
+type Fixture = { description: string; open?: string } & (
+  | { kind: 'render'; spec: WrapperSpec; expect: 'exact' | 'refused' | 'throws'; previous?: Record<string, string> }
+  | { kind: 'parse'; text: string; env: Record<string, string>; source?: string }
+)
 
 const withCanary = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('{{CANARY}}', canary)) as T
 
@@ -63,7 +64,9 @@ describe('replayed attacks (test/fixtures/attacks)', () => {
   it('has fixtures', () => expect(fixtures.length).toBeGreaterThan(0))
 
   for (const f of fixtures) {
-    it(`${f.file}: ${f.description}`, async () => {
+    // An open bug must still reproduce (it.fails); once fixed this fails: delete `open` from the fixture.
+    const test = f.open ? it.fails : it
+    test(`${f.file}: ${f.open ? '[open] ' : ''}${f.description}`, async () => {
       if (f.kind === 'parse') return checkParseAndSplice(f.text, f.env, f.source)
       if (f.expect === 'exact') return expectExact(f.spec, f.previous)
       if (f.expect === 'throws') return void expect(() => renderWrapper(f.spec)).toThrow(CliError)

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BLOCK_END, BLOCK_START, parseWrapper, renderWrapper, spliceWrapper } from '../../shared/wrapper.js'
 import { checkParseAndSplice } from './wrapper-checks.js'
-import { envName, fcParams, hostileFragments, hostileValue, runs } from './arbitraries.js'
+import { envName, fcParams, hostileFragments, hostileValue, isOpenBug, runs, withoutOpenBugs } from './arbitraries.js'
 
 const value = hostileValue('/tmp/never-created')
 
@@ -51,7 +51,7 @@ const lineArb = fc.oneof(
   ),
   fc.constantFrom(...hostileFragments('/tmp/never-created')),
   fc.tuple(envName, value).map(([n, v]) => `export ${n}=${v}`),
-  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }).map(withoutOpenBugs),
 )
 
 type Mutation =
@@ -97,16 +97,19 @@ function mutate(text: string, m: Mutation): string {
   }
 }
 
+/** parse-source-keymark.json: a source ending in the key mark parses back as a key line. */
+const sourceArb = isOpenBug('parse-source-keymark.json') ? value.filter((v) => !v.trimEnd().endsWith('# claude-multi:key')) : value
+
 const mangledArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(specArb, fc.array(mutationArb, { maxLength: 6 })).map(([spec, ms]) => ms.reduce(mutate, renderWrapper(spec))) },
   { weight: 1, arbitrary: fc.array(lineArb, { maxLength: 12 }).map((ls) => ls.join('\n')) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }).map(withoutOpenBugs) },
 )
 
 describe('parseWrapper / spliceWrapper on mangled wrappers', () => {
   it('never throw anything but CliError and never lose a byte outside the block', () => {
     fc.assert(
-      fc.property(mangledArb, fc.dictionary(envName, value, { maxKeys: 6 }), fc.option(value, { nil: undefined }), (text, env, source) => {
+      fc.property(mangledArb, fc.dictionary(envName, value, { maxKeys: 6 }), fc.option(sourceArb, { nil: undefined }), (text, env, source) => {
         checkParseAndSplice(text, env, source)
       }),
       fcParams(runs(3000)),
