@@ -79,7 +79,7 @@ export async function startBare(routes) {
 /** autocannon with our defaults; a short warm-up first so JIT and caches are hot for both sides. */
 export async function load(url, { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200, warm = true } = {}) {
   const options = { url, connections, headers, ...(paths ? { requests: paths.map((path) => ({ method: 'GET', path })) } : {}) }
-  if (warm) await autocannon({ ...options, duration: Math.min(2, Math.max(1, seconds / 5)) })
+  if (warm) await autocannon({ ...options, duration: 2 })
   const r = await autocannon({ ...options, duration: seconds })
   const wrong = status === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[status]?.count ?? 0)
   if (r.errors || wrong || r.timeouts) {
