@@ -123,10 +123,16 @@ describe('sync killed with SIGKILL at random moments', () => {
     let killedDuringRun = 0
     let leftovers = 0
     let midWrite = 0
-    for (let k = 0; k < KILLS; k++) {
+    let attempts = 0
+    // A kill that lands after the run ended proves nothing, so kills are counted only when they
+    // hit a live sync; the kill window follows how long syncs take right now (the box is shared).
+    const recent = [syncMs]
+    while (killedDuringRun < KILLS) {
+      const k = attempts++
       restore(oldState)
+      const typical = [...recent].sort((x, y) => x - y)[Math.floor(recent.length / 2)]!
       // Uniform over the whole run, plus a bias towards its second half, where the writes happen.
-      const at = Math.random() < 0.5 ? Math.random() * syncMs : syncMs * (0.4 + Math.random() * 0.7)
+      const at = Math.random() < 0.5 ? Math.random() * typical : typical * (0.4 + Math.random() * 0.6)
       const killed = await run(['sync'], at)
       if (killed.signal === 'SIGKILL') killedDuringRun++
       expectOldOrNew(`kill ${k} after ${at.toFixed(0)} ms`)
@@ -136,11 +142,11 @@ describe('sync killed with SIGKILL at random moments', () => {
       const next = await run(['sync'])
       expect(next.code, `sync after kill ${k}: ${next.stderr}`).toBe(0)
       expectNewState(`after kill ${k}`)
-      if (performance.now() > deadline) throw new Error(`time budget exceeded after ${k + 1} kills`)
+      recent.push(next.ms)
+      if (recent.length > 9) recent.shift()
+      if (performance.now() > deadline) throw new Error(`time budget exceeded: ${killedDuringRun} kills inside a run after ${attempts} attempts`)
     }
-    // Most kills must really land inside a run, or this proves nothing.
-    expect(killedDuringRun).toBeGreaterThanOrEqual(Math.ceil(KILLS * 0.6))
-    process.stderr.write(`kill9: ${killedDuringRun}/${KILLS} kills inside a run, ${midWrite} with some wrappers written and others not; ${leftovers} temp files left by killed writes\n`)
+    process.stderr.write(`kill9: ${killedDuringRun} kills inside a run (${attempts} attempts), ${midWrite} with some wrappers written and others not; ${leftovers} temp files left by killed writes\n`)
   }, 180_000)
 
   it('two syncs at once: one waits or refuses clearly, nothing is corrupted', async () => {
