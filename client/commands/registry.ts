@@ -35,7 +35,9 @@ const add = defineCommand({
     if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope)) throw new UsageError(`--scope "${args.scope}" must look like @acme`)
     if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env'])) throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
     if (args.key && args['trust-first-key']) throw new UsageError('give either --key or --trust-first-key, not both')
-    const pinned = args.key ? keyFromArg(args.key) : args['trust-first-key'] ? await fetchFirstKey(url.toString()) : undefined
+    // A registry that needs a token for reads (`serve --auth-read`) needs it for keys.json too.
+    const readToken = args['token-env'] ? process.env[args['token-env']] : undefined
+    const pinned = args.key ? keyFromArg(args.key) : args['trust-first-key'] ? await fetchFirstKey(url.toString(), readToken ? { authorization: `Bearer ${readToken}` } : {}) : undefined
     if (args['trust-first-key'] && pinned) out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
     const paths = resolvePaths()
     acquireWriteLock(paths)
