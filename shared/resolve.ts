@@ -61,7 +61,7 @@ function assertSafeBaseUrl(t: Template, value: string): void {
   try {
     url = new URL(value)
   } catch {}
-  const loopback = url && (url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.'))
+  const loopback = url && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname))
   if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) return
   throw new CliError('E_INPUT', `${t.id}: the base URL "${value}" is not an https URL`, 2, 'check the inputs given with --input')
 }
