@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty'
+import { checkFlags, describeError, findCommand, isDebug, stripAnsi } from '../shared/cli-support.js'
 import { CliError } from '../shared/errors.js'
 
 type Lazy = () => Promise<CommandDef<any>>
@@ -35,46 +36,6 @@ const main = defineCommand({
   subCommands: commands,
 })
 
-const debug = () => (process.env.DEBUG ?? '').split(',').some((d) => d.trim() === 'claude-multi' || d.trim() === '*')
-
-/** The command a help request is about: `registry add --help` → the `add` subcommand of `registry`. */
-async function helpTarget(args: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
-  let cmd: CommandDef<any> = main
-  let parent: CommandDef<any> | undefined
-  for (const arg of args) {
-    if (arg.startsWith('-')) continue
-    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands
-    const next = subs?.[arg]
-    if (!next) break
-    parent = cmd
-    cmd = typeof next === 'function' ? await next() : await next
-  }
-  return [cmd, parent]
-}
-
-/**
- * citty accepts any flag; a typo such as `sync --dryrun` would then write for real. Every flag must
- * be one the command declares.
- */
-async function checkFlags(rawArgs: string[]): Promise<void> {
-  const [cmd] = await helpTarget(rawArgs)
-  const defs = (typeof cmd.args === 'function' ? await cmd.args() : await cmd.args) ?? {}
-  const known = new Set<string>()
-  for (const [name, def] of Object.entries(defs as Record<string, { alias?: string | string[] }>)) {
-    known.add(name)
-    for (const a of [def.alias ?? []].flat()) known.add(a)
-  }
-  for (const arg of rawArgs) {
-    if (arg === '--') break
-    if (!arg.startsWith('-') || arg === '-') continue
-    const name = arg.replace(/^--?(no-)?/, '').split('=')[0]!
-    if (!known.has(name)) {
-      const meta = typeof cmd.meta === 'function' ? await cmd.meta() : await cmd.meta
-      throw new CliError('E_USAGE', `unknown option ${arg.split('=')[0]} for \`${meta?.name ?? 'claude-multi'}\``, 2, `run \`claude-multi ${meta?.name ?? ''} --help\``)
-    }
-  }
-}
-
 async function version(): Promise<string> {
   const { readFileSync } = await import('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -84,7 +45,7 @@ async function version(): Promise<string> {
 /** Aliases are mapped here: citty would import every command to look for one. */
 const ALIASES: Record<string, string> = { search: 'templates' }
 
-const plain = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, ''))
+const plain = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text))
 
 async function run(argvIn: string[]): Promise<number> {
   // --allow-expired applies to every command that reads a registry (client/trust reads the variable).
@@ -93,7 +54,7 @@ async function run(argvIn: string[]): Promise<number> {
   const at = argv.findIndex((a) => !a.startsWith('-'))
   const rawArgs = at >= 0 && ALIASES[argv[at]!] ? argv.map((a, i) => (i === at ? ALIASES[a]! : a)) : argv
   if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
-    const [cmd, parent] = await helpTarget(rawArgs)
+    const [cmd, parent] = await findCommand(main, rawArgs)
     process.stdout.write(plain(await renderUsage(cmd, parent)) + '\n')
     return 0
   }
@@ -104,26 +65,21 @@ async function run(argvIn: string[]): Promise<number> {
   const first = rawArgs.find((a) => !a.startsWith('-'))
   if (!first || !(first in commands))
     throw new CliError('E_USAGE', `unknown command "${first ?? rawArgs[0]}"`, 2, `run \`claude-multi --help\` to see the commands`)
-  await checkFlags(rawArgs)
+  await checkFlags('claude-multi', main, rawArgs)
   await runCommand(main, { rawArgs })
   return typeof process.exitCode === 'number' ? process.exitCode : 0
 }
 
 function report(err: unknown): number {
-  if (debug() && err instanceof Error) process.stderr.write(`${err.stack}\n`)
-  if (err instanceof CliError) {
-    process.stderr.write(`claude-multi: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`)
-    return err.exitCode
-  }
-  // citty throws its own error for a missing positional or a bad enum value: a usage error.
-  if (err instanceof Error && err.name === 'CLIError') {
-    process.stderr.write(`claude-multi: ${err.message.replace(/\x1b\[[0-9;]*m/g, '')} (see --help)\n`)
-    return 2
-  }
-  const message = err instanceof Error ? err.message : String(err)
-  process.stderr.write(`claude-multi: unexpected error: ${message}${debug() ? '' : ' (set DEBUG=claude-multi for details)'}\n`)
-  return 1
+  const { text, exitCode } = describeError('claude-multi', err, isDebug(process.env.DEBUG))
+  process.stderr.write(text)
+  return exitCode
 }
+
+// Output piped into `head` closes early; that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+})
 
 run(process.argv.slice(2)).then(
   (code) => {

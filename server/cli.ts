@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty'
+import { checkFlags, describeError, findCommand, isDebug, stripAnsi } from '../shared/cli-support.js'
 import { CliError } from '../shared/errors.js'
 
 type Lazy = () => Promise<CommandDef<any>>
@@ -23,26 +24,11 @@ const main = defineCommand({
   subCommands: commands,
 })
 
-const debug = () => (process.env.DEBUG ?? '').split(',').some((d) => d.trim() === 'claude-multi' || d.trim() === '*')
-
-async function helpTarget(args: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
-  let cmd: CommandDef<any> = main
-  let parent: CommandDef<any> | undefined
-  for (const arg of args) {
-    if (arg.startsWith('-')) continue
-    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands
-    const next = subs?.[arg]
-    if (!next) break
-    parent = cmd
-    cmd = typeof next === 'function' ? await next() : await next
-  }
-  return [cmd, parent]
-}
-
 async function run(rawArgs: string[]): Promise<number> {
   if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
-    const [cmd, parent] = await helpTarget(rawArgs)
-    process.stdout.write(`${await renderUsage(cmd, parent)}\n`)
+    const [cmd, parent] = await findCommand(main, rawArgs)
+    const usage = await renderUsage(cmd, parent)
+    process.stdout.write(`${process.stdout.isTTY && !process.env.NO_COLOR ? usage : stripAnsi(usage)}\n`)
     return 0
   }
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
@@ -55,25 +41,21 @@ async function run(rawArgs: string[]): Promise<number> {
   if (!first || !(first in commands)) {
     throw new CliError('E_USAGE', `unknown command "${first ?? rawArgs[0]}"`, 2, 'run `claude-multi-registry --help` to see the commands')
   }
+  await checkFlags('claude-multi-registry', main, rawArgs)
   await runCommand(main, { rawArgs })
   return typeof process.exitCode === 'number' ? process.exitCode : 0
 }
 
 function report(err: unknown): number {
-  if (debug() && err instanceof Error) process.stderr.write(`${err.stack}\n`)
-  if (err instanceof CliError) {
-    process.stderr.write(`claude-multi-registry: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`)
-    return err.exitCode
-  }
-  // citty's own errors are about the command line: a missing argument, an unknown subcommand.
-  if (err instanceof Error && err.name === 'CLIError') {
-    process.stderr.write(`claude-multi-registry: ${err.message.replace(/\x1b\[[0-9;]*m/g, '')} (see --help)\n`)
-    return 2
-  }
-  const message = err instanceof Error ? err.message : String(err)
-  process.stderr.write(`claude-multi-registry: ${message}${debug() ? '' : ' (set DEBUG=claude-multi for details)'}\n`)
-  return 1
+  const { text, exitCode } = describeError('claude-multi-registry', err, isDebug(process.env.DEBUG))
+  process.stderr.write(text)
+  return exitCode
 }
+
+// Output piped into `head` closes early; that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+})
 
 run(process.argv.slice(2)).then(
   (code) => {
