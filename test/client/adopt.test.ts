@@ -6,6 +6,7 @@ import { Registries } from '../../client/registry/registries.js'
 import { resolvePaths } from '../../client/state/paths.js'
 import { adoptInstance } from '../../client/sync/adopt.js'
 import type { SyncContext } from '../../client/sync/context.js'
+import { FIXTURES } from '../fixtures/layout.js'
 
 /** adopt against the bundled catalogue: base URL → template, best-matching version, inputs read back. */
 function context(instances: { name: string; env: Record<string, string>; providerTemplate?: string }[]): SyncContext {
@@ -23,7 +24,7 @@ function context(instances: { name: string; env: Record<string, string>; provide
   return { paths, config, lock: { lockfileVersion: 1, instances: {} }, registries: new Registries({ paths, config, warn: () => {} }), docs: new Map() }
 }
 
-const fixtureEnv = (dir: string) => JSON.parse(readFileSync(`/work/shared/claude-multi-layout/${dir}/settings.json`, 'utf8')).env as Record<string, string>
+const fixtureEnv = (dir: string) => JSON.parse(readFileSync(`${FIXTURES}/${dir}/settings.json`, 'utf8')).env as Record<string, string>
 
 describe('adoptInstance', () => {
   it('picks the version whose mapping matches best (glm-5.1 era → the glm version with glm-5.1)', async () => {

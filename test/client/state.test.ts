@@ -8,6 +8,7 @@ import { detectStyle, formatJson } from '../../client/state/json-file.js'
 import { loadLock } from '../../client/state/lock.js'
 import { resolvePaths } from '../../client/state/paths.js'
 import { loadTarget } from '../../client/sync/target.js'
+import { FIXTURES } from '../fixtures/layout.js'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cm-state-'))
 
@@ -18,7 +19,7 @@ describe('local state', () => {
 
   it('preserves unknown config fields and claude-multi formatting (no trailing newline)', () => {
     const home = tmp()
-    const fixture = readFileSync('/work/shared/claude-multi-layout/config.after-doctor-fix.json', 'utf8')
+    const fixture = readFileSync(join(FIXTURES, 'config.after-doctor-fix.json'), 'utf8')
     writeFileSync(join(home, 'config.json'), fixture)
     const paths = resolvePaths({ CLAUDE_MULTI_HOME: home })
     const loaded = loadConfig(paths)

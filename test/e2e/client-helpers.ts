@@ -7,7 +7,7 @@ import { runCli, startServer, type RunningServer } from './server-helpers.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const CLIENT_CLI = join(ROOT, 'dist/client/cli.js')
-export const FIXTURES = '/work/shared/claude-multi-layout'
+export { FIXTURES } from '../fixtures/layout.js'
 
 export interface Registry {
   url: string
