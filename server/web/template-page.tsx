@@ -164,7 +164,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
       {retired.length ? (
         <>
           <h2 id="retired">Retired models</h2>
-          <p class="muted">Model names this version knows the provider no longer serves; sync replaces them.</p>
+          <p class="muted">Model names this version knows the provider no longer serves; sync replaces them unless you chose them yourself (then it tells you the override to run).</p>
           <ul>
             {retired.map(([from, to]) => (
               <li>
