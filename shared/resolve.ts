@@ -2,8 +2,7 @@ import { CliError } from './errors.js'
 import { substitute } from './placeholders.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV } from './roles.js'
 import type { Template } from './types.js'
-
-const NO_CONTROL = /^[^\0\r\n]*$/
+import { baseUrlProblem, isOneLine } from './values.js'
 
 /** Inputs the user must still give: declared, without a default, and not given. */
 export function missingInputs(t: Template, given: Readonly<Record<string, string>>): string[] {
@@ -26,7 +25,7 @@ export function resolveInputs(t: Template, given: Readonly<Record<string, string
   const out: Record<string, string> = {}
   for (const input of t.inputs ?? []) {
     const value = given[input.name] ?? input.default!
-    if (!NO_CONTROL.test(value)) throw new CliError('E_INPUT', `input "${input.name}" must not contain a newline or NUL`, 2)
+    if (!isOneLine(value)) throw new CliError('E_INPUT', `input "${input.name}" must not contain a newline or NUL`, 2)
     if (input.choices && !input.choices.includes(value)) {
       throw new CliError('E_INPUT', `input "${input.name}" must be one of ${input.choices.join(', ')} (got "${value}")`, 2)
     }
@@ -57,11 +56,6 @@ export function resolveEnv(t: Template, given: Readonly<Record<string, string>> 
 
 /** An input may not turn an https template into a plain-http or foreign-scheme URL. */
 function assertSafeBaseUrl(t: Template, value: string): void {
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {}
-  const loopback = url && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname))
-  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) return
+  if (baseUrlProblem(value) === undefined) return
   throw new CliError('E_INPUT', `${t.id}: the base URL "${value}" is not an https URL`, 2, 'check the inputs given with --input')
 }

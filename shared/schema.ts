@@ -7,31 +7,21 @@ import type { SchemaIssue } from './errors.js'
 import { ID_RE, MAX_ID_LENGTH, isValidVersion } from './ids.js'
 import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV, isReservedEnvName } from './roles.js'
 import { placeholders } from './placeholders.js'
+import { baseUrlProblem, isOneLine } from './values.js'
 import type { Template } from './types.js'
 
-const NO_CONTROL = /^[^\0\r\n]*$/
 const INPUT_NAME_RE = /^[a-z][a-z0-9_]*$/
 /** Variables the wrapper itself owns; a template setting them would fight the generated lines. */
 const RESERVED_ENV = new Set<string>([BASE_URL_ENV, 'CLAUDE_CONFIG_DIR', ...Object.values(ROLE_ENV)])
 
 const plain = (max: number) =>
-  z.string().max(max, `at most ${max} characters`).regex(NO_CONTROL, 'must not contain a newline or NUL')
+  z.string().max(max, `at most ${max} characters`).refine(isOneLine, 'must not contain a newline or NUL')
 const nonEmpty = (max: number) => plain(max).min(1, 'must not be empty')
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
-
 const baseUrl = nonEmpty(2048).superRefine((value, ctx) => {
-  // Placeholders (e.g. a region) are checked after substitution too; here the rest must be a URL.
-  let url: URL
-  try {
-    url = new URL(value.replace(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g, 'x'))
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' })
-    return
-  }
-  if (url.protocol === 'https:') return
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return
-  ctx.addIssue({ code: 'custom', message: 'must use https (http only for localhost)' })
+  // Placeholders (e.g. a region) are checked again after substitution, in resolveEnv.
+  const problem = baseUrlProblem(value)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
 })
 
 const input = z.strictObject({

@@ -3,10 +3,11 @@
  * reads it back byte for byte, and reading back the (static) words a user may have typed by hand.
  */
 import { CliError } from './errors.js'
+import { isOneLine } from './values.js'
 
 /** Single quotes make every byte literal; a quote itself is closed, escaped and reopened. */
 export function shQuote(value: string): string {
-  if (/[\0\r\n]/.test(value)) throw new CliError('E_VALUE', 'a wrapper value must not contain a newline or NUL', 1)
+  if (!isOneLine(value)) throw new CliError('E_VALUE', 'a wrapper value must not contain a newline or NUL', 1)
   return `'${value.replaceAll("'", `'\\''`)}'`
 }
 

@@ -8,6 +8,7 @@ import { loadOverrides, saveOverrides } from '../state/overrides.js'
 import { applyPlans } from '../sync/apply.js'
 import { planInstance } from '../sync/plan.js'
 import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, printJson } from './_common.js'
+import { isOneLine } from '../../shared/values.js'
 
 const keyOf = (raw: string): string => {
   if (isRole(raw) || ENV_NAME_RE.test(raw)) return toEnvName(raw)
@@ -41,7 +42,7 @@ export default defineCommand({
       const eq = a.indexOf('=')
       if (eq <= 0) throw new UsageError(`"${a}" must be <role|VAR>=<value>`)
       const value = a.slice(eq + 1)
-      if (/[\0\r\n]/.test(value)) throw new UsageError('a value must not contain a newline or NUL')
+      if (!isOneLine(value)) throw new UsageError('a value must not contain a newline or NUL')
       overrides[keyOf(a.slice(0, eq))] = value
     }
     for (const k of remove) overrides[k] = null
