@@ -1,6 +1,6 @@
 import semverGt from 'semver/functions/gt.js'
 import semverPrerelease from 'semver/functions/prerelease.js'
-import { latestStable, makeEntry } from '../../shared/catalogue.js'
+import { makeEntry } from '../../shared/catalogue.js'
 import type { TemplateEntry } from '../../shared/types.js'
 import type { PackageMeta } from './types.js'
 
@@ -13,9 +13,6 @@ export function nextLatest(current: string | undefined, version: string): string
   if (semverPrerelease(version)) return current
   return semverGt(version, current) ? version : current
 }
-
-/** The newest stable version, else the newest prerelease; for ids whose meta has no `latest`. */
-export const pickLatest = (versions: string[]): string | undefined => latestStable(versions)
 
 /** Name, description and homepage of an entry come from its `latest` document. */
 export function entryFromMeta(id: string, latestRaw: string | null, meta: PackageMeta): TemplateEntry {

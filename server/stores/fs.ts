@@ -7,7 +7,8 @@ import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { createExclusive, readIfExists, writeAtomic } from './_files.js'
 import { withLock } from './_lock.js'
 import { createStampWatcher } from './_stamp.js'
-import { entryFromMeta, nextLatest, pickLatest } from './_meta.js'
+import { latestStable } from '../../shared/catalogue.js'
+import { entryFromMeta, nextLatest } from './_meta.js'
 import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
 
 export interface FsStoreOptions {
@@ -112,7 +113,7 @@ export function createFsStore(options: FsStoreOptions): Store {
     for (const [tag, version] of Object.entries(stored['dist-tags'])) {
       if (meta.versions[version]) meta['dist-tags'][tag] = version
     }
-    meta['dist-tags'].latest ??= pickLatest(Object.keys(meta.versions))!
+    meta['dist-tags'].latest ??= latestStable(Object.keys(meta.versions))!
     return meta
   }
 
@@ -201,7 +202,7 @@ export function createFsStore(options: FsStoreOptions): Store {
         // readMeta saw the new file already; the current latest is the one before this publish.
         const stored = parseMeta(await readIfExists(join(idDir(id), 'meta.json')))
         const before = stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest] ? stored['dist-tags'].latest : undefined
-        const previous = before ?? pickLatest(Object.keys(meta.versions).filter((v) => v !== version))
+        const previous = before ?? latestStable(Object.keys(meta.versions).filter((v) => v !== version))
         meta.versions[version] = { ...entry }
         meta['dist-tags'].latest = nextLatest(previous, version)
         await writeMeta(id, meta)

@@ -2,7 +2,8 @@ import postgres from 'postgres'
 import semver from 'semver'
 import { isValidId, isValidVersion } from '../../shared/ids.js'
 import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
-import { entryFromMeta, pickLatest } from './_meta.js'
+import { latestStable } from '../../shared/catalogue.js'
+import { entryFromMeta } from './_meta.js'
 import { StoreUnavailableError, toStoreError } from './postgres-errors.js'
 import { SCHEMA_RE, migrate } from './postgres-migrations.js'
 import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
@@ -113,7 +114,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     for (const [tag, version] of row.tags) meta['dist-tags'][tag] = version
     let latestRaw = row.latest_raw
     if (!meta['dist-tags'].latest) {
-      const latest = pickLatest(Object.keys(meta.versions))!
+      const latest = latestStable(Object.keys(meta.versions))!
       meta['dist-tags'].latest = latest
       latestRaw = (await sql<{ raw: string }[]>`select raw from versions where id = ${id} and version = ${latest}`)[0]?.raw ?? null
     }
