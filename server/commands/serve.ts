@@ -57,7 +57,9 @@ export default defineCommand({
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: args.host }, (info) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-        process.stdout.write(`claude-multi-registry listening on http://${host}:${info.port}\n`)
+        const url = `http://${host}:${info.port}`
+        // The one line a newcomer needs next: the client reads the bundled files unless told otherwise.
+        process.stdout.write(`claude-multi-registry listening on ${url}\n  point a client at it: export CLAUDE_MULTI_REGISTRY=${url}\n`)
         resolve(s)
       })
       s.once('error', (error: NodeJS.ErrnoException) => {

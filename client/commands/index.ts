@@ -1,0 +1,35 @@
+import { defineCommand, type CommandDef } from 'citty'
+
+type Lazy = () => Promise<CommandDef<any>>
+const load = (name: string): Lazy => () => import(`./${name}.js`).then((m: { default: CommandDef<any> }) => m.default)
+
+// Each command module is imported only when it runs, so `sync --check` never pays for the rest.
+export const commands: Record<string, Lazy> = {
+  templates: load('templates'),
+  info: load('info'),
+  add: load('add'),
+  list: load('list'),
+  outdated: load('outdated'),
+  diff: load('diff'),
+  sync: load('sync'),
+  pin: load('pin'),
+  unpin: load('unpin'),
+  override: load('override'),
+  rollback: load('rollback'),
+  adopt: load('adopt'),
+  key: load('key'),
+  doctor: load('doctor'),
+  registry: load('registry'),
+  publish: load('publish'),
+  deprecate: load('deprecate'),
+  'dist-tag': load('dist-tag'),
+  completion: load('completion'),
+}
+
+export const main = defineCommand({
+  meta: {
+    name: 'claude-multi',
+    description: 'Keep Claude Code provider wrappers on the newest template version, keeping your edits',
+  },
+  subCommands: commands,
+})
