@@ -1,4 +1,5 @@
 import { CliError } from './errors.js'
+import { limitEnv, type Limits } from './limits.js'
 import { substitute } from './placeholders.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV } from './roles.js'
 import type { Template } from './types.js'
@@ -42,14 +43,18 @@ function describeInputs(t: Template, names: string[]): string {
 }
 
 /**
- * The variables a wrapper exports for a template: base URL, the five role variables, then the
- * template's own `env` in its order. The order is part of the output so rendering is deterministic.
+ * The variables a wrapper exports for a template: base URL, the five role variables, the
+ * template's own `env` in its order, then the variables derived from the models' limits (the
+ * template's `env` wins over a derived value). The order is part of the output so rendering is
+ * deterministic. `learned` holds limits of models chosen at setup (read from the provider's model
+ * list by `add`); the template's own limits win over them.
  */
-export function resolveEnv(t: Template, given: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function resolveEnv(t: Template, given: Readonly<Record<string, string>> = {}, learned: Readonly<Limits> = {}): Record<string, string> {
   const inputs = resolveInputs(t, given)
   const env: Record<string, string> = { [BASE_URL_ENV]: substitute(t.baseUrl, inputs) }
   for (const role of ROLES) env[ROLE_ENV[role]] = substitute(t.models[role], inputs)
   for (const [name, value] of Object.entries(t.env)) env[name] = substitute(value, inputs)
+  for (const [name, value] of Object.entries(limitEnv(env, { ...learned, ...t.limits }))) if (!Object.hasOwn(env, name)) env[name] = value
   assertSafeBaseUrl(t, env[BASE_URL_ENV]!)
   return env
 }

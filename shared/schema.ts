@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { SchemaIssue } from './errors.js'
 import { ID_RE, MAX_ID_LENGTH, isValidVersion } from './ids.js'
+import { MAX_CONTEXT_TOKENS, MAX_OUTPUT_TOKENS, SUBAGENT_MODEL_ENV, modelAsSent } from './limits.js'
 import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV, isReservedEnvName } from './roles.js'
 import { placeholders } from './placeholders.js'
 import { baseUrlProblem, isOneLine } from './values.js'
@@ -39,6 +40,10 @@ const models = z.strictObject({
   haiku: nonEmpty(200),
 })
 
+const tokens = (max: number) => z.number().int('must be a whole number of tokens').positive('must be positive').max(max, `at most ${max.toLocaleString('en-US')}`)
+const modelLimits = z.strictObject({ context: tokens(MAX_CONTEXT_TOKENS), output: tokens(MAX_OUTPUT_TOKENS).optional() })
+const MAX_LIMITS = 64
+
 const envName = z
   .string()
   .regex(ENV_NAME_RE, 'must match ^[A-Z_][A-Z0-9_]*$')
@@ -62,6 +67,10 @@ export const TemplateSchema = z
     changelog: z.string().max(20000).optional(),
     deprecated: z.string().max(2000).optional(),
     retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
+    limits: z
+      .record(nonEmpty(200), modelLimits)
+      .refine((l) => Object.keys(l).length <= MAX_LIMITS, `at most ${MAX_LIMITS} models`)
+      .optional(),
   })
 
 type Loose = { [key: string]: unknown }
@@ -97,6 +106,25 @@ function crossFieldIssues(raw: unknown): SchemaIssue[] {
   check('baseUrl', doc.baseUrl)
   for (const [role, model] of Object.entries(asObject(doc.models))) check(`models.${role}`, model)
   for (const [name, value] of Object.entries(env)) check(`env.${name}`, value)
+  issues.push(...limitsIssues(doc, env))
+  return issues
+}
+
+/** A limits key names a model this version sends, as sent: no `[1m]`, no `{{input}}`. */
+function limitsIssues(doc: Loose, env: Loose): SchemaIssue[] {
+  const issues: SchemaIssue[] = []
+  const mapped = new Set(
+    [...Object.values(asObject(doc.models)), env[SUBAGENT_MODEL_ENV]].filter((m): m is string => typeof m === 'string').map(modelAsSent),
+  )
+  for (const [model, raw] of Object.entries(asObject(doc.limits))) {
+    const path = `limits.${model}`
+    const limit = asObject(raw)
+    if (typeof limit.output === 'number' && typeof limit.context === 'number' && limit.output > limit.context)
+      issues.push({ path: `${path}.output`, message: 'must not exceed context' })
+    if (placeholders(model).length) issues.push({ path, message: 'a model chosen at setup has no fixed limits (claude-multi add asks the provider)' })
+    else if (modelAsSent(model) !== model) issues.push({ path, message: `write the model name as sent, without [1m]: "${modelAsSent(model)}"` })
+    else if (!mapped.has(model)) issues.push({ path, message: 'is not a model this version maps' })
+  }
   return issues
 }
 

@@ -2,6 +2,7 @@
  * Plain types of the documents the registry serves. Kept apart from the zod schema so that the
  * client's hot path (`sync --check`) can use them without loading zod.
  */
+import type { Limits } from './limits.js'
 import type { AuthVar, Role } from './roles.js'
 
 export interface TemplateInput {
@@ -27,6 +28,11 @@ export interface Template {
   deprecated?: string
   /** Models this version knows the provider no longer serves → their replacement (or null). */
   retired?: Record<string, string | null>
+  /**
+   * Context window (and output cap) per model name as sent, i.e. without a `[1m]` suffix. The
+   * wrapper derives CLAUDE_CODE_AUTO_COMPACT_WINDOW / CLAUDE_CODE_MAX_OUTPUT_TOKENS from them.
+   */
+  limits?: Limits
 }
 
 export interface VersionEntry {

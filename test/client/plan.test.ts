@@ -88,7 +88,7 @@ describe('an interrupted sync', () => {
     expect(again.changed).toBe(true)
     expect(again.merge.conflicts).toEqual([])
     applyPlans(s.ctx, [again])
-    expect(s.ctx.lock.instances.mm!.version).toBe('1.4.0')
+    expect(s.ctx.lock.instances.mm!.version).toBe('1.4.1')
     const { loadPrevious } = await import('../../client/state/previous.js')
     expect(loadPrevious(join(s.dir, 'cfg'))!.text).toBe(before)
   })

@@ -77,9 +77,10 @@ describe('adopt an instance made by an older claude-multi', () => {
       REASONING_EFFORT: 'high',
       MAX_OUTPUT_TOKENS: '64000',
       MAX_THINKING_TOKENS: '32000',
+      CLAUDE_CODE_AUTO_COMPACT_WINDOW: '1000000',
     })
-    // Key order of the file is the user's.
-    expect(Object.keys(settings.env)).toEqual(Object.keys(JSON.parse(original).env))
+    // Key order of the file is the user's; a variable new to it (the window) comes last.
+    expect(Object.keys(settings.env)).toEqual([...Object.keys(JSON.parse(original).env), 'CLAUDE_CODE_AUTO_COMPACT_WINDOW'])
     expect(sb.cm(['sync', '--check', 'mm']).code).toBe(0)
     expect(sb.cm(['rollback', 'mm']).code).toBe(0)
     expect(readFileSync(mmSettings, 'utf8')).toBe(original)

@@ -26,9 +26,9 @@ describe('pins, outdated, and a registry that goes away', () => {
     expect(sb.cm(['add', 'dflt', 'minimax']).code).toBe(0)
     const lock = JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8'))
     // ^1.3.0 resolves to the latest 1.x; no range means ^<resolved>.
-    expect(lock.instances.caret).toMatchObject({ version: '1.4.0', range: '^1.3.0' })
+    expect(lock.instances.caret).toMatchObject({ version: '1.4.1', range: '^1.3.0' })
     expect(lock.instances.exact).toMatchObject({ version: '1.3.0', range: '1.3.0' })
-    expect(lock.instances.dflt).toMatchObject({ version: '1.4.0', range: '^1.4.0' })
+    expect(lock.instances.dflt).toMatchObject({ version: '1.4.1', range: '^1.4.1' })
 
     for (const [v, model] of [['1.5.0', 'MiniMax-M3.1'], ['2.0.0', 'MiniMax-M4']] as const) {
       writeFileSync(join(sb.dir, `mm-${v}.json`), derive('minimax', '1.4.0', v, (d) => {
@@ -41,11 +41,11 @@ describe('pins, outdated, and a registry that goes away', () => {
     const outdated = sb.cm(['outdated', '--json'])
     expect(outdated.code).toBe(0)
     const rows = Object.fromEntries(JSON.parse(outdated.stdout).instances.map((r: { name: string }) => [r.name, r]))
-    expect(rows.caret).toMatchObject({ current: '1.4.0', wanted: '1.5.0', latest: '2.0.0' })
+    expect(rows.caret).toMatchObject({ current: '1.4.1', wanted: '1.5.0', latest: '2.0.0' })
     expect(rows.exact).toMatchObject({ current: '1.3.0', wanted: '1.3.0', latest: '2.0.0' })
     const table = sb.cm(['outdated']).stdout.split('\n')
     expect(table[0]).toMatch(/^Instance\s+Template\s+Current\s+Wanted\s+Latest\s+Registry$/)
-    expect(table.find((l) => l.startsWith('caret'))).toMatch(/^caret\s+minimax\s+1\.4\.0\s+1\.5\.0\s+2\.0\.0\s+public$/)
+    expect(table.find((l) => l.startsWith('caret'))).toMatch(/^caret\s+minimax\s+1\.4\.1\s+1\.5\.0\s+2\.0\.0\s+public$/)
 
     expect(sb.cm(['sync', '--check', 'exact']).code).toBe(0)
     expect(sb.cm(['sync']).code).toBe(0)

@@ -50,7 +50,7 @@ describe('claude-multi sync against a real registry', () => {
 
     const check = sb.cm(['sync', '--check'])
     expect(check.code).toBe(100)
-    expect(check.stdout).toContain('1.5.0 → 1.6.0')
+    expect(check.stdout).toContain('1.5.1 → 1.6.0')
     expect(readFileSync(wrapper, 'utf8')).toBe(edited)
 
     const dry = sb.cm(['sync', '--dry-run'])
@@ -61,7 +61,7 @@ describe('claude-multi sync against a real registry', () => {
     const sync = sb.cm(['sync', '--json'])
     expect(sync.code).toBe(0)
     const result = JSON.parse(sync.stdout)
-    expect(result.instances[0]).toMatchObject({ name: 'work', from: '1.5.0', to: '1.6.0', written: true })
+    expect(result.instances[0]).toMatchObject({ name: 'work', from: '1.5.1', to: '1.6.0', written: true })
     expect(result.instances[0].conflicts.map((c: { key: string }) => c.key)).toEqual(['ANTHROPIC_DEFAULT_SONNET_MODEL'])
 
     const after = readFileSync(wrapper, 'utf8')
@@ -92,7 +92,7 @@ describe('claude-multi sync against a real registry', () => {
     const rb = sb.cm(['rollback', 'work'])
     expect(rb.code).toBe(0)
     expect(readFileSync(wrapper, 'utf8')).toBe(edited)
-    expect(JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8')).instances.work.version).toBe('1.5.0')
+    expect(JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8')).instances.work.version).toBe('1.5.1')
     expect(sb.cm(['sync', '--check']).code).toBe(100)
   })
 

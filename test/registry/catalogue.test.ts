@@ -10,6 +10,7 @@ import semverDiff from 'semver/functions/diff.js'
 import semverMajor from 'semver/functions/major.js'
 import { describe, expect, it } from 'vitest'
 import { latestStable, sortVersions } from '../../shared/catalogue.js'
+import { COMPACT_WINDOW_ENV, deriveLimits, limitsOf, modelAsSent, SUBAGENT_MODEL_ENV } from '../../shared/limits.js'
 import { placeholders } from '../../shared/placeholders.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
@@ -89,7 +90,19 @@ const contract = (t: Template) =>
     auth: t.auth,
     inputs: t.inputs.map((i) => ({ name: i.name, default: i.default ?? null, choices: i.choices ?? null })),
   })
-const bare = (model: string) => model.replace(/\[1m\]$/, '')
+const bare = modelAsSent
+/** Models a version sends requests to (roles and the subagent model), except ones chosen at setup. */
+const fixedModels = (t: Template) =>
+  [...Object.values(t.models), t.env[SUBAGENT_MODEL_ENV]].filter((m): m is string => !!m && placeholders(m).length === 0)
+/** The environment the roles resolve to, enough for deriveLimits. */
+const roleEnv = (t: Template) => ({
+  ANTHROPIC_MODEL: t.models.default,
+  ANTHROPIC_SMALL_FAST_MODEL: t.models.fast,
+  ANTHROPIC_DEFAULT_SONNET_MODEL: t.models.sonnet,
+  ANTHROPIC_DEFAULT_OPUS_MODEL: t.models.opus,
+  ANTHROPIC_DEFAULT_HAIKU_MODEL: t.models.haiku,
+  ...t.env,
+})
 
 const ids = idFolders()
 const entries = ids.map(load)
@@ -166,6 +179,11 @@ describe('bundled catalogue', () => {
         expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs change`).toBe(contract(prev) !== contract(next))
         const modelsChanged = JSON.stringify(prev.models) !== JSON.stringify(next.models)
         if (modelsChanged) expect(semverDiff(prev.version, next.version), `${step}: new models need a minor`).not.toBe('patch')
+        // Limits (and env values, metadata) alone are a patch: nothing a user chose can break.
+        const retiredChanged = JSON.stringify(prev.retired ?? {}) !== JSON.stringify(next.retired ?? {})
+        const envNamesChanged = JSON.stringify(Object.keys(prev.env)) !== JSON.stringify(Object.keys(next.env))
+        if (!modelsChanged && !retiredChanged && !majorBump && !envNamesChanged)
+          expect(semverDiff(prev.version, next.version), `${step}: limits or values alone are a patch`).toBe('patch')
       }
     })
 
@@ -192,6 +210,22 @@ describe('bundled catalogue', () => {
       }
     })
 
+    it('declares limits for every model its latest version maps, keyed as sent and sorted', () => {
+      const latest = entry.versions.find((v) => v.doc.version === entry.meta['dist-tags'].latest)!.doc
+      for (const model of fixedModels(latest)) expect(limitsOf(latest.limits, model), `${latest.version}: ${model}`).toBeDefined()
+      for (const { doc } of entry.versions) {
+        if (!doc.limits) continue
+        // A version that has limits has them for every model it sends (the wrapper's window is their minimum).
+        for (const model of fixedModels(doc)) expect(limitsOf(doc.limits, model), `${doc.version}: ${model}`).toBeDefined()
+        expect(Object.keys(doc.limits), doc.version).toEqual(Object.keys(doc.limits).sort())
+        for (const model of Object.values(doc.models).filter((m) => m !== bare(m)))
+          expect(limitsOf(doc.limits, model)!.context, `${doc.version}: ${model} asks for 1M`).toBeGreaterThanOrEqual(1_000_000)
+        // A window the template sets by hand must agree with the one its limits give.
+        const explicit = doc.env[COMPACT_WINDOW_ENV]
+        if (explicit !== undefined) expect(Number(explicit), doc.version).toBe(deriveLimits(roleEnv(doc), doc.limits).window)
+      }
+    })
+
     it('retires only models an earlier version shipped, in favour of models it ships', () => {
       for (const [i, { doc }] of entry.versions.entries()) {
         const shipped = new Set(entry.versions.slice(0, i).flatMap((v) => Object.values(v.doc.models).map(bare)))
@@ -207,6 +241,26 @@ describe('bundled catalogue', () => {
 })
 
 describe('catalogue content the client relies on', () => {
+  it('gives each template a known window for its default model (the real-client suite checks Claude Code reports it)', () => {
+    const windows = Object.fromEntries(
+      entries.map((e) => {
+        const latest = e.versions.find((v) => v.doc.version === e.meta['dist-tags'].latest)!.doc
+        return [e.id, limitsOf(latest.limits, latest.models.default)?.context ?? null]
+      }),
+    )
+    expect(windows).toEqual({
+      deepseek: 1_000_000,
+      glm: 1_000_000,
+      kimi: 262_144,
+      mimo: 1_000_000,
+      'mimo-token-plan': 1_000_000,
+      minimax: 1_000_000,
+      openrouter: null, // chosen at setup: claude-multi add reads it from OpenRouter's model list
+      qwen: 1_000_000,
+      'qwen-coding-plan': 1_000_000,
+    })
+  })
+
   const byId = new Map(entries.map((e) => [e.id, e]))
   const docs = (id: string) => byId.get(id)!.versions.map((v) => v.doc)
   const find = (id: string, model: string) => docs(id).find((d) => d.models.default === model)

@@ -16,6 +16,7 @@ import { signIndex } from '../../shared/sign.js'
 import type { RegistryIndex } from '../../shared/types.js'
 import { CLIENT_CLI, sandbox, type Sandbox } from '../e2e/client-helpers.js'
 import { ROOT, runCli } from '../e2e/server-helpers.js'
+import semverGt from 'semver/functions/gt.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const work = mkdtempSync(join(tmpdir(), 'cm-trust-accept-'))
@@ -101,8 +102,16 @@ beforeAll(async () => {
   // Two states of one registry: glm up to 1.4.0, then 1.5.0 published.
   const data = join(work, 'data')
   cpSync(join(ROOT, 'registry/templates/glm'), join(data, 'templates/glm'), { recursive: true })
-  const full = readFileSync(join(data, 'templates/glm/meta.json'), 'utf8')
-  const meta = JSON.parse(full) as { 'dist-tags': Record<string, string>; versions: Record<string, unknown> }
+  type Meta = { 'dist-tags': Record<string, string>; versions: Record<string, unknown> }
+  // Versions after 1.5.0 play no part here: both states end at 1.4.0 and 1.5.0.
+  const catalogue = JSON.parse(readFileSync(join(data, 'templates/glm/meta.json'), 'utf8')) as Meta
+  for (const v of Object.keys(catalogue.versions).filter((v) => semverGt(v, '1.5.0'))) {
+    delete catalogue.versions[v]
+    rmSync(join(data, `templates/glm/${v}.json`))
+  }
+  catalogue['dist-tags'].latest = '1.5.0'
+  const full = JSON.stringify(catalogue, null, 2)
+  const meta = JSON.parse(full) as Meta
   delete meta.versions['1.5.0']
   meta['dist-tags'].latest = '1.4.0'
   const v150 = readFileSync(join(data, 'templates/glm/1.5.0.json'), 'utf8')
