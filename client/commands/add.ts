@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty'
 import { addInstance, parseInputs } from '../sync/add.js'
-import { readStdin } from '../state/keys.js'
-import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg } from './_common.js'
+import { assertKey, readStdin } from '../state/keys.js'
+import { assertName } from '../state/paths.js'
+import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'add', description: 'Create an instance: config dir, key file, wrapper, lock entry' },
@@ -13,19 +14,25 @@ export default defineCommand({
     'api-key-stdin': { type: 'boolean', description: 'Read the API key from stdin into a 0600 file' },
     'config-dir': { type: 'string', description: 'CLAUDE_CONFIG_DIR of the instance (default ~/.claude-<name>)' },
     ...registryArg,
+    ...waitArg,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    const session = openSession({ registry: args.registry, write: true })
-    const result = await addInstance(session, {
+    assertName(args.name)
+    const session = openSession({ registry: args.registry })
+    // Read before anything is locked: a person typing a key must not hold other writers up.
+    const apiKey = args['api-key-stdin'] ? await readStdin() : undefined
+    if (apiKey !== undefined) assertKey(apiKey)
+    const opts = {
       name: args.name,
       spec: args.template,
       inputs: parseInputs(multiFlag(rawArgs, 'input')),
       ...(args.registry ? { registry: args.registry } : {}),
       ...(args['config-dir'] ? { configDir: args['config-dir'] } : {}),
       ...(args['api-key-env'] ? { apiKeyEnv: args['api-key-env'] } : {}),
-      ...(args['api-key-stdin'] ? { apiKey: await readStdin() } : {}),
-    })
+      ...(apiKey !== undefined ? { apiKey } : {}),
+    }
+    const result = await write(session, { command: `add ${args.name}`, rawArgs }, (tx) => addInstance(session, tx, opts))
     flushWarnings(session)
     if (result.deprecated) process.stderr.write(`warning: ${result.template}@${result.version} is deprecated: ${result.deprecated}\n`)
     if (args.json) return printJson(result)

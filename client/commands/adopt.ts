@@ -2,7 +2,7 @@ import { defineCommand } from 'citty'
 import { CliError } from '../../shared/errors.js'
 import { label } from '../render/labels.js'
 import { adoptInstance, type AdoptResult } from '../sync/adopt.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, registryArg } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, registryArg, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'adopt', description: 'Take over instances made by older claude-multi (settings.json env) so sync manages them' },
@@ -11,21 +11,25 @@ export default defineCommand({
     template: { type: 'string', description: 'Template id[@version] to use instead of matching the base URL' },
     ...registryArg,
     ...offlineArg,
+    ...waitArg,
     ...jsonArg,
   },
-  async run({ args }) {
-    const session = openSession({ offline: args.offline, registry: args.registry, write: true })
-    const names = args._.length ? args._ : session.config.instances.map((i) => i.name).filter((n) => !session.lock.instances[n])
-    const adopted: AdoptResult[] = []
-    const errors: { name: string; message: string }[] = []
-    for (const name of names) {
-      try {
-        adopted.push(await adoptInstance(session, name, { ...(args.template ? { template: args.template } : {}), ...(args.registry ? { registry: args.registry } : {}) }))
-      } catch (err) {
-        if (!(err instanceof CliError) || args._.length === 1) throw err
-        errors.push({ name, message: err.message })
+  async run({ args, rawArgs }) {
+    const session = openSession({ offline: args.offline, registry: args.registry })
+    const { names, adopted, errors } = await write(session, { command: 'adopt', rawArgs }, async (tx) => {
+      const names = args._.length ? args._ : session.config.instances.map((i) => i.name).filter((n) => !session.lock.instances[n])
+      const adopted: AdoptResult[] = []
+      const errors: { name: string; message: string }[] = []
+      for (const name of names) {
+        try {
+          adopted.push(await adoptInstance(session, tx, name, { ...(args.template ? { template: args.template } : {}), ...(args.registry ? { registry: args.registry } : {}) }))
+        } catch (err) {
+          if (!(err instanceof CliError) || args._.length === 1) throw err
+          errors.push({ name, message: err.message })
+        }
       }
-    }
+      return { names, adopted, errors }
+    })
     flushWarnings(session)
     if (args.json) printJson({ adopted, errors })
     else {

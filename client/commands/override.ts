@@ -7,7 +7,7 @@ import { requireInstance } from '../state/config.js'
 import { loadOverrides, saveOverrides } from '../state/overrides.js'
 import { applyPlans } from '../sync/apply.js'
 import { planInstance } from '../sync/plan.js'
-import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, printJson } from './_common.js'
+import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
 import { isOneLine } from '../../shared/values.js'
 
 const keyOf = (raw: string): string => {
@@ -24,33 +24,41 @@ export default defineCommand({
     remove: { type: 'string', description: 'Keep <role|VAR> out of the instance altogether' },
     list: { type: 'boolean', description: 'List the overrides' },
     ...offlineArg,
+    ...waitArg,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    const session = openSession({ offline: args.offline, write: !args.list })
-    const inst = requireInstance(session.config, args.name)
-    const overrides = loadOverrides(inst.configDir)
+    const session = openSession({ offline: args.offline })
     const assignments = args._.slice(1)
     const unset = multiFlag(rawArgs, 'unset').map(keyOf)
     const remove = multiFlag(rawArgs, 'remove').map(keyOf)
     if (args.list || (!assignments.length && !unset.length && !remove.length)) {
+      const overrides = loadOverrides(requireInstance(session.config, args.name).configDir)
       if (args.json) return printJson(overrides)
       const rows = Object.entries(overrides).map(([k, v]) => [label(k), v === null ? '(removed)' : show(k, v)])
       return out(rows.length ? formatTable(rows) : `${args.name} has no overrides`)
     }
+    const changes: [string, string | null][] = []
     for (const a of assignments) {
       const eq = a.indexOf('=')
       if (eq <= 0) throw new UsageError(`"${a}" must be <role|VAR>=<value>`)
       const value = a.slice(eq + 1)
       if (!isOneLine(value)) throw new UsageError('a value must not contain a newline or NUL')
-      overrides[keyOf(a.slice(0, eq))] = value
+      changes.push([keyOf(a.slice(0, eq)), value])
     }
-    for (const k of remove) overrides[k] = null
-    for (const k of unset) delete overrides[k]
-    saveOverrides(inst.configDir, overrides)
-    // Applied at once, on the locked version: the next sync merges them like any edit of yours.
-    const plan = await planInstance(session, args.name, { stay: true, reset: unset })
-    applyPlans(session, [plan])
+    for (const k of remove) changes.push([k, null])
+    // Saved and applied in one transaction: a value the wrapper refuses leaves every file as it was.
+    const { overrides, plan } = await write(session, { command: `override ${args.name}`, rawArgs }, async (tx) => {
+      const inst = requireInstance(session.config, args.name)
+      const overrides = loadOverrides(inst.configDir)
+      for (const [k, v] of changes) overrides[k] = v
+      for (const k of unset) delete overrides[k]
+      saveOverrides(tx, inst.configDir, overrides)
+      // Applied at once, on the locked version: the next sync merges them like any edit of yours.
+      const plan = await planInstance(session, args.name, { stay: true, reset: unset })
+      applyPlans(session, tx, [plan])
+      return { overrides, plan }
+    })
     flushWarnings(session)
     if (args.json) return printJson({ name: args.name, overrides, written: plan.changed })
     out(`${args.name}: overrides saved${plan.changed ? ` and applied to ${plan.target.path}` : ''}`)

@@ -3,7 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
 import { requireInstance } from '../state/config.js'
 import { saveLock } from '../state/lock.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'pin', description: 'Set the version range an instance follows (applied by the next sync)' },
@@ -11,19 +11,23 @@ export default defineCommand({
     name: { type: 'positional', required: true, description: 'Instance' },
     range: { type: 'positional', required: true, description: 'A semver range (^1.4.0, ~1.4, 1.4.0) or a dist-tag' },
     ...offlineArg,
+    ...waitArg,
     ...jsonArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     await assertRange(args.range)
-    const session = openSession({ offline: args.offline, write: true })
-    requireInstance(session.config, args.name)
-    const entry = session.lock.instances[args.name]
-    if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)
-    // Refuse a range nothing satisfies now rather than leave sync failing later.
-    const wanted = (await pickOrThrow(requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry), args.range)).version
-    const from = entry.range
-    entry.range = args.range
-    saveLock(session.paths, session.lock)
+    const session = openSession({ offline: args.offline })
+    const { entry, wanted, from } = await write(session, { command: `pin ${args.name}`, rawArgs }, async (tx) => {
+      requireInstance(session.config, args.name)
+      const entry = session.lock.instances[args.name]
+      if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)
+      // Refuse a range nothing satisfies now rather than leave sync failing later.
+      const wanted = (await pickOrThrow(requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry), args.range)).version
+      const from = entry.range
+      entry.range = args.range
+      if (from !== args.range) saveLock(tx, session.paths, session.lock)
+      return { entry, wanted, from }
+    })
     flushWarnings(session)
     if (args.json) return printJson({ name: args.name, from, range: args.range, current: entry.version, wanted })
     out(`${args.name}: range ${from} → ${args.range} (wanted ${entry.template}@${wanted}${wanted === entry.version ? ', current' : `; run \`claude-multi sync ${args.name}\``})`)

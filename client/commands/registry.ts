@@ -6,11 +6,9 @@ import { PUBLIC, registryConfigs } from '../registry/registries.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { loadConfig, saveConfig } from '../state/config.js'
-import { loadLock } from '../state/lock.js'
-import { acquireWriteLock } from '../state/mutex.js'
 import { NAME_RE, resolvePaths } from '../state/paths.js'
 import { readSecret } from '../state/secret.js'
-import { jsonArg, out, printJson } from './_common.js'
+import { jsonArg, openSession, out, printJson, waitArg, write } from './_common.js'
 import { fetchFirstKey, keyFromArg } from '../trust/pin.js'
 
 const add = defineCommand({
@@ -22,8 +20,9 @@ const add = defineCommand({
     'token-env': { type: 'string', description: 'Variable holding the token (else `registry login`)' },
     key: { type: 'string', description: 'Pin the registry\'s signing key (base64, or a file such as its public-key.json)' },
     'trust-first-key': { type: 'boolean', description: 'Pin whatever key the registry serves now (prints its key id)' },
+    ...waitArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     if (!NAME_RE.test(args.name)) throw new UsageError(`"${args.name}" is not a valid registry name`, 'use lowercase letters, digits and dashes')
     let url: URL
     try {
@@ -39,15 +38,16 @@ const add = defineCommand({
     const readToken = args['token-env'] ? process.env[args['token-env']] : undefined
     const pinned = args.key ? keyFromArg(args.key) : args['trust-first-key'] ? await fetchFirstKey(url.toString(), readToken ? { authorization: `Bearer ${readToken}` } : {}) : undefined
     if (args['trust-first-key'] && pinned) out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
-    const paths = resolvePaths()
-    acquireWriteLock(paths)
-    const loaded = loadConfig(paths)
-    const list = (loaded.config.registries ??= [])
-    if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
-    const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
-    if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
-    list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}), ...(pinned ? { publicKey: pinned.publicKey } : {}) })
-    saveConfig(loaded)
+    const session = openSession()
+    await write(session, { command: `registry add ${args.name}`, rawArgs }, (tx) => {
+      const loaded = session.loaded
+      const list = (loaded.config.registries ??= [])
+      if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
+      const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
+      if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
+      list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}), ...(pinned ? { publicKey: pinned.publicKey } : {}) })
+      saveConfig(tx, loaded)
+    })
     out(`added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}${pinned ? `, signing key ${pinned.keyId} pinned` : ''}`)
   },
 })
@@ -70,26 +70,27 @@ const list = defineCommand({
 
 const remove = defineCommand({
   meta: { name: 'remove', description: 'Remove a registry and its stored token' },
-  args: { name: { type: 'positional', required: true, description: 'Registry name' } },
-  run({ args }) {
-    const paths = resolvePaths()
-    acquireWriteLock(paths)
-    const loaded = loadConfig(paths)
-    const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
-    if (idx < 0) throw new CliError('E_NO_REGISTRY', `no registry "${args.name}" in ${paths.config}`)
-    const users = Object.entries(loadLock(paths).instances).filter(([, e]) => e.registry === args.name).map(([n]) => n)
-    if (users.length) throw new CliError('E_IN_USE', `registry ${args.name} is used by ${users.join(', ')}`, 1, 'remove or re-create those instances first')
-    loaded.config.registries!.splice(idx, 1)
-    saveConfig(loaded)
-    removeToken(paths, args.name)
+  args: { name: { type: 'positional', required: true, description: 'Registry name' }, ...waitArg },
+  async run({ args, rawArgs }) {
+    const session = openSession()
+    await write(session, { command: `registry remove ${args.name}`, rawArgs }, (tx) => {
+      const { loaded, paths } = session
+      const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
+      if (idx < 0) throw new CliError('E_NO_REGISTRY', `no registry "${args.name}" in ${paths.config}`, 1, 'see `claude-multi registry list`')
+      const users = Object.entries(session.lock.instances).filter(([, e]) => e.registry === args.name).map(([n]) => n)
+      if (users.length) throw new CliError('E_IN_USE', `registry ${args.name} is used by ${users.join(', ')}`, 1, `remove those instances first (\`claude-multi remove ${users[0]}\`)`)
+      loaded.config.registries!.splice(idx, 1)
+      saveConfig(tx, loaded)
+      removeToken(tx, paths, args.name)
+    })
     out(`removed registry ${args.name}`)
   },
 })
 
 const login = defineCommand({
   meta: { name: 'login', description: 'Store a token for a registry (read from stdin, kept 0600, never shown)' },
-  args: { name: { type: 'positional', required: true, description: 'Registry name' } },
-  async run({ args }) {
+  args: { name: { type: 'positional', required: true, description: 'Registry name' }, ...waitArg },
+  async run({ args, rawArgs }) {
     const paths = resolvePaths()
     if (!registryConfigs(loadConfig(paths).config).some((r) => r.name === args.name))
       throw new CliError('E_NO_REGISTRY', `unknown registry "${args.name}"`, 1, 'add it with `claude-multi registry add <name> <url>`')
@@ -97,7 +98,7 @@ const login = defineCommand({
       throw new CliError('E_READ_ONLY', 'the bundled public catalogue takes no token')
     const token = await readSecret('token: ')
     if (!token || /\s/.test(token)) throw new UsageError('the token read from stdin is empty or contains spaces')
-    const file = storeToken(paths, args.name, token)
+    const file = await write(openSession(), { command: `registry login ${args.name}`, rawArgs }, (tx) => storeToken(tx, paths, args.name, token))
     out(`token for ${args.name} stored in ${file} (0600)`)
   },
 })

@@ -3,7 +3,7 @@ import { applyPlans } from '../sync/apply.js'
 import { planAll } from '../sync/run.js'
 import { renderFileDiff, renderSummary, summarize } from '../render/sync.js'
 import { c } from '../render/colors.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
 import { describeRetiredWarning, retiredWarnings } from '../models/retired-report.js'
 
 export default defineCommand({
@@ -14,16 +14,20 @@ export default defineCommand({
     check: { type: 'boolean', description: 'Write nothing; exit 100 when updates exist, 0 when current' },
     theirs: { type: 'boolean', description: 'On a conflict take the new version’s value (and drop that override)' },
     ...offlineArg,
+    ...waitArg,
     ...jsonArg,
   },
-  async run({ args }) {
-    const session = openSession({ offline: args.offline, write: !args.check && !args['dry-run'] })
+  async run({ args, rawArgs }) {
+    const session = openSession({ offline: args.offline })
     const theirs = Boolean(args.theirs)
-    const { plans, errors, unmanaged } = await planAll(session, args._, { theirs })
     const mode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'
-    // Current values (overrides included) naming a retired model: warned about, never rewritten.
-    for (const p of plans) p.warnings.push(...retiredWarnings(p).filter((w) => mode !== 'sync' || !w.fixedBySync).map(describeRetiredWarning))
-    const written = mode === 'sync' ? applyPlans(session, plans) : []
+    const run = async (tx?: Parameters<typeof applyPlans>[1]) => {
+      const r = await planAll(session, args._, { theirs })
+      // Current values (overrides included) naming a retired model: warned about, never rewritten.
+      for (const p of r.plans) p.warnings.push(...retiredWarnings(p).filter((w) => mode !== 'sync' || !w.fixedBySync).map(describeRetiredWarning))
+      return { ...r, written: tx ? applyPlans(session, tx, r.plans) : [] }
+    }
+    const { plans, errors, unmanaged, written } = mode === 'sync' ? await write(session, { command: 'sync', rawArgs }, (tx) => run(tx)) : await run()
     const summaries = plans.map((p) => summarize(p, theirs))
     flushWarnings(session)
     for (const p of plans) for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`)

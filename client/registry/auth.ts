@@ -1,8 +1,7 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../state/atomic.js'
 import { readText } from '../state/json-file.js'
 import type { Paths } from '../state/paths.js'
+import type { Transaction } from '../state/transaction.js'
 
 const tokenPath = (paths: Paths, registry: string) => join(paths.tokens, registry.replace(/[^a-z0-9-]/gi, '_'))
 
@@ -12,14 +11,12 @@ export function readToken(paths: Paths, registry: string, tokenEnv?: string): st
   return readText(tokenPath(paths, registry))?.trim() || undefined
 }
 
-export function storeToken(paths: Paths, registry: string, token: string): string {
-  mkdirSync(paths.tokens, { recursive: true, mode: 0o700 })
+export function storeToken(tx: Transaction, paths: Paths, registry: string, token: string): string {
   const path = tokenPath(paths, registry)
-  writeFileAtomic(path, token + '\n', 0o600)
-  chmodSync(path, 0o600)
+  tx.write(path, token + '\n', { mode: 0o600, dirMode: 0o700 })
   return path
 }
 
-export function removeToken(paths: Paths, registry: string): void {
-  rmSync(tokenPath(paths, registry), { force: true })
+export function removeToken(tx: Transaction, paths: Paths, registry: string): void {
+  if (readText(tokenPath(paths, registry)) !== undefined) tx.remove(tokenPath(paths, registry))
 }

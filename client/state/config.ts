@@ -1,6 +1,8 @@
 import { CliError } from '../../shared/errors.js'
-import { type JsonStyle, readJson, writeJson } from './json-file.js'
+import { formatJson, type JsonStyle, readJson } from './json-file.js'
 import type { Paths } from './paths.js'
+import type { Transaction } from './transaction.js'
+import { newerVersionError } from './versions.js'
 
 /** One instance as claude-multi keeps it; fields we do not know are carried through untouched. */
 export interface InstanceConfig {
@@ -34,12 +36,18 @@ export interface LoadedConfig {
   path: string
 }
 
+/** The newest config.json layout this client reads and writes. */
+export const CONFIG_MAJOR = 2
+
 export function loadConfig(paths: Paths): LoadedConfig {
   const read = readJson<Config>(paths.config, 'config')
   if (!read) return { config: { instances: [], version: '2.0.0' }, style: { indent: 2, newline: false }, path: paths.config }
   const config = read.value
   if (!config || typeof config !== 'object' || Array.isArray(config))
     throw new CliError('E_CORRUPT', `config ${paths.config} is not a JSON object; fix it, it was left untouched`)
+  // claude-multi wrote "1.0.0" (0.3) and "2.0.0" (0.5 on); a later major is a layout we do not know.
+  const major = typeof config.version === 'string' ? Number(/^(\d+)\./.exec(config.version)?.[1]) : NaN
+  if (major > CONFIG_MAJOR) throw newerVersionError(paths.config, `config version ${config.version}`)
   if (config.instances === undefined) config.instances = []
   if (!Array.isArray(config.instances) || config.instances.some((i) => !i || typeof i.name !== 'string'))
     throw new CliError('E_CORRUPT', `config ${paths.config}: "instances" must be a list of {name, configDir}; fix it, it was left untouched`)
@@ -48,8 +56,8 @@ export function loadConfig(paths: Paths): LoadedConfig {
   return { config, style: read.style, path: paths.config }
 }
 
-export function saveConfig(loaded: LoadedConfig): void {
-  writeJson(loaded.path, loaded.config, loaded.style)
+export function saveConfig(tx: Transaction, loaded: LoadedConfig): void {
+  tx.write(loaded.path, formatJson(loaded.config, loaded.style))
 }
 
 export function findInstance(config: Config, name: string): InstanceConfig | undefined {

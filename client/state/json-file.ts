@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { CliError } from '../../shared/errors.js'
-import { writeFileAtomic } from './atomic.js'
+import { fsStep } from './fs-errors.js'
+import { overlay } from './overlay.js'
 
 /** How a JSON file was formatted, so rewriting it keeps the user's (or claude-multi's) style. */
 export interface JsonStyle {
@@ -20,12 +21,17 @@ export function formatJson(value: unknown, style: JsonStyle = DEFAULT_STYLE): st
   return JSON.stringify(value, null, style.indent) + (style.newline ? '\n' : '')
 }
 
+/** A file's text, or undefined when it does not exist; staged writes of this command come first. */
 export function readText(path: string): string | undefined {
+  const over = overlay.get(path)
+  if (over !== undefined) return over ?? undefined
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new CliError('E_READ', `cannot read ${path}: ${(err as Error).message}`)
+    return fsStep(path, () => {
+      throw err
+    }, 'read')
   }
 }
 
@@ -44,8 +50,4 @@ export function readJson<T>(path: string, what = 'file'): { value: T; style: Jso
       `${what} ${path} is not valid JSON (${(err as Error).message}); fix or move it away, it was left untouched`,
     )
   }
-}
-
-export function writeJson(path: string, value: unknown, style: JsonStyle = DEFAULT_STYLE, mode?: number): void {
-  writeFileAtomic(path, formatJson(value, style), mode)
 }

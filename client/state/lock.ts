@@ -1,6 +1,8 @@
 import { CliError } from '../../shared/errors.js'
-import { readJson, writeJson } from './json-file.js'
+import { formatJson, readJson } from './json-file.js'
 import type { Paths } from './paths.js'
+import type { Transaction } from './transaction.js'
+import { newerVersionError } from './versions.js'
 
 /** Where an instance's variables are written: its wrapper, or (adopted instances) settings.json `env`. */
 export type Target = { kind: 'wrapper'; path: string } | { kind: 'settings'; path: string }
@@ -32,6 +34,8 @@ export function loadLock(paths: Paths): Lockfile {
   const read = readJson<Lockfile>(paths.lock, 'lock file')
   if (!read) return { lockfileVersion: 1, instances: {} }
   const lock = read.value
+  const v = (lock as { lockfileVersion?: unknown } | null)?.lockfileVersion
+  if (typeof v === 'number' && v > 1) throw newerVersionError(paths.lock, `lockfileVersion ${v}`)
   if (!lock || typeof lock !== 'object' || typeof lock.instances !== 'object' || lock.instances === null || Array.isArray(lock.instances))
     throw new CliError('E_CORRUPT', `lock file ${paths.lock} has no "instances" object; fix or remove it, it was left untouched`)
   for (const [name, e] of Object.entries(lock.instances)) {
@@ -42,9 +46,9 @@ export function loadLock(paths: Paths): Lockfile {
   return lock
 }
 
-export function saveLock(paths: Paths, lock: Lockfile): void {
+export function saveLock(tx: Transaction, paths: Paths, lock: Lockfile): void {
   // Sorted names keep the file's diff stable across runs.
   const instances: Record<string, LockEntry> = {}
   for (const name of Object.keys(lock.instances).sort()) instances[name] = lock.instances[name]!
-  writeJson(paths.lock, { ...lock, lockfileVersion: 1, instances })
+  tx.write(paths.lock, formatJson({ ...lock, lockfileVersion: 1, instances }))
 }

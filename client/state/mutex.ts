@@ -1,47 +1,128 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
+import { fsStep } from './fs-errors.js'
 import type { Paths } from './paths.js'
 
-const alive = (pid: number) => {
+/**
+ * One writer at a time, with a kernel lock (fcntl OFD locks on Linux, flock on macOS, LockFileEx on
+ * Windows, through fs-native-extensions) on `<home>/.lock`. The kernel drops the lock when its
+ * holder dies however it dies, so a lock left by kill -9 is not "stale": it simply is not held,
+ * and no two processes can ever both take it. The file only tells waiters who holds it.
+ */
+export interface WriteLock {
+  /** Which mechanism holds it ("kernel" normally, "pidfile" where the addon cannot load). */
+  readonly kind: 'kernel' | 'pidfile'
+  release(): void
+}
+
+export interface LockOptions {
+  /** How long to wait for another writer, in ms; 0 fails at once. */
+  waitMs?: number
+  /** Shown to a waiting process: `sync`, `add work`, … */
+  command: string
+}
+
+interface Binding {
+  tryLock(fd: number, offset: number, length: number, exclusive: boolean): void
+  unlock(fd: number): void
+}
+
+let binding: Binding | null | undefined
+
+/**
+ * The prebuilt binding is loaded straight from the package's `prebuilds/` (require-addon's resolver
+ * costs ~70 ms per command); the package's own entry is the fallback. `null` when neither loads
+ * (no prebuild for this platform): the portable pid-file lock is used then.
+ */
+function loadBinding(): Binding | null {
+  if (binding !== undefined) return binding
+  if (process.env.CLAUDE_MULTI_LOCK === 'pidfile') return (binding = null)
+  const require = createRequire(import.meta.url)
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    binding = require(`fs-native-extensions/prebuilds/${process.platform}-${process.arch}/fs-native-extensions.node`) as Binding
+  } catch {
+    try {
+      const mod = require('fs-native-extensions') as { tryLock(fd: number): boolean; unlock(fd: number): void }
+      binding = {
+        tryLock: (fd) => {
+          if (!mod.tryLock(fd)) throw Object.assign(new Error('locked'), { code: 'EAGAIN' })
+        },
+        unlock: (fd) => mod.unlock(fd),
+      }
+    } catch {
+      binding = null
+    }
+  }
+  return binding
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface Holder {
+  pid: number
+  command: string
+  since: string
+}
+
+export function readHolder(path: string): Holder | undefined {
+  try {
+    const h = JSON.parse(readFileSync(path, 'utf8')) as Holder
+    return typeof h?.pid === 'number' ? h : undefined
+  } catch {
+    return undefined
   }
 }
 
-/**
- * One writer at a time: commands that change instances hold `<home>/.lock` (exclusive create,
- * holding the pid) until the process exits. A lock left by a process that is gone is taken over.
- */
-export function acquireWriteLock(paths: Paths): void {
-  mkdirSync(paths.home, { recursive: true })
-  const path = join(paths.home, '.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
+export function busyError(path: string, holder: Holder | undefined, waitedMs: number): CliError {
+  const who = holder ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})` : 'another claude-multi'
+  return waitedMs > 0
+    ? new CliError('E_BUSY', `${who} is still changing instances after ${(waitedMs / 1000).toFixed(waitedMs % 1000 ? 1 : 0)} s of waiting`, 1, 'try again later, or wait longer with --wait=SECONDS')
+    : new CliError('E_BUSY', `${who} is changing instances right now`, 1, 'run the command again with --wait to wait for it')
+}
+
+export const lockPath = (paths: Pick<Paths, 'home'>) => join(paths.home, '.lock')
+
+export async function acquireWriteLock(paths: Pick<Paths, 'home'>, opts: LockOptions): Promise<WriteLock> {
+  fsStep(paths.home, () => mkdirSync(paths.home, { recursive: true }))
+  const path = lockPath(paths)
+  const b = loadBinding()
+  if (!b) return (await import('./mutex-pidfile.js')).pidLock(paths, opts)
+  const fd = fsStep(path, () => openSync(path, 'a+', 0o600))
+  const started = Date.now()
+  const deadline = started + (opts.waitMs ?? 0)
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
-      const fd = openSync(path, 'wx', 0o600)
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      process.once('exit', () => {
-        try {
-          unlinkSync(path)
-        } catch {}
-      })
-      return
+      b.tryLock(fd, 0, 0, true)
+      break
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      let pid = NaN
-      try {
-        pid = Number(readFileSync(path, 'utf8').trim())
-      } catch {}
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new CliError('E_BUSY', `another claude-multi (pid ${pid}) is changing instances right now`, 1, `wait for it to finish, or remove ${path} if that process is gone`)
-      try {
-        unlinkSync(path)
-      } catch {}
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' && (err as NodeJS.ErrnoException).code !== 'EACCES') {
+        closeSync(fd)
+        throw err
+      }
     }
+    if (Date.now() >= deadline) {
+      closeSync(fd)
+      throw busyError(path, readHolder(path), opts.waitMs ?? 0)
+    }
+    // Jitter keeps a crowd of waiters from retrying in lock-step.
+    await sleep(Math.min(delay * (0.5 + Math.random()), Math.max(1, deadline - Date.now())))
   }
-  throw new CliError('E_BUSY', `could not take ${join(paths.home, '.lock')}`, 1, 'another claude-multi is running; try again')
+  try {
+    ftruncateSync(fd, 0)
+    writeSync(fd, JSON.stringify({ pid: process.pid, command: opts.command, since: new Date().toISOString() }), 0)
+  } catch {}
+  let held = true
+  return {
+    kind: 'kernel',
+    release() {
+      if (!held) return
+      held = false
+      try {
+        b.unlock(fd)
+      } catch {}
+      closeSync(fd)
+    },
+  }
 }

@@ -1,7 +1,8 @@
 import { CliError } from '../../shared/errors.js'
 import { toEnvName } from '../../shared/roles.js'
-import { readJson, writeJson } from './json-file.js'
+import { formatJson, readJson } from './json-file.js'
 import { overridesFile } from './paths.js'
+import type { Transaction } from './transaction.js'
 
 /** Variable → value, or null when the user removed the variable. Keys may be roles on disk. */
 export type Overrides = Record<string, string | null>
@@ -22,8 +23,8 @@ export function loadOverrides(configDir: string): Overrides {
   return out
 }
 
-export function saveOverrides(configDir: string, overrides: Overrides): void {
+export function saveOverrides(tx: Transaction, configDir: string, overrides: Overrides): void {
   const sorted: Overrides = {}
   for (const k of Object.keys(overrides).sort()) sorted[k] = overrides[k]!
-  writeJson(overridesFile(configDir), sorted)
+  tx.write(overridesFile(configDir), formatJson(sorted), { dirMode: 0o700 })
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs'
 import { homedir } from 'node:os'
 import { delimiter, join } from 'node:path'
+import { UsageError } from '../../shared/errors.js'
 
 /** Every location the client reads or writes, resolved once from the environment. */
 export interface Paths {
@@ -25,6 +26,14 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
 }
 
 export const NAME_RE = /^[a-z0-9][a-z0-9-]*$/
+/** Long enough for any real name, short enough that `.claude-<name>.cm-<id>` fits every file system. */
+export const NAME_MAX = 64
+
+/** An instance name, checked before anything is written. */
+export function assertName(name: string): void {
+  if (!NAME_RE.test(name)) throw new UsageError(`"${name.length > 80 ? `${name.slice(0, 80)}…` : name}" is not a valid instance name`, 'use lowercase letters, digits and dashes, starting with a letter or digit')
+  if (name.length > NAME_MAX) throw new UsageError(`the instance name is ${name.length} characters long; the limit is ${NAME_MAX}`, 'choose a shorter name')
+}
 
 export const defaultConfigDir = (name: string) => join(homedir(), `.claude-${name}`)
 export const wrapperPath = (paths: Paths, name: string) => join(paths.binDir, `claude-${name}`)

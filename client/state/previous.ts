@@ -1,7 +1,8 @@
 import { CliError } from '../../shared/errors.js'
-import { readJson, writeJson } from './json-file.js'
+import { formatJson, readJson } from './json-file.js'
 import type { LockEntry } from './lock.js'
 import { previousFile } from './paths.js'
+import type { Transaction } from './transaction.js'
 
 /** The state before the last write, kept so that `rollback` can restore it exactly. */
 export interface Previous {
@@ -20,7 +21,7 @@ export function loadPrevious(configDir: string): Previous | undefined {
   return p
 }
 
-export function savePrevious(configDir: string, previous: Previous): void {
+export function savePrevious(tx: Transaction, configDir: string, previous: Previous): void {
   // It holds a wrapper; wrappers hold no secret, but settings.json (adopted instances) may.
-  writeJson(previousFile(configDir), previous, undefined, 0o600)
+  tx.write(previousFile(configDir), formatJson(previous), { mode: 0o600, dirMode: 0o700 })
 }

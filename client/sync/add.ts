@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CliError, UsageError } from '../../shared/errors.js'
 import { parseSpec } from '../../shared/ids.js'
@@ -7,12 +6,13 @@ import { resolveEnv } from '../../shared/resolve.js'
 import { ENV_NAME_RE } from '../../shared/roles.js'
 import { renderWrapper } from '../../shared/wrapper.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
-import { writeFileAtomic } from '../state/atomic.js'
 import { findInstance, saveConfig, type InstanceConfig, type LoadedConfig } from '../state/config.js'
 import { writeKeyFile } from '../state/keys.js'
 import { saveLock, type KeyRef, type LockEntry } from '../state/lock.js'
 import { loadOverrides } from '../state/overrides.js'
-import { defaultConfigDir, findClaude, NAME_RE, wrapperPath } from '../state/paths.js'
+import { pathExists } from '../state/overlay.js'
+import { assertName, defaultConfigDir, findClaude, wrapperPath } from '../state/paths.js'
+import type { Transaction } from '../state/transaction.js'
 import type { SyncContext } from './context.js'
 import { digestOf } from './target.js'
 
@@ -49,17 +49,16 @@ export function parseInputs(pairs: string[]): Record<string, string> {
   return inputs
 }
 
-export function assertName(name: string): void {
-  if (!NAME_RE.test(name)) throw new UsageError(`"${name}" is not a valid instance name`, 'use lowercase letters, digits and dashes, starting with a letter or digit')
-}
-
-export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, opts: AddOptions): Promise<AddResult> {
+export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, opts: AddOptions): Promise<AddResult> {
   assertName(opts.name)
   if (opts.apiKeyEnv !== undefined && opts.apiKey !== undefined) throw new UsageError('use either --api-key-env or --api-key-stdin, not both')
   if (opts.apiKeyEnv !== undefined && !ENV_NAME_RE.test(opts.apiKeyEnv)) throw new UsageError(`--api-key-env "${opts.apiKeyEnv}" is not a variable name`)
-  if (findInstance(ctx.config, opts.name)) throw new CliError('E_EXISTS', `instance "${opts.name}" already exists`, 1, 'choose another name, or sync it with `claude-multi sync`')
+  if (findInstance(ctx.config, opts.name))
+    throw new CliError('E_EXISTS', `instance "${opts.name}" already exists`, 1, ctx.lock.instances[opts.name] ? `choose another name, or \`claude-multi remove ${opts.name}\` first` : `take it over with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`)
+  if (ctx.lock.instances[opts.name])
+    throw new CliError('E_EXISTS', `the lock still has an entry "${opts.name}" whose instance is gone from config.json`, 1, `restore it with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`)
   const wrapper = wrapperPath(ctx.paths, opts.name)
-  if (existsSync(wrapper)) throw new CliError('E_EXISTS', `${wrapper} already exists and is not an instance in config.json`, 1, 'move it away or choose another name')
+  if (pathExists(wrapper)) throw new CliError('E_EXISTS', `${wrapper} already exists and is not an instance in config.json`, 1, `take it over with \`claude-multi adopt ${opts.name}\`, or move it away`)
   const { id, range } = parseSpec(opts.spec)
   if (range) await assertRange(range)
   const registry = ctx.registries.nameFor(id, opts.registry)
@@ -70,9 +69,9 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, o
   const env = resolveEnv(doc, opts.inputs)
 
   const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))
-  mkdirSync(configDir, { recursive: true, mode: 0o700 })
+  tx.mkdir(configDir, 0o700)
   let key: KeyRef = null
-  if (opts.apiKey !== undefined) key = { file: writeKeyFile(configDir, opts.apiKey) }
+  if (opts.apiKey !== undefined) key = { file: writeKeyFile(tx, configDir, opts.apiKey) }
   else if (opts.apiKeyEnv) key = { env: opts.apiKeyEnv }
   const finalRange = range && range !== 'latest' ? range : `^${picked.version}`
   const source = `${id}@${picked.version} from ${registry}`
@@ -85,11 +84,11 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, o
     env: applyOverrides(env, loadOverrides(configDir)),
     source,
   })
-  writeFileAtomic(wrapper, text, 0o755)
+  tx.write(wrapper, text, { mode: 0o755 })
 
   const instance: InstanceConfig = { name: opts.name, configDir, binaryPath: wrapper, createdAt: new Date().toISOString(), providerTemplate: id }
   ctx.config.instances.push(instance)
-  saveConfig(ctx.loaded)
+  saveConfig(tx, ctx.loaded)
   const lockEntry: LockEntry = {
     template: id,
     registry,
@@ -103,7 +102,7 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, o
     written: digestOf(text),
   }
   ctx.lock.instances[opts.name] = lockEntry
-  saveLock(ctx.paths, ctx.lock)
+  saveLock(tx, ctx.paths, ctx.lock)
   return {
     name: opts.name,
     template: id,

@@ -10,6 +10,7 @@ import { readText } from '../state/json-file.js'
 import { saveLock, type LockEntry } from '../state/lock.js'
 import { loadOverrides, saveOverrides, type Overrides } from '../state/overrides.js'
 import { settingsFile } from '../state/paths.js'
+import type { Transaction } from '../state/transaction.js'
 import { fetchDoc, type SyncContext } from './context.js'
 import { digestOf } from './target.js'
 
@@ -71,7 +72,7 @@ export interface AdoptOptions {
  * mapping matches best, records each differing value as an override, and leaves the file as is
  * (sync rewrites only the `env` keys it manages from then on).
  */
-export async function adoptInstance(ctx: SyncContext, name: string, opts: AdoptOptions = {}): Promise<AdoptResult> {
+export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: string, opts: AdoptOptions = {}): Promise<AdoptResult> {
   const inst = requireInstance(ctx.config, name)
   if (ctx.lock.instances[name]) throw new CliError('E_EXISTS', `${name} is already managed (${ctx.lock.instances[name]!.template}@${ctx.lock.instances[name]!.version})`)
   const path = settingsFile(inst.configDir)
@@ -127,7 +128,7 @@ export async function adoptInstance(ctx: SyncContext, name: string, opts: AdoptO
 
   const overrides = loadOverrides(inst.configDir)
   for (const [k, v] of Object.entries(best.env)) if (local[k] !== undefined && local[k] !== v && !(k === BASE_URL_ENV && stripSlash(local[k]!) === stripSlash(v))) overrides[k] ??= local[k]!
-  if (Object.keys(overrides).length) saveOverrides(inst.configDir, overrides)
+  if (Object.keys(overrides).length) saveOverrides(tx, inst.configDir, overrides)
   const lockEntry: LockEntry = {
     template: entry.id,
     registry,
@@ -141,6 +142,6 @@ export async function adoptInstance(ctx: SyncContext, name: string, opts: AdoptO
     written: digestOf(text),
   }
   ctx.lock.instances[name] = lockEntry
-  saveLock(ctx.paths, ctx.lock)
+  saveLock(tx, ctx.paths, ctx.lock)
   return { name, template: entry.id, version: best.version, registry, matched: best.score, of: Object.keys(best.env).length, overrides, inputs: best.inputs }
 }

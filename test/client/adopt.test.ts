@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Registries } from '../../client/registry/registries.js'
 import { resolvePaths } from '../../client/state/paths.js'
-import { adoptInstance } from '../../client/sync/adopt.js'
+import { adoptInstance as adopt } from '../../client/sync/adopt.js'
+import { Transaction } from '../../client/state/transaction.js'
 import type { SyncContext } from '../../client/sync/context.js'
 import { FIXTURES } from '../fixtures/layout.js'
 
@@ -23,6 +24,8 @@ function context(instances: { name: string; env: Record<string, string>; provide
   delete process.env.CLAUDE_MULTI_REGISTRY
   return { paths, config, lock: { lockfileVersion: 1, instances: {} }, registries: new Registries({ paths, config, warn: () => {} }), docs: new Map() }
 }
+
+const adoptInstance = (ctx: SyncContext, name: string) => adopt(ctx, new Transaction(ctx.paths, 'test'), name)
 
 const fixtureEnv = (dir: string) => JSON.parse(readFileSync(`${FIXTURES}/${dir}/settings.json`, 'utf8')).env as Record<string, string>
 

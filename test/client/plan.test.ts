@@ -9,6 +9,7 @@ import { resolvePaths } from '../../client/state/paths.js'
 import { addInstance } from '../../client/sync/add.js'
 import { applyPlans } from '../../client/sync/apply.js'
 import { planInstance } from '../../client/sync/plan.js'
+import { Transaction } from '../../client/state/transaction.js'
 
 /** Plan → apply on the bundled catalogue: minimax 1.3.0 (MiniMax-M2.7) → 1.4.0 (MiniMax-M3). */
 function session() {
@@ -21,12 +22,20 @@ function session() {
   return { dir, ctx }
 }
 
+/** Runs `fn` in a transaction and commits it, as a command does. */
+async function committed<T>(ctx: { paths: { home: string } }, fn: (tx: Transaction) => T | Promise<T>): Promise<T> {
+  const tx = new Transaction(ctx.paths, 'test')
+  const r = await fn(tx)
+  tx.commit()
+  return r
+}
+
 describe('planInstance', () => {
   let s: ReturnType<typeof session>
   let wrapper: string
   beforeEach(async () => {
     s = session()
-    const r = await addInstance(s.ctx, { name: 'mm', spec: 'minimax@1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') })
+    const r = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') }))
     wrapper = r.wrapper
   })
 
@@ -46,7 +55,7 @@ describe('planInstance', () => {
     expect(plan.merge.env.MY_VAR).toBe('x y')
     expect(plan.merge.env.ANTHROPIC_MODEL).toBe('MiniMax-M3')
     expect(plan.merge.conflicts).toEqual([])
-    expect(applyPlans(s.ctx, [plan])).toEqual(['mm'])
+    expect(await committed(s.ctx, (tx) => applyPlans(s.ctx, tx, [plan]))).toEqual(['mm'])
     const after = readFileSync(wrapper, 'utf8')
     expect(after).toContain("export MY_VAR='x y'\n")
     expect(after).not.toContain('API_TIMEOUT_MS')
@@ -63,7 +72,7 @@ describe('planInstance', () => {
   it('a dynamic value the user wrote is kept as written', async () => {
     writeFileSync(wrapper, readFileSync(wrapper, 'utf8').replace(/export ANTHROPIC_DEFAULT_OPUS_MODEL=.*\n/, 'export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n'))
     const plan = await planInstance(s.ctx, 'mm', { to: '1.4.0' })
-    applyPlans(s.ctx, [plan])
+    await committed(s.ctx, (tx) => applyPlans(s.ctx, tx, [plan]))
     expect(readFileSync(wrapper, 'utf8')).toContain('export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n')
   })
 })
@@ -71,14 +80,14 @@ describe('planInstance', () => {
 describe('an interrupted sync', () => {
   it('is completed by the next run, and rollback still restores the file from before it', async () => {
     const s = session()
-    const { wrapper } = await addInstance(s.ctx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') })
+    const { wrapper } = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') }))
     // Start on 1.3.0 (as if added before 1.4.0 existed).
     s.ctx.lock.instances.mm!.range = '1.3.0'
-    applyPlans(s.ctx, [await planInstance(s.ctx, 'mm', { to: '1.3.0' })])
+    await committed(s.ctx, async (tx) => applyPlans(s.ctx, tx, [await planInstance(s.ctx, 'mm', { to: '1.3.0' })]))
     const before = readFileSync(wrapper, 'utf8')
     s.ctx.lock.instances.mm!.range = '^1.3.0'
     const lockBefore = structuredClone(s.ctx.lock)
-    applyPlans(s.ctx, [await planInstance(s.ctx, 'mm')])
+    await committed(s.ctx, async (tx) => applyPlans(s.ctx, tx, [await planInstance(s.ctx, 'mm')]))
     const after = readFileSync(wrapper, 'utf8')
     expect(after).toContain('MiniMax-M3')
     // Simulate a kill -9 between the wrapper and the lock: the lock on disk is the old one.
@@ -87,7 +96,7 @@ describe('an interrupted sync', () => {
     expect(again.nextText).toBe(after)
     expect(again.changed).toBe(true)
     expect(again.merge.conflicts).toEqual([])
-    applyPlans(s.ctx, [again])
+    await committed(s.ctx, (tx) => applyPlans(s.ctx, tx, [again]))
     expect(s.ctx.lock.instances.mm!.version).toBe('1.4.1')
     const { loadPrevious } = await import('../../client/state/previous.js')
     expect(loadPrevious(join(s.dir, 'cfg'))!.text).toBe(before)

@@ -7,6 +7,7 @@ import { loadConfig, saveConfig } from '../../client/state/config.js'
 import { detectStyle, formatJson } from '../../client/state/json-file.js'
 import { loadLock } from '../../client/state/lock.js'
 import { resolvePaths } from '../../client/state/paths.js'
+import { Transaction } from '../../client/state/transaction.js'
 import { loadTarget } from '../../client/sync/target.js'
 import { FIXTURES } from '../fixtures/layout.js'
 
@@ -23,10 +24,15 @@ describe('local state', () => {
     writeFileSync(join(home, 'config.json'), fixture)
     const paths = resolvePaths({ CLAUDE_MULTI_HOME: home })
     const loaded = loadConfig(paths)
-    saveConfig(loaded)
+    const save = () => {
+      const tx = new Transaction(paths, 'test')
+      saveConfig(tx, loaded)
+      tx.commit()
+    }
+    save()
     expect(readFileSync(join(home, 'config.json'), 'utf8')).toBe(fixture)
     loaded.config.registries = [{ name: 'acme', url: 'https://r.acme.example' }]
-    saveConfig(loaded)
+    save()
     const after = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))
     expect(after.instanceMigrationVersion).toBe('0.12.0')
     expect(after.instances[0].syncMode).toBe('auto')

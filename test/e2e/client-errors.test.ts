@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { sandbox, type Sandbox } from './client-helpers.js'
+import { holdLock, sandbox, type Sandbox } from './client-helpers.js'
 
 /** Bad input never destroys anything, and every error is one line with an exit code. Bundled catalogue. */
 describe('claude-multi errors (bundled catalogue, no network)', () => {
@@ -113,19 +113,23 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     expect(sb.runWrapper('c').CLAUDE_CONFIG_DIR).toBe(dir)
   })
 
-  it('one writer at a time: a live lock holder is named, a stale lock is taken over', () => {
-    const lock = join(sb.home, '.lock')
-    writeFileSync(lock, String(process.pid))
-    onTestFinished(() => rmSync(lock, { force: true }))
-    const busy = sb.cm(['sync'])
+  it('one writer at a time: a live holder is named, --wait waits, a lock left by kill -9 is no obstacle', async () => {
+    const holder = await holdLock(sb.home, 'sync')
+    onTestFinished(() => holder.kill())
+    const busy = sb.cm(['add', 'busy', 'kimi', '--api-key-env', 'K'])
     expect(busy.code).toBe(1)
-    expect(busy.stderr).toContain(`another claude-multi (pid ${process.pid}) is changing instances`)
-    // Reading never waits for the lock.
+    expect(busy.stderr).toMatch(new RegExp(`another claude-multi \\(pid ${holder.pid}, \`sync\` since [0-9:]{8}\\) is changing instances right now \\(run the command again with --wait`))
+    const waited = sb.cm(['add', 'busy', 'kimi', '--api-key-env', 'K', '--wait=0.3'])
+    expect(waited.code).toBe(1)
+    expect(waited.stderr).toContain('is still changing instances after 0.3 s of waiting')
+    // Reading never waits for the lock, and a sync with nothing to write takes none.
     expect(sb.cm(['sync', '--check']).code).toBe(0)
     expect(sb.cm(['list']).code).toBe(0)
-    writeFileSync(lock, '2147483646')
     expect(sb.cm(['sync']).code).toBe(0)
-    expect(() => readFileSync(lock)).toThrow()
+    await holder.kill()
+    expect(readFileSync(join(sb.home, '.lock'), 'utf8')).toContain(`"pid":${holder.pid}`)
+    const added = sb.cm(['add', 'busy', 'kimi', '--api-key-env', 'K'])
+    expect(added.code, added.stderr).toBe(0)
   })
 
   it('refuses a version whose digest differs from the one recorded in the lock', () => {

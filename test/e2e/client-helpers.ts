@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -109,4 +109,32 @@ export function derive(id: string, from: string, version: string, change: (doc: 
   doc.version = version
   change(doc)
   return JSON.stringify(doc, null, 2) + '\n'
+}
+
+export interface LockHolder {
+  pid: number
+  child: ChildProcess
+  /** SIGKILL, as a crash would: the kernel drops the lock, the holder file stays behind. */
+  kill(): Promise<void>
+}
+
+/** Another process holding the write lock of `home` (the real mutex module), until killed. */
+export async function holdLock(home: string, command = 'test-holder'): Promise<LockHolder> {
+  const mutex = join(ROOT, 'dist/client/state/mutex.js')
+  const code = `const m = await import(${JSON.stringify(mutex)}); await m.acquireWriteLock({ home: ${JSON.stringify(home)} }, { command: ${JSON.stringify(command)} }); process.stdout.write('held\\n'); setInterval(() => {}, 1000)`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve())
+    child.once('exit', (c) => reject(new Error(`lock holder exited with ${c}`)))
+  })
+  return {
+    pid: child.pid!,
+    child,
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGKILL')
+      }),
+  }
 }

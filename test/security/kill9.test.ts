@@ -154,7 +154,7 @@ describe('sync killed with SIGKILL at random moments', () => {
       restore(oldState)
       const [a, b] = await Promise.all([run(['sync']), run(['sync'])])
       for (const r of [a, b]) {
-        if (r.code !== 0) expect(r.stderr).toMatch(/another claude-multi \(pid \d+\) is changing instances right now.*(wait for it|remove .*\.lock)/)
+        if (r.code !== 0) expect(r.stderr).toMatch(/another claude-multi \(pid \d+, `sync` since [0-9:]+\) is changing instances right now \(run the command again with --wait/)
       }
       expect(a.code === 0 || b.code === 0, `${a.stderr} ${b.stderr}`).toBe(true)
       expectNewState(`concurrent round ${round}`)
