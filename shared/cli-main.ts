@@ -13,6 +13,8 @@ export interface CliMain {
   main: CommandDef<any>
   /** Names of the subcommands, known without importing them. */
   commands: readonly string[]
+  /** Turns an error the commands did not expect (a file-system error, say) into a CliError, if it can. */
+  mapError?(err: unknown): unknown
 }
 
 const packageVersion = (): string =>
@@ -45,7 +47,8 @@ export function runCli(cli: CliMain, rawArgs: string[]): void {
     (code) => {
       process.exitCode = code
     },
-    (err: unknown) => {
+    (raw: unknown) => {
+      const err = cli.mapError?.(raw) ?? raw
       const { text, exitCode } = describeError(cli.prog, err, isDebug(process.env.DEBUG))
       process.stderr.write(text)
       process.exitCode = exitCode

@@ -1,8 +1,9 @@
-import { UsageError } from '../../shared/errors.js'
+import { CliError, UsageError } from '../../shared/errors.js'
 import { loadConfig, type LoadedConfig } from '../state/config.js'
 import { overlayCommittedJournal } from '../state/journal.js'
-import { loadLock } from '../state/lock.js'
-import { resolvePaths } from '../state/paths.js'
+import { readText } from '../state/json-file.js'
+import { loadLock, type Lockfile } from '../state/lock.js'
+import { resolvePaths, type Paths } from '../state/paths.js'
 import { transact, type Phase } from '../state/transact.js'
 import type { Transaction } from '../state/transaction.js'
 import { Registries } from '../registry/registries.js'
@@ -38,6 +39,27 @@ export function waitMs(rawArgs: string[]): number {
 export interface Session extends SyncContext {
   loaded: LoadedConfig
   warnings: string[]
+  /** Set when the lock file could not be read and the command asked to start without it (`adopt`). */
+  damaged?: DamagedLock
+}
+
+export interface DamagedLock {
+  error: string
+  backup: string
+  /** Stages a copy of the damaged file next to it, before the rebuilt lock replaces it. */
+  backUp(tx: Transaction): void
+}
+
+/** The lock, or (for `adopt`) an empty one when the file is damaged; a newer format is always refused. */
+function readLock(paths: Paths, tolerate: boolean): { lock: Lockfile; damaged?: DamagedLock } {
+  try {
+    return { lock: loadLock(paths) }
+  } catch (err) {
+    if (!tolerate || !(err instanceof CliError) || err.code !== 'E_CORRUPT') throw err
+    const text = readText(paths.lock) ?? ''
+    const backup = `${paths.lock}.damaged-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`
+    return { lock: { lockfileVersion: 1, instances: {} }, damaged: { error: err.message, backup, backUp: (tx) => tx.write(backup, text, { mode: 0o600 }) } }
+  }
 }
 
 /**
@@ -45,11 +67,11 @@ export interface Session extends SyncContext {
  * A committed journal of an interrupted command is read through (see state/journal.ts), so even a
  * command that takes no lock sees the state the next writer completes, never half of it.
  */
-export function openSession(opts: { offline?: boolean; registry?: string | undefined } = {}): Session {
+export function openSession(opts: { offline?: boolean; registry?: string | undefined; damagedLock?: boolean } = {}): Session {
   const paths = resolvePaths()
   overlayCommittedJournal(paths)
   const loaded = loadConfig(paths)
-  const lock = loadLock(paths)
+  const { lock, damaged } = readLock(paths, opts.damagedLock ?? false)
   const warnings: string[] = []
   const registries = new Registries({
     paths,
@@ -58,21 +80,28 @@ export function openSession(opts: { offline?: boolean; registry?: string | undef
     ...(opts.registry ? { registry: opts.registry } : {}),
     warn: (m) => warnings.push(m),
   })
-  return { paths, config: loaded.config, loaded, lock, registries, docs: new Map(), warnings }
+  return { paths, config: loaded.config, loaded, lock, registries, docs: new Map(), warnings, ...(damaged ? { damaged } : {}) }
 }
 
 /** Re-reads config and lock (under the write lock), keeping registries and fetched documents. */
 export function reloadSession(session: Session): void {
   session.loaded = loadConfig(session.paths)
   session.config = session.loaded.config
-  session.lock = loadLock(session.paths)
+  const { lock, damaged } = readLock(session.paths, session.damaged !== undefined)
+  session.lock = lock
+  if (damaged) session.damaged = damaged
+  else delete session.damaged
 }
 
-/** Runs `fn` as a transaction of `session` (see state/transact.ts): planned unlocked, committed locked. */
+/**
+ * Runs `fn` as a transaction of `session` (see state/transact.ts): planned unlocked, committed
+ * locked. `confirm` sees what the first run planned and may cancel before anything is locked.
+ */
 export function write<T>(
   session: Session,
-  opts: { command: string; rawArgs: string[]; confirm?: (planned: T) => Promise<boolean> },
+  opts: { command: string; rawArgs: string[] },
   fn: (tx: Transaction, phase: Phase) => Promise<T> | T,
+  confirm?: (planned: T) => Promise<boolean>,
 ): Promise<T> {
   return transact(
     session.paths,
@@ -81,14 +110,54 @@ export function write<T>(
       waitMs: waitMs(opts.rawArgs),
       reload: () => reloadSession(session),
       note: (m) => process.stderr.write(`claude-multi: ${m}\n`),
-      ...(opts.confirm ? { confirm: opts.confirm } : {}),
+      ...(confirm ? { confirm } : {}),
     },
     fn,
   )
 }
 
+export const yesArg = { yes: { type: 'boolean', alias: 'y', description: 'Do it without asking (required when stdin is not a terminal)' } } as const
+
+/**
+ * Shows what is about to go and asks on a terminal; `--yes` skips the question. Without a
+ * terminal and without `--yes` it refuses, so a script never deletes anything by accident.
+ */
+export async function confirm(shown: string, question: string, yes: boolean | undefined): Promise<boolean> {
+  if (shown) out(shown)
+  if (yes) return true
+  if (!process.stdin.isTTY) throw new UsageError(`${question.replace(/\?$/, '')}: refusing without a terminal to ask on`, 'pass --yes to confirm')
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
 export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n')
 export const printJson = (value: unknown) => out(JSON.stringify(value, null, 2))
+
+/** A failure of one instance (or registry) that did not stop the others. */
+export interface CmdError {
+  name?: string
+  code: string
+  message: string
+  hint?: string
+}
+
+/**
+ * Every `--json` output has this one top-level shape: the command, its exit code (the same number
+ * the process exits with), the command's own fields, then `errors` and `warnings`.
+ */
+export function emitJson(command: string, exitCode: number, data: Record<string, unknown>, errors: CmdError[] = [], warnings: string[] = []): void {
+  printJson({ command, exitCode, ...data, errors, warnings })
+}
+
+/** Per-instance failures on stderr, one line each, in the same form as a command's own error. */
+export function reportErrors(errors: CmdError[]): void {
+  for (const e of errors) process.stderr.write(`claude-multi: ${e.name ? `${e.name}: ` : ''}${e.message}${e.hint ? ` (${e.hint})` : ''}\n`)
+}
 
 /** Warnings go to stderr so `--json` output stays parseable; the same warning is printed once. */
 export function flushWarnings(session: { warnings: string[] }): void {

@@ -1,52 +1,88 @@
 import { defineCommand } from 'citty'
+import { UsageError } from '../../shared/errors.js'
 import { applyPlans } from '../sync/apply.js'
 import { planAll } from '../sync/run.js'
-import { renderFileDiff, renderSummary, summarize } from '../render/sync.js'
+import { renderDetails, renderFileDiff, renderStatusTable, summarize, type SyncMode } from '../render/sync.js'
 import { c } from '../render/colors.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import type { Transaction } from '../state/transaction.js'
+import { confirm, emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, waitArg, write, yesArg } from './_common.js'
 import { describeRetiredWarning, retiredWarnings } from '../models/retired-report.js'
 
 export default defineCommand({
   meta: { name: 'sync', description: 'Move instances to the newest version their pin allows, keeping your changes' },
   args: {
-    name: { type: 'positional', required: false, description: 'Instances to sync (default: all)' },
+    name: { type: 'positional', required: false, description: 'Instances to sync (default: all)', valueHint: 'NAME...' },
     'dry-run': { type: 'boolean', description: 'Show the full change, write nothing' },
-    check: { type: 'boolean', description: 'Write nothing; exit 100 when updates exist, 0 when current' },
+    check: { type: 'boolean', description: 'Write nothing; exit 100 when sync would change something, 0 when current' },
     theirs: { type: 'boolean', description: 'On a conflict take the new version’s value (and drop that override)' },
+    reset: { type: 'boolean', description: 'Back to the template’s values: drops your edits and overrides of the named instances (shown first)' },
+    ...yesArg,
     ...offlineArg,
     ...waitArg,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    const session = openSession({ offline: args.offline })
+    if (args.check && args['dry-run']) throw new UsageError('--check and --dry-run do not go together', '--check answers with its exit code, --dry-run shows the change; pick one')
+    if (args.reset && !args._.length) throw new UsageError('--reset needs the names of the instances to reset', 'e.g. claude-multi sync --reset work')
+    if (args.reset && args.theirs) throw new UsageError('--reset already takes every template value; drop --theirs')
+    const mode: SyncMode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'
+    const reset = Boolean(args.reset)
     const theirs = Boolean(args.theirs)
-    const mode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'
-    const run = async (tx?: Parameters<typeof applyPlans>[1]) => {
-      const r = await planAll(session, args._, { theirs })
+    const session = openSession({ offline: args.offline })
+    const run = async (tx?: Transaction) => {
+      const r = await planAll(session, args._, { theirs, resetAll: reset })
       // Current values (overrides included) naming a retired model: warned about, never rewritten.
       for (const p of r.plans) p.warnings.push(...retiredWarnings(p).filter((w) => mode !== 'sync' || !w.fixedBySync).map(describeRetiredWarning))
       return { ...r, written: tx ? applyPlans(session, tx, r.plans) : [] }
     }
-    const { plans, errors, unmanaged, written } = mode === 'sync' ? await write(session, { command: 'sync', rawArgs }, (tx) => run(tx)) : await run()
-    const summaries = plans.map((p) => summarize(p, theirs))
-    flushWarnings(session)
-    for (const p of plans) for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`)
-    const updates = plans.filter((p) => p.changed).map((p) => p.name)
-    if (args.json) {
-      printJson({ mode, instances: summaries.map((s) => ({ ...s, written: written.includes(s.name) })), updates, errors, unmanaged })
-    } else {
+    const { plans, errors, unmanaged, written } =
+      mode === 'sync'
+        ? await write(
+            session,
+            { command: reset ? `sync --reset ${args._.join(' ')}` : 'sync', rawArgs },
+            (tx) => run(tx),
+            // Reset throws away the user's own values: they are shown, and a person says yes.
+            reset ? (p) => confirm(args.json ? '' : p.plans.map((x) => renderDetails(summarize(x, false, true), 'dry-run')).filter(Boolean).join('\n'), 'Reset these instances?', args.yes) : undefined,
+          )
+        : await run()
+    const summaries = plans.map((p) => ({ ...summarize(p, theirs, reset), written: written.includes(p.name) }))
+    const pending = summaries.filter((s) => s.changed).map((s) => s.name)
+    const exitCode = errors.length ? 1 : mode === 'check' && pending.length ? 100 : 0
+    const warnings = [...new Set([...session.warnings, ...plans.flatMap((p) => p.warnings)])]
+    flushWarnings({ warnings: [...warnings] })
+    if (args.json) emitJson('sync', exitCode, { mode, instances: summaries, updates: pending, unmanaged }, errors, warnings)
+    else {
       const blocks: string[] = []
+      if (summaries.length || errors.length) blocks.push(renderStatusTable(summaries, errors, mode))
       for (const [i, s] of summaries.entries()) {
-        blocks.push(renderSummary(s, mode))
-        if (mode === 'dry-run' && plans[i]!.changed) blocks.push(await renderFileDiff(plans[i]!.target.path, plans[i]!.currentText, plans[i]!.nextText))
+        if (mode === 'check') break
+        const details = renderDetails(s, mode)
+        if (details) blocks.push(details)
+        if (mode === 'dry-run' && plans[i]!.changed) blocks.push(await renderFileDiff(plans[i]!.target.path, plans[i]!.currentText ?? '', plans[i]!.nextText))
       }
-      if (blocks.length) out(blocks.filter(Boolean).join('\n'))
-      if (!plans.length && !errors.length) out('no managed instances (add one with `claude-multi add`, or `claude-multi adopt` older ones)')
-      if (unmanaged.length) out(c.dim(`not managed: ${unmanaged.join(', ')} (run \`claude-multi adopt\`)`))
-      if (mode === 'check' && plans.length) out(updates.length ? `${updates.length} instance(s) can be updated: run \`claude-multi sync\`` : 'all instances up to date')
-      if (mode === 'sync' && plans.length) out(written.length ? `${written.length} instance(s) updated, ${plans.length - written.length} already current` : 'all instances up to date')
+      if (!plans.length && !errors.length) blocks.push('no managed instances (add one with `claude-multi add`, or `claude-multi adopt` older ones)')
+      if (unmanaged.length) blocks.push(c.dim(`not managed: ${unmanaged.join(', ')} (run \`claude-multi adopt\`)`))
+      if (plans.length || errors.length) blocks.push(syncSummary(mode, summaries.length, pending.length, written.length, errors.length))
+      out(blocks.filter(Boolean).join('\n'))
     }
-    for (const e of errors) process.stderr.write(`claude-multi: ${e.name}: ${e.message}\n`)
-    process.exitCode = errors.length ? 1 : mode === 'check' && updates.length ? 100 : 0
+    reportErrors(errors)
+    process.exitCode = exitCode
   },
 })
+
+/** The last line, which never contradicts the exit code: failures are counted, never hidden. */
+function syncSummary(mode: SyncMode, total: number, pending: number, written: number, failed: number): string {
+  const parts: string[] = []
+  if (mode === 'sync') {
+    if (written) parts.push(`${written} changed`)
+    if (total - written) parts.push(`${total - written} already current`)
+  } else {
+    if (pending) parts.push(`${pending} would change`)
+    if (total - pending) parts.push(`${total - pending} up to date`)
+  }
+  if (failed) parts.push(c.red(`${failed} failed`))
+  const line = parts.join(', ')
+  if (mode === 'check' && pending && !failed) return `${line}: run \`claude-multi sync\``
+  if (mode === 'dry-run' && pending) return `${line}; nothing was written`
+  return line
+}

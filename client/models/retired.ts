@@ -56,7 +56,10 @@ export function findRetired(env: Record<string, string>, retired: Record<string,
     const hit = lookup(retired, value)
     if (!hit) continue
     const role = roleOf(key)
-    out.push({ key, ...(role ? { role } : {}), model: value, replacement: followChain(retired, hit[1]) })
+    const replacement = followChain(retired, hit[1])
+    // Matched through its bare name: the replacement keeps the user's own `[1m]` (or its absence).
+    const kept = replacement === null || hit[0] === value ? replacement : stripContextSuffix(replacement) + value.slice(stripContextSuffix(value).length)
+    out.push({ key, ...(role ? { role } : {}), model: value, replacement: kept })
   }
   return out
 }

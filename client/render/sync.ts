@@ -14,16 +14,43 @@ export interface PlanSummary {
   to: string
   latest?: string
   changed: boolean
+  /** What sync does (or did) to it: see `statusText`. */
+  action: SyncAction
   changes: { key: string; role?: string; from?: string; to?: string }[]
   kept: { key: string; yours?: string; upstream?: string }[]
   conflicts: { key: string; base?: string; yours?: string; upstream?: string; resolved: 'yours' | 'upstream' }[]
   droppedOverrides: string[]
+  /** `--reset`: your values that go, as they are now. */
+  reset?: { key: string; role?: string; yours?: string; template?: string }[]
   warnings: string[]
 }
 
+export type SyncAction = 'none' | 'update' | 'downgrade' | 'recreate' | 'reset' | 'rewrite'
+
+export function actionOf(plan: InstancePlan, reset: boolean): SyncAction {
+  if (!plan.changed) return 'none'
+  if (plan.recreated) return 'recreate'
+  if (reset) return 'reset'
+  if (plan.downgrade) return 'downgrade'
+  return plan.current !== plan.wanted ? 'update' : 'rewrite'
+}
+
+export type SyncMode = 'check' | 'dry-run' | 'sync'
+
+const STATUS: Record<SyncAction, Record<SyncMode, string>> = {
+  none: { check: 'up to date', 'dry-run': 'up to date', sync: 'up to date' },
+  update: { check: 'update available', 'dry-run': 'would update', sync: 'updated' },
+  downgrade: { check: 'DOWNGRADE available', 'dry-run': 'would DOWNGRADE', sync: 'downgraded' },
+  recreate: { check: 'wrapper missing, sync re-creates it', 'dry-run': 'would re-create the missing wrapper', sync: 're-created the missing wrapper' },
+  reset: { check: 'reset pending', 'dry-run': 'would reset to the template', sync: 'reset to the template' },
+  rewrite: { check: 'changes pending', 'dry-run': 'would rewrite', sync: 'rewritten' },
+}
+
+export const statusText = (a: SyncAction, mode: SyncMode) => STATUS[a][mode]
+
 const m = (k: string, v: string | undefined) => maskValue(k, v)
 
-export function summarize(plan: InstancePlan, theirs = false): PlanSummary {
+export function summarize(plan: InstancePlan, theirs = false, reset = false): PlanSummary {
   const conflictKeys = new Set(plan.merge.conflicts.map((x) => x.key))
   return {
     name: plan.name,
@@ -34,6 +61,7 @@ export function summarize(plan: InstancePlan, theirs = false): PlanSummary {
     to: plan.wanted,
     ...(plan.latest ? { latest: plan.latest } : {}),
     changed: plan.changed,
+    action: actionOf(plan, reset),
     changes: plan.merge.changes
       .filter((x) => !conflictKeys.has(x.key))
       .map((x) => ({ key: x.key, ...(label(x.key) !== x.key ? { role: label(x.key) } : {}), from: m(x.key, x.from), to: m(x.key, x.to) })),
@@ -49,23 +77,38 @@ export function summarize(plan: InstancePlan, theirs = false): PlanSummary {
       resolved: theirs ? 'upstream' : 'yours',
     })),
     droppedOverrides: plan.dropOverrides,
+    ...(reset ? { reset: plan.resetLoses.map((k) => ({ key: k, ...(label(k) !== k ? { role: label(k) } : {}), yours: m(k, plan.ours[k]), template: m(k, plan.theirs[k]) })) } : {}),
     warnings: plan.warnings,
   }
 }
 
-export function renderSummary(s: PlanSummary, mode: 'check' | 'dry-run' | 'sync'): string {
-  const moved = s.from !== s.to
-  const head = `${c.bold(s.name)}  ${s.template} ${moved ? `${s.from} → ${c.green(s.to)}` : s.from} ${c.dim(`(${s.registry}, ${s.range})`)}`
-  if (!s.changed) return `${head}  ${c.dim('up to date')}`
-  const verb = mode === 'sync' ? '' : c.yellow(mode === 'check' ? '  update available' : '  would change')
+/** One aligned row per instance (and per failure): the table every sync mode starts with. */
+export function renderStatusTable(summaries: PlanSummary[], errors: { name: string; code: string }[], mode: SyncMode): string {
+  const colour = (a: SyncAction, t: string) => (a === 'none' ? c.dim(t) : a === 'downgrade' ? c.magenta(t) : c.yellow(t))
+  const rows = summaries.map((s) => [
+    c.bold(s.name),
+    s.template,
+    s.from === s.to ? s.from : `${s.from} → ${s.action === 'downgrade' ? c.magenta(s.to) : c.green(s.to)}`,
+    c.dim(`${s.registry}, ${s.range}`),
+    colour(s.action, statusText(s.action, mode)),
+  ])
+  for (const e of errors) rows.push([c.bold(e.name), '-', '-', '-', c.red(`failed (${e.code})`)])
+  return formatTable([['Instance', 'Template', 'Version', 'Registry, range', 'Status'].map((h) => c.bold(h)), ...rows])
+}
+
+/** What changes in one instance, variable by variable; empty for one that stays as it is. */
+export function renderDetails(s: PlanSummary, mode: SyncMode): string {
+  if (!s.changed) return ''
+  const head = `${c.bold(s.name)}: ${statusText(s.action, mode)}${s.from !== s.to ? ` (${s.template} ${s.from} → ${s.to})` : ''}`
   const rows: string[][] = []
-  for (const x of s.changes) rows.push([label(x.key), show(x.key, x.from), '→', show(x.key, x.to)])
+  for (const r of s.reset ?? []) rows.push([label(r.key), show(r.key, r.yours), c.red('goes'), c.dim(`template: ${show(r.key, r.template)}`)])
+  if (!s.reset) for (const x of s.changes) rows.push([label(x.key), show(x.key, x.from), '→', show(x.key, x.to)])
   for (const k of s.kept) rows.push([label(k.key), show(k.key, k.yours), c.cyan('kept'), c.dim(`yours; new version: ${show(k.key, k.upstream)}`)])
   for (const x of s.conflicts)
     rows.push([label(x.key), show(x.key, x.yours), c.red('conflict'), `upstream ${show(x.key, x.upstream)} (was ${show(x.key, x.base)}); kept ${x.resolved}${x.resolved === 'yours' ? ', --theirs takes upstream' : ''}`])
-  const lines = [head + verb]
+  const lines = [head]
   if (rows.length) lines.push(formatTable(rows, { indent: '  ' }))
-  for (const d of s.droppedOverrides) lines.push(`  override ${label(d)} removed (upstream won its conflict)`)
+  for (const d of s.droppedOverrides) lines.push(`  override ${label(d)} removed (${s.reset ? 'reset' : 'upstream won its conflict'})`)
   return lines.join('\n')
 }
 

@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmdirSync, rm
 import { dirname, join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
 import { writeFileAtomic } from './atomic.js'
-import { fsStep } from './fs-errors.js'
+import { describeFsError, fsStep } from './fs-errors.js'
 import { overlay } from './overlay.js'
 import type { Paths } from './paths.js'
 import { newerVersionError } from './versions.js'
@@ -99,7 +99,16 @@ export function applyJournal(paths: Pick<Paths, 'home'>, journal: Journal): void
 
 /** Undoes the staging of a journal that never committed: its staged files and new directories go. */
 export function rollbackJournal(paths: Pick<Paths, 'home'>, journal: Journal): void {
-  for (const op of journal.ops) if (op.op === 'write') rmSync(op.temp, { force: true })
+  for (const op of journal.ops) {
+    if (op.op !== 'write') continue
+    try {
+      unlinkSync(op.temp)
+    } catch (err) {
+      // Never staged (or its directory never existed): nothing to undo.
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw describeFsError(err, op.temp, 'remove') ?? err
+    }
+  }
   for (const dir of [...journal.dirs].reverse()) {
     try {
       rmdirSync(dir)

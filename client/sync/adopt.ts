@@ -50,7 +50,7 @@ function templateValues(t: Template): [string, string][] {
 }
 
 /** The env a version gives this instance, with inputs read back from the instance's own values. */
-function envFor(t: Template, local: Record<string, string>): { env: Record<string, string>; inputs: Record<string, string> } | undefined {
+export function envFor(t: Template, local: Record<string, string>): { env: Record<string, string>; inputs: Record<string, string> } | undefined {
   const inputs: Record<string, string> = {}
   for (const [k, pattern] of templateValues(t)) if (pattern.includes('{{')) extractInputs(pattern, k === BASE_URL_ENV ? stripSlash(local[k] ?? '') : local[k], inputs)
   try {

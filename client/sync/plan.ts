@@ -4,10 +4,11 @@ import { resolveEnv } from '../../shared/resolve.js'
 import { renderKeyLines } from '../../shared/wrapper.js'
 import type { Template } from '../../shared/types.js'
 import { pickOrThrow, requireEntry } from '../registry/pick.js'
+import { compareVersions } from '../registry/range.js'
 import { requireInstance } from '../state/config.js'
 import type { LockEntry } from '../state/lock.js'
 import { loadOverrides, type Overrides } from '../state/overrides.js'
-import { settingsFile } from '../state/paths.js'
+import { findClaude, settingsFile } from '../state/paths.js'
 import { readText } from '../state/json-file.js'
 import { fetchDoc, inputsFor, type SyncContext } from './context.js'
 import { digestOf, loadTarget } from './target.js'
@@ -21,6 +22,8 @@ export interface PlanOptions {
   stay?: boolean
   /** Variables whose override was just removed: they go back to the template's value. */
   reset?: string[]
+  /** `sync --reset`: every variable back to the template's value, every override dropped. */
+  resetAll?: boolean
 }
 
 /** Everything sync would do to one instance, computed without writing anything. */
@@ -41,11 +44,18 @@ export interface InstancePlan {
   overrides: Overrides
   /** Overrides that `--theirs` gave up because upstream won their conflict. */
   dropOverrides: string[]
-  currentText: string
+  /** undefined when the wrapper is missing. */
+  currentText: string | undefined
   nextText: string
   nextEntry: LockEntry
   /** The file or the lock would change. */
   changed: boolean
+  /** The wrapper was missing: sync writes it anew from the lock and the overrides. */
+  recreated: boolean
+  /** The wanted version is older than the current one (a retracted release, a lowered pin). */
+  downgrade: boolean
+  /** `--reset`: the variables whose own value goes (hand edits and overrides alike). */
+  resetLoses: string[]
   warnings: string[]
   /** The documents behind base and theirs, for callers that want more (e.g. retired models). */
   docs: { base: Template; theirs: Template }
@@ -64,26 +74,39 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const wanted = opts.stay ? entry.version : opts.to ?? (await pickOrThrow(tEntry, entry.range)).version
   if (!tEntry.versions[wanted] && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
-  const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity || lockedMeta?.integrity)).template
-  const theirsDoc = wanted === entry.version ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
+  const wrapper = entry.target.kind === 'wrapper'
+  const fresh = wrapper ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null } : undefined
+  // Loaded first for a wrapper: its `# source:` line tells which version its values came from.
+  let loaded = wrapper ? loadTarget(entry.target, name, undefined, { ...fresh!, authVar: 'ANTHROPIC_AUTH_TOKEN' }) : undefined
+  const baseVersion = writtenFrom(loaded?.parsed?.source, entry, tEntry.versions) ?? entry.version
+  const warnings: string[] = []
+  if (baseVersion !== entry.version)
+    warnings.push(`${name}: the wrapper was written from ${entry.template}@${baseVersion} but the lock says ${entry.version} (a run of an older claude-multi was interrupted); merging against ${baseVersion}`)
+  const baseIntegrity = baseVersion === entry.version ? entry.integrity || lockedMeta?.integrity : tEntry.versions[baseVersion]!.integrity
+  const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, baseVersion, baseIntegrity)).template
+  const theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
   const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs))
   const theirsInputs = inputsFor(theirsDoc, entry.inputs)
   const theirs = resolveEnv(theirsDoc, theirsInputs)
 
-  const keyVar = entry.target.kind === 'settings' ? baseDoc.auth : undefined
-  const loaded = loadTarget(entry.target, name, keyVar)
+  if (wrapper && loaded!.text === undefined) loaded = loadTarget(entry.target, name, undefined, { ...fresh!, authVar: theirsDoc.auth })
+  loaded ??= loadTarget(entry.target, name, baseDoc.auth)
+  const recreated = loaded.text === undefined
   const overrides = loadOverrides(inst.configDir)
-  const disk = { ...loaded.env }
+  // A missing wrapper lost its hand edits with it; the overrides survive in the config dir.
+  const disk = recreated ? { ...base } : { ...loaded.env }
   for (const k of opts.reset ?? []) {
     if (k in base) disk[k] = base[k]!
     else delete disk[k]
   }
   const ours = applyOverrides(disk, overrides)
-  const merge = merge3(base, ours, theirs, { preferTheirs: opts.theirs ?? false })
-  const dropOverrides = opts.theirs ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides) : []
+  const resetLoses = opts.resetAll ? [...new Set([...Object.keys(ours), ...Object.keys(base)])].filter((k) => ours[k] !== base[k]) : []
+  // Reset: what the user has counts as the base, so every difference to the new version is taken.
+  const merge = opts.resetAll ? merge3(ours, ours, theirs) : merge3(base, ours, theirs, { preferTheirs: opts.theirs ?? false })
+  const dropOverrides = opts.resetAll ? Object.keys(overrides) : opts.theirs ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides) : []
 
   const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
-  const keyLines = entry.target.kind === 'wrapper' && theirsDoc.auth !== baseDoc.auth && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null) : undefined
+  const keyLines = wrapper && !recreated && theirsDoc.auth !== baseDoc.auth && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null) : undefined
   const nextText = loaded.render(merge.env, sourceLine, keyLines)
   const nextEntry: LockEntry = {
     ...entry,
@@ -93,7 +116,6 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     inputs: entry.inputs,
     written: digestOf(nextText),
   }
-  const warnings: string[] = []
   const deprecated = tEntry.versions[wanted]?.deprecated
   if (deprecated) warnings.push(`${entry.template}@${wanted} is deprecated: ${deprecated}`)
   if (entry.target.kind === 'wrapper') warnings.push(...shadowWarnings(name, inst.configDir, entry.key ? [...Object.keys(merge.env), theirsDoc.auth] : Object.keys(merge.env)))
@@ -117,7 +139,10 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     currentText: loaded.text,
     nextText,
     nextEntry,
-    changed: nextText !== loaded.text || wanted !== entry.version || nextEntry.integrity !== entry.integrity,
+    changed: nextText !== loaded.text || wanted !== entry.version || nextEntry.integrity !== entry.integrity || dropOverrides.length > 0,
+    recreated,
+    downgrade: compareVersions(wanted, entry.version) < 0,
+    resetLoses,
     warnings,
     docs: { base: baseDoc, theirs: theirsDoc },
   }
@@ -137,4 +162,16 @@ export function shadowWarnings(name: string, configDir: string, managed: string[
   return shadowed.length
     ? [`${name}: ${settingsFile(configDir)} "env" sets ${shadowed.join(', ')}, which Claude Code lets win over the wrapper; remove them there`]
     : []
+}
+
+/**
+ * The version a wrapper's `# source:` line names, when it is another published version of the
+ * locked template: an older claude-multi killed between the wrapper and the lock left the newer
+ * values in the file, and they must be merged as what was written, never as the user's edits.
+ */
+function writtenFrom(source: string | undefined, entry: LockEntry, versions: Record<string, unknown>): string | undefined {
+  if (!source) return undefined
+  const m = /^(.+)@([^@\s]+) from (\S+)$/.exec(source)
+  if (!m || m[1] !== entry.template || m[3] !== entry.registry || m[2] === entry.version || !Object.hasOwn(versions, m[2]!)) return undefined
+  return m[2]
 }

@@ -4,7 +4,7 @@ import { planInstance, type InstancePlan, type PlanOptions } from './plan.js'
 
 export interface PlanAllResult {
   plans: InstancePlan[]
-  errors: { name: string; code: string; message: string }[]
+  errors: { name: string; code: string; message: string; hint?: string }[]
   /** Instances in config.json that sync does not manage (older claude-multi, not adopted). */
   unmanaged: string[]
 }
@@ -20,7 +20,7 @@ export async function planAll(ctx: SyncContext, names: string[], opts: PlanOptio
   const result: PlanAllResult = { plans: [], errors: [], unmanaged }
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') result.plans.push(s.value)
-    else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message.replace(`${selected[i]}: `, '') })
+    else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message.replace(`${selected[i]}: `, ''), ...(s.reason.hint ? { hint: s.reason.hint } : {}) })
     else throw s.reason
   })
   return result

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { CliError } from '../../shared/errors.js'
-import { parseWrapper, spliceWrapper, type ParsedWrapper } from '../../shared/wrapper.js'
+import { parseWrapper, renderWrapper, spliceWrapper, type ParsedWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { detectStyle, formatJson, readText, type JsonStyle } from '../state/json-file.js'
 import type { Target } from '../state/lock.js'
 
@@ -9,17 +9,23 @@ export const digestOf = (text: string) => `sha256-${createHash('sha256').update(
 /** An instance's target as read from disk: its variables, and how to write new ones back. */
 export interface LoadedTarget {
   target: Target
-  text: string
+  /** undefined: the wrapper is missing and `render` writes it anew. */
+  text: string | undefined
   env: Record<string, string>
   /** Renders the file with a new variable set, keeping everything else. */
   render(env: Record<string, string>, source: string, keyLines?: string[]): string
   parsed?: ParsedWrapper
 }
 
-export function loadTarget(target: Target, name: string, keyVar?: string): LoadedTarget {
+/** What a missing wrapper is written anew from: the lock entry and the instance's config. */
+export type FreshWrapper = Omit<WrapperSpec, 'env' | 'source'>
+
+export function loadTarget(target: Target, name: string, keyVar?: string, fresh?: FreshWrapper): LoadedTarget {
   const text = readText(target.path)
+  if (text === undefined && target.kind === 'wrapper' && fresh)
+    return { target, text: undefined, env: {}, render: (env, source) => renderWrapper({ ...fresh, env, source }) }
   if (text === undefined)
-    throw new CliError('E_MISSING', `${name}: ${target.path} does not exist`, 1, `run \`claude-multi rollback ${name}\` or re-create the instance with \`claude-multi add\``)
+    throw new CliError('E_MISSING', `${name}: ${target.path} does not exist`, 1, `restore it, or \`claude-multi remove ${name}\` and add it again`)
   return target.kind === 'wrapper' ? loadWrapper(target, text, name) : loadSettings(target, text, name, keyVar)
 }
 

@@ -17,7 +17,7 @@ describe('findRetired', () => {
       API_TIMEOUT_MS: '3000000',
     }
     expect(findRetired(env, RETIRED)).toEqual([
-      { key: 'ANTHROPIC_DEFAULT_SONNET_MODEL', role: 'sonnet', model: 'glm-5.1[1m]', replacement: 'glm-5.3' },
+      { key: 'ANTHROPIC_DEFAULT_SONNET_MODEL', role: 'sonnet', model: 'glm-5.1[1m]', replacement: 'glm-5.3[1m]' },
       { key: 'ANTHROPIC_DEFAULT_OPUS_MODEL', role: 'opus', model: 'glm-5.2[1m]', replacement: 'glm-5.3[1m]' },
       { key: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', role: 'haiku', model: 'glm-4.5-air', replacement: null },
       { key: 'CLAUDE_CODE_SUBAGENT_MODEL', model: 'glm-5.2', replacement: 'glm-5.3' },
@@ -26,7 +26,7 @@ describe('findRetired', () => {
 
   it('matches a bare value against an entry that only lists the [1m] form', () => {
     expect(findRetired({ ANTHROPIC_MODEL: 'm-1' }, { 'm-1[1m]': 'm-2[1m]' })).toEqual([
-      { key: 'ANTHROPIC_MODEL', role: 'default', model: 'm-1', replacement: 'm-2[1m]' },
+      { key: 'ANTHROPIC_MODEL', role: 'default', model: 'm-1', replacement: 'm-2' },
     ])
   })
 
