@@ -165,13 +165,13 @@ describe('doctor --models against a fake provider', () => {
     expect(provider.requests.filter((r) => r.method === 'POST')).toHaveLength(3) // glm-5.3, glm-5-turbo, glm-5.3-flash
   })
 
-  it('a NOT SERVED model the locked version lists as retired: note and the override command', async () => {
+  it('a NOT SERVED model the locked version lists as retired: note and the override command, [1m] kept', async () => {
     provider = await startFakeProvider({ models: SERVED })
     const report = await checkModels([target(provider.url, { ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.2[1m]' }, { retired: { 'glm-5.2': 'glm-5.3' } })])
     const sonnet = report.instances[0]!.rows.find((r) => r.role === 'sonnet')!
-    expect(sonnet).toMatchObject({ status: 'not-served', note: 'the template lists it as retired → glm-5.3' })
-    expect(report.instances[0]!.hint).toContain('or switch: claude-multi override work sonnet=glm-5.3')
-    expect(renderModelsReport(report)).toMatch(/sonnet\s+glm-5\.2\[1m\]\s+NOT SERVED\s+the template lists it as retired → glm-5\.3/)
+    expect(sonnet).toMatchObject({ status: 'not-served', note: 'the template lists it as retired → glm-5.3[1m]' })
+    expect(report.instances[0]!.hint).toContain("or switch: claude-multi override work sonnet='glm-5.3[1m]'")
+    expect(renderModelsReport(report)).toMatch(/sonnet\s+glm-5\.2\[1m\]\s+NOT SERVED\s+the template lists it as retired → glm-5\.3\[1m\]/)
   })
 })
 
