@@ -30,6 +30,18 @@ const parseIndex = (text: string, where: string): RegistryIndex => {
   return index
 }
 
+/** The content type of a body that is not JSON (`text/html`), or undefined when it is JSON. */
+function nonJson(res: { headers: Record<string, string | string[] | undefined>; text: string }): string | undefined {
+  const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type && !type.includes('json')) return type
+  try {
+    JSON.parse(res.text)
+    return undefined
+  } catch {
+    return type || 'a body that is not JSON'
+  }
+}
+
 const safeSerial = (text: string): number | undefined => {
   try {
     const serial = (JSON.parse(text) as RegistryIndex).serial
@@ -80,11 +92,24 @@ export class HttpSource implements RegistrySource {
     return index
   }
 
-  private async fetchIndex(): Promise<RegistryIndex> {
+  /** The cached index, or undefined; a damaged one is dropped (with one line saying so), never a reason to fail. */
+  private readCachedIndex(): { text: string; meta: { url: string; etag?: string; fetchedAt: string }; index: RegistryIndex } | undefined {
     const cached = this.cache.readIndex()
+    if (!cached) return undefined
+    try {
+      return { ...cached, index: parseIndex(cached.text, `cached index of ${this.name}`) }
+    } catch {
+      this.cache.dropIndex()
+      this.opts.warn(`the cached index of registry ${this.name} was damaged; dropped it${this.opts.offline ? '' : ' and fetched it again'}`)
+      return undefined
+    }
+  }
+
+  private async fetchIndex(): Promise<RegistryIndex> {
+    const cached = this.readCachedIndex()
     const fromCache = (why: string) => {
       if (!cached) throw new CliError('E_NO_CACHE', `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`, 1, this.opts.offline ? 'run once without --offline' : 'check the URL and your network, or use --offline after a successful run')
-      return parseIndex(cached.text, `cached index of ${this.name}`)
+      return cached.index
     }
     if (this.opts.offline) return fromCache('is not contacted with --offline')
     const url = `${this.url}/v1/index.json`
@@ -98,7 +123,7 @@ export class HttpSource implements RegistrySource {
       this.opts.warn(`registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`)
       return index
     }
-    if (res.status === 304 && cached) return parseIndex(cached.text, `cached index of ${this.name}`)
+    if (res.status === 304 && cached) return cached.index
     if (res.status >= 500) {
       const index = fromCache(`answered ${res.status}`)
       this.opts.warn(`registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`)
@@ -107,6 +132,13 @@ export class HttpSource implements RegistrySource {
     if (res.status === 401 || res.status === 403)
       throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, `run \`claude-multi registry login ${this.name}\``)
     if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
+    // A 200 that is not JSON is somebody else's page (a captive portal, a maintenance page): an outage.
+    const notJson = nonJson(res)
+    if (notJson) {
+      const index = fromCache(`answered 200 with ${notJson} instead of JSON`)
+      this.opts.warn(`registry ${this.name} answered 200 with ${notJson} instead of JSON (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`)
+      return index
+    }
     const index = parseIndex(res.text, `[GET] "${url}"`)
     // A signed index carries a serial; an older one than already seen is a replay (rollback attack).
     const seenSerial = cached ? safeSerial(cached.text) : undefined
@@ -123,15 +155,17 @@ export class HttpSource implements RegistrySource {
     const path = this.cache.versionPath(id, version)
     const cachedText = this.cache.readVersion(id, version)
     if (cachedText !== undefined) {
-      const actual = integrityOfText(cachedText)
-      if (integrity && actual !== integrity)
-        throw new CliError(
-          'E_INTEGRITY',
-          `cached ${id}@${version} (${path}) has integrity ${actual} but ${integrity} was expected; refusing it`,
-          1,
-          'the cache was modified; delete that file to fetch the document again',
-        )
-      return { template: JSON.parse(cachedText) as Template, text: cachedText, integrity: actual }
+      let actual: string | undefined
+      try {
+        actual = integrityOfText(cachedText)
+      } catch {}
+      if (actual !== undefined && (!integrity || actual === integrity)) return { template: JSON.parse(cachedText) as Template, text: cachedText, integrity: actual }
+      // Damaged or altered: only a copy. It goes, and the registry's document is checked afresh below.
+      const what = actual === undefined ? 'is not valid JSON' : `has integrity ${actual} but ${integrity} was expected`
+      if (this.opts.offline)
+        throw new CliError('E_INTEGRITY', `cached ${id}@${version} (${path}) ${what}; refusing it`, 1, 'run without --offline to fetch it again')
+      this.cache.dropVersion(id, version)
+      this.opts.warn(`cached ${id}@${version} ${what}; dropped it and fetched it again`)
     }
     if (this.opts.offline)
       throw new CliError('E_NO_CACHE', `${id}@${version} is not in the cache and --offline forbids fetching it`)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic.js'
 import { readText } from './json-file.js'
@@ -31,6 +32,15 @@ export class RegistryCache {
       // A broken cache is only a cache: behave as if it were empty.
       return undefined
     }
+  }
+
+  /** Forgets the cached index (it is damaged): the next read fetches it unconditionally. */
+  dropIndex(): void {
+    for (const f of ['index.json', 'index.meta.json']) rmSync(join(this.dir, f), { force: true })
+  }
+
+  dropVersion(id: string, version: string): void {
+    rmSync(this.versionPath(id, version), { force: true })
   }
 
   writeIndex(text: string, meta: IndexCacheMeta): void {

@@ -54,7 +54,7 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv
   cm(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): RunResult
   /** Runs a wrapper with bash; the fake claude prints its environment. */
-  runWrapper(name: string): Record<string, string>
+  runWrapper(name: string, env?: NodeJS.ProcessEnv): Record<string, string>
   read(path: string): string
   cleanup(): void
 }
@@ -88,8 +88,8 @@ export function sandbox(registryUrl?: string, extraEnv: NodeJS.ProcessEnv = {}):
       if (process.env.CM_TEST_VERBOSE && r.status !== 0) process.stderr.write(`[claude-multi ${args.join(' ')}] exit ${r.status}: ${r.stderr}\n`)
       return { code: r.status, stdout: r.stdout, stderr: r.stderr }
     },
-    runWrapper(name) {
-      const r = spawnSync('bash', [join(bin, `claude-${name}`), 'hello'], { env: { PATH: process.env.PATH }, encoding: 'utf8' })
+    runWrapper(name, extra = {}) {
+      const r = spawnSync('bash', [join(bin, `claude-${name}`), 'hello'], { env: { PATH: process.env.PATH, ...extra }, encoding: 'utf8' })
       if (r.status !== 0) throw new Error(`wrapper failed (${r.status}): ${r.stderr}`)
       const out: Record<string, string> = {}
       for (const line of r.stdout.split('\n')) {
