@@ -1,8 +1,11 @@
 /**
- * Crash safety: `sync` over 20 instances is killed with SIGKILL at random moments. After every kill,
- * each wrapper is byte-for-byte the old or the new one, overrides.json is untouched, config and
- * lock still parse, and the next `sync` completes cleanly and lands exactly on the new state.
- * Two syncs started together never corrupt anything either. KILL_RUNS raises the number of kills.
+ * Crash safety: `sync` over 20 instances, and `add`, `override`, `remove` and `rename`, are killed
+ * with SIGKILL at random moments. After every kill of sync each wrapper is byte-for-byte the old or
+ * the new one and overrides.json is untouched; after every kill the next command completes (it
+ * finishes or rolls back what the killed one left) and config.json, the lock, overrides.json and
+ * the wrappers agree: the killed command happened entirely or not at all. Two syncs started
+ * together never corrupt anything either. KILL_RUNS sets the number of kills (default 50, shared
+ * by the five commands).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
@@ -117,37 +120,128 @@ function expectNewState(when: string): void {
   expect(lock, `${when}: lock`).toEqual(expected)
 }
 
-describe('sync killed with SIGKILL at random moments', () => {
-  it(`leaves every wrapper old or new and the next sync completes (${KILLS} kills)`, async () => {
-    const deadline = performance.now() + 100_000
-    let killedDuringRun = 0
+/** The other commands, each killed from the synced state; `applied` tells whether it happened. */
+interface Victim {
+  args: string[]
+  applied(): boolean
+  /** What must hold when it did (and the opposite is checked through the state agreeing). */
+  check(applied: boolean, when: string): void
+}
+
+const inConfig = (name: string) => (JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as { instances: { name: string }[] }).instances.some((i) => i.name === name)
+
+const VICTIMS: Record<string, Victim> = {
+  add: {
+    args: ['add', 'fresh', 'kimi', '--api-key-env', 'SOME_KEY'],
+    applied: () => inConfig('fresh'),
+    check: (applied, when) => expect(existsSync(wrapper('fresh')), `${when}: wrapper of an add that ${applied ? 'happened' : 'did not'}`).toBe(applied),
+  },
+  override: {
+    args: ['override', 'i01', 'haiku=killed-haiku'],
+    applied: () => readFileSync(overrides('i01'), 'utf8').includes('killed-haiku'),
+    check: (applied, when) => expect(readFileSync(wrapper('i01'), 'utf8').includes("'killed-haiku'"), `${when}: wrapper follows overrides.json`).toBe(applied),
+  },
+  remove: {
+    args: ['remove', 'i02', '--yes'],
+    applied: () => !inConfig('i02'),
+    check: (applied, when) => {
+      expect(existsSync(wrapper('i02')), `${when}: wrapper of i02`).toBe(!applied)
+      expect(existsSync(join(s.dir, 'userhome', '.claude-i02')), `${when}: config dir of i02`).toBe(!applied)
+    },
+  },
+  rename: {
+    args: ['rename', 'i03', 'r03'],
+    applied: () => inConfig('r03'),
+    check: (applied, when) => {
+      expect(inConfig('i03'), `${when}: i03 and r03 are never both or neither`).toBe(!applied)
+      expect(existsSync(wrapper('r03')), `${when}: wrapper r03`).toBe(applied)
+      expect(existsSync(wrapper('i03')), `${when}: wrapper i03`).toBe(!applied)
+    },
+  },
+}
+
+/** config.json, the lock, overrides.json and the wrappers tell one story, and nothing is left half-done. */
+function expectAgreement(when: string): void {
+  const config = JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as { instances: { name: string; configDir: string }[] }
+  const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as { instances: Record<string, { template: string; version: string; registry: string; target: { path: string } }> }
+  const names = config.instances.map((i) => i.name).sort()
+  expect(Object.keys(lock.instances).sort(), `${when}: lock and config.json list the same instances`).toEqual(names)
+  expect(readdirSync(s.bin).sort(), `${when}: the bin dir holds exactly their wrappers`).toEqual(names.map((n) => `claude-${n}`))
+  for (const inst of config.instances) {
+    const entry = lock.instances[inst.name]!
+    const text = readFileSync(entry.target.path, 'utf8')
+    expect(text, `${when}: ${inst.name} wrapper was written from the locked version`).toContain(`# source: ${entry.template}@${entry.version} from ${entry.registry}\n`)
+    const ovPath = join(inst.configDir, 'overrides.json')
+    const ov = existsSync(ovPath) ? (JSON.parse(readFileSync(ovPath, 'utf8')) as Record<string, string | null>) : {}
+    for (const [k, v] of Object.entries(ov)) {
+      const variable = k === 'haiku' ? 'ANTHROPIC_DEFAULT_HAIKU_MODEL' : k
+      if (v !== null) expect(text, `${when}: ${inst.name} applies its override ${k}`).toContain(`export ${variable}='${v}'\n`)
+    }
+  }
+  expect(existsSync(join(s.home, 'journal.json')), `${when}: no journal left`).toBe(false)
+  expect([...snap().keys()].filter((p) => /\.cm-[0-9a-f]{12}$/.test(p)), `${when}: no staged file left`).toEqual([])
+}
+
+describe('commands killed with SIGKILL at random moments', () => {
+  it(`sync leaves every wrapper old or new, every command happens whole or not at all, the next run completes (${KILLS} kills)`, async () => {
+    const deadline = performance.now() + 150_000
+    const order = ['sync', 'add', 'override', 'remove', 'rename'] as const
+    const killed: Record<string, number> = {}
+    const happened: Record<string, number> = {}
+    let attempts = 0
     let leftovers = 0
     let midWrite = 0
-    let attempts = 0
     // A kill that lands after the run ended proves nothing, so kills are counted only when they
-    // hit a live sync; the kill window follows how long syncs take right now (the box is shared).
-    const recent = [syncMs]
-    while (killedDuringRun < KILLS) {
+    // hit a live process; the kill window follows how long each command takes right now.
+    const recent: Record<string, number[]> = { sync: [syncMs] }
+    let total = 0
+    while (total < KILLS) {
       const k = attempts++
-      restore(oldState)
-      const typical = [...recent].sort((x, y) => x - y)[Math.floor(recent.length / 2)]!
+      const cmd = order[k % order.length]!
+      const times = recent[cmd] ?? []
+      if (!times.length) {
+        // First round of this command: time it whole (from the synced state) and undo it.
+        restore(newState)
+        times.push((await run(VICTIMS[cmd]!.args)).ms)
+        recent[cmd] = times
+      }
+      const typical = [...times].sort((x, y) => x - y)[Math.floor(times.length / 2)]!
       // Uniform over the whole run, plus a bias towards its second half, where the writes happen.
       const at = Math.random() < 0.5 ? Math.random() * typical : typical * (0.4 + Math.random() * 0.6)
-      const killed = await run(['sync'], at)
-      if (killed.signal === 'SIGKILL') killedDuringRun++
-      expectOldOrNew(`kill ${k} after ${at.toFixed(0)} ms`)
-      const fresh = NAMES.filter((n) => readFileSync(wrapper(n)).equals(newState.get(wrapper(n))!.data)).length
-      if (fresh > 0 && fresh < NAMES.length) midWrite++
-      leftovers += [...snap().keys()].filter((p) => p.endsWith('.tmp')).length
+      const when = `${cmd} killed after ${at.toFixed(0)} ms (attempt ${k})`
+      restore(cmd === 'sync' ? oldState : newState)
+      const victim = await run(cmd === 'sync' ? ['sync'] : VICTIMS[cmd]!.args, at)
+      if (victim.signal === 'SIGKILL') {
+        killed[cmd] = (killed[cmd] ?? 0) + 1
+        total++
+      } else {
+        times.push(victim.ms)
+        if (times.length > 9) times.shift()
+      }
+      leftovers += [...snap().keys()].filter((p) => /\.cm-[0-9a-f]{12}$/.test(p)).length
+      if (cmd === 'sync') {
+        expectOldOrNew(when)
+        const fresh = NAMES.filter((n) => readFileSync(wrapper(n)).equals(newState.get(wrapper(n))!.data)).length
+        if (fresh > 0 && fresh < NAMES.length) midWrite++
+      }
+      // The next command completes, whatever it finds.
       const next = await run(['sync'])
-      expect(next.code, `sync after kill ${k}: ${next.stderr}`).toBe(0)
-      expectNewState(`after kill ${k}`)
-      recent.push(next.ms)
-      if (recent.length > 9) recent.shift()
-      if (performance.now() > deadline) throw new Error(`time budget exceeded: ${killedDuringRun} kills inside a run after ${attempts} attempts`)
+      expect(next.code, `sync after ${when}: ${next.stderr}`).toBe(0)
+      if (cmd === 'sync') {
+        expectNewState(`after ${when}`)
+        times.push(next.ms)
+        if (times.length > 9) times.shift()
+      } else {
+        const applied = VICTIMS[cmd]!.applied()
+        if (applied) happened[cmd] = (happened[cmd] ?? 0) + 1
+        VICTIMS[cmd]!.check(applied, `after ${when}`)
+      }
+      expectAgreement(`after ${when}`)
+      if (performance.now() > deadline) throw new Error(`time budget exceeded: ${total} kills inside a run after ${attempts} attempts`)
     }
-    process.stderr.write(`kill9: ${killedDuringRun} kills inside a run (${attempts} attempts), ${midWrite} with some wrappers written and others not; ${leftovers} temp files left by killed writes\n`)
-  }, 180_000)
+    const per = order.map((c) => `${c} ${killed[c] ?? 0}${c === 'sync' ? '' : ` (${happened[c] ?? 0} completed by the next run or before the kill)`}`).join(', ')
+    process.stderr.write(`kill9: ${total} kills inside a run (${attempts} attempts): ${per}; ${midWrite} syncs with some wrappers written and others not; ${leftovers} staged files left by killed writes\n`)
+  }, 240_000)
 
   it('two syncs at once: one waits or refuses clearly, nothing is corrupted', async () => {
     for (let round = 0; round < 3; round++) {
@@ -158,6 +252,7 @@ describe('sync killed with SIGKILL at random moments', () => {
       }
       expect(a.code === 0 || b.code === 0, `${a.stderr} ${b.stderr}`).toBe(true)
       expectNewState(`concurrent round ${round}`)
+      expectAgreement(`concurrent round ${round}`)
     }
   }, 60_000)
 })
