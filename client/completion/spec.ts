@@ -29,6 +29,7 @@ function kindOf(path: string[], arg: string, choices?: string[]): WordKind | nul
     if (path[0] === 'registry') return 'registries'
     return 'instances'
   }
+  if (arg === 'old') return 'instances'
   if (arg === 'template' || arg === 'id' || arg === 'spec') return 'templates'
   if (arg === 'file') return 'files'
   if (arg === 'shell') return { choices: ['bash', 'zsh', 'fish'] }
@@ -45,7 +46,8 @@ export async function commandSpec(cmd: AnyCommand, path: string[] = []): Promise
   for (const [name, def] of Object.entries(args)) {
     if (def.type === 'positional') {
       spec.positionals.push(kindOf(path, name, (def as { options?: string[] }).options))
-      spec.repeatLast = def.required === false
+      // Optional, or declared as taking several (`NAME...`): the last positional repeats.
+      spec.repeatLast = def.required === false || String((def as { valueHint?: string }).valueHint ?? '').endsWith('...')
       continue
     }
     const takesValue = def.type !== 'boolean'
