@@ -16,6 +16,7 @@ import { createWriteRoutes } from './routes/publish.js'
 import type { Store } from './stores/types.js'
 import { createUpstream, type UpstreamOptions } from './upstream.js'
 import { createWebRoutes } from './web/routes.js'
+import { safeText } from '../shared/text.js'
 
 export interface AppOptions {
   store: Store
@@ -97,7 +98,7 @@ export function createApp(options: AppOptions) {
       return c.json({ error: { code: 'E_STORE_UNAVAILABLE', message: error.message } }, 503)
     }
     if (process.env.DEBUG?.includes('claude-multi')) console.error(error)
-    else process.stderr.write(`claude-multi-registry: internal error on ${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}\n`)
+    else process.stderr.write(`claude-multi-registry: internal error on ${safeText(`${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}`)}\n`)
     return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; see the server log' } }, 500)
   })
 

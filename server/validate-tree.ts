@@ -2,7 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { integrityOfText } from '../shared/digest.js'
 import { isValidId, isValidVersion } from '../shared/ids.js'
+import { neighbours, semverProblem } from '../shared/contract.js'
 import { parseTemplateJson } from '../shared/schema.js'
+import type { Template } from '../shared/types.js'
 
 export interface TreeProblem {
   file: string
@@ -58,9 +60,22 @@ export async function validateTree(dataDir: string): Promise<TreeReport> {
       found.set(version, text)
     }
     if (files === 0) report(dir, 'no version documents')
+    checkSemver(dir, found, report)
     await checkMeta(join(dir, 'meta.json'), found, report)
   }
   return { problems, ids, versions }
+}
+
+/** Each version against its neighbours in its caret group, as a publish would check it. */
+function checkSemver(dir: string, found: Map<string, string>, report: (path: string, message: string) => void): void {
+  const docs = new Map([...found].map(([v, text]) => [v, JSON.parse(text) as Template]))
+  const published = [...docs.keys()]
+  for (const [version, doc] of docs) {
+    // Against the earlier neighbour only: in a tree every pair is seen once, from its newer side.
+    const earlier = docs.get(neighbours(version, published).earlier ?? '')
+    const problem = semverProblem(doc, earlier ? { earlier } : {}, published)
+    if (problem) report(join(dir, `${version}.json`), `${problem.code}: ${problem.message}`)
+  }
 }
 
 async function listIdDirs(templatesDir: string, report: (path: string, message: string) => void): Promise<string[]> {

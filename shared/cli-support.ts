@@ -4,7 +4,8 @@
  * the entry points do the printing and set the exit code.
  */
 import type { CommandDef } from 'citty'
-import { CliError, UsageError } from './errors.js'
+import { CliError, UsageError, ValidationError } from './errors.js'
+import { safeText } from './text.js'
 
 type AnyCommand = CommandDef<any>
 const resolve = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
@@ -57,11 +58,13 @@ export async function checkFlags(prog: string, main: AnyCommand, rawArgs: string
 export function describeError(prog: string, err: unknown, debug: boolean): { text: string; exitCode: number } {
   const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : ''
   if (err instanceof CliError) {
-    return { text: `${stack}${prog}: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`, exitCode: err.exitCode }
+    // Messages quote registry text (ids, versions, URLs, a provider's answer): escaped, never raw.
+    const line = `${err.message}${err.hint ? ` (${err.hint})` : ''}`
+    return { text: `${stack}${prog}: ${safeText(line, { keepNewlines: err instanceof ValidationError })}\n`, exitCode: err.exitCode }
   }
   if (err instanceof Error && err.name === 'CLIError') {
     return { text: `${stack}${prog}: ${stripAnsi(err.message)} (see --help)\n`, exitCode: 2 }
   }
   const message = err instanceof Error ? err.message : String(err)
-  return { text: `${stack}${prog}: unexpected error: ${message}${debug ? '' : ' (set DEBUG=claude-multi for details)'}\n`, exitCode: 1 }
+  return { text: `${stack}${prog}: unexpected error: ${safeText(message)}${debug ? '' : ' (set DEBUG=claude-multi for details)'}\n`, exitCode: 1 }
 }

@@ -2,6 +2,8 @@
  * Every error a user can see carries a stable code and a message that says what was wrong and
  * what to do. Only the CLI entry points turn these into exit codes; nothing else exits.
  */
+import { safeText } from './text.js'
+
 export class CliError extends Error {
   override name = 'CliError'
   constructor(
@@ -31,6 +33,7 @@ export class ValidationError extends CliError {
     readonly issues: SchemaIssue[],
     what = 'template',
   ) {
-    super('E_INVALID', `invalid ${what}:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`)
+    // One line per issue: the newlines are ours, anything inside an issue is escaped.
+    super('E_INVALID', `invalid ${what}:\n${issues.map((i) => `  ${safeText(i.path || '(root)')}: ${safeText(i.message)}`).join('\n')}`)
   }
 }

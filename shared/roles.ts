@@ -16,20 +16,6 @@ export type AuthVar = (typeof AUTH_VARS)[number]
 
 export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/
 
-/**
- * Names a wrapper must never export: the shell owns them (read-only, magic, or fatal in dash, so
- * the wrapper would die or export something else) or they make claude or a later shell load code
- * or trust other certificates. A template cannot set them; the renderer refuses them too.
- */
-const RESERVED_ENV = new Set(
-  ('_ OPTIND OPTARG OPTERR IFS PS1 PS2 PS3 PS4 PWD OLDPWD PPID UID EUID SHELLOPTS RANDOM SRANDOM ' +
-    'SECONDS LINENO HISTCMD EPOCHSECONDS EPOCHREALTIME GROUPS DIRSTACK FUNCNAME PIPESTATUS ENV PATH ' +
-    'HOME SHELL CDPATH NODE_OPTIONS NODE_PATH NODE_TLS_REJECT_UNAUTHORIZED NODE_EXTRA_CA_CERTS ' +
-    'SSL_CERT_FILE SSL_CERT_DIR').split(' '),
-)
-const RESERVED_ENV_RE = /^(BASH.*|LD_.*|DYLD_.*|COMP_.*)$/
-
-export const isReservedEnvName = (name: string): boolean => RESERVED_ENV.has(name) || RESERVED_ENV_RE.test(name)
 
 const ENV_ROLE = new Map(Object.entries(ROLE_ENV).map(([role, name]) => [name, role as Role]))
 

@@ -5,19 +5,34 @@
 import { z } from 'zod'
 import type { SchemaIssue } from './errors.js'
 import { ID_RE, MAX_ID_LENGTH, isValidVersion } from './ids.js'
+import { ENV_ALLOWLIST, templateEnvProblem } from './env-allowlist.js'
 import { MAX_CONTEXT_TOKENS, MAX_OUTPUT_TOKENS, SUBAGENT_MODEL_ENV, modelAsSent } from './limits.js'
-import { AUTH_VARS, BASE_URL_ENV, ENV_NAME_RE, ROLE_ENV, isReservedEnvName } from './roles.js'
+import { AUTH_VARS } from './roles.js'
 import { placeholders } from './placeholders.js'
-import { baseUrlProblem, isOneLine } from './values.js'
+import { unsafeTextProblem } from './text.js'
+import { baseUrlProblem } from './values.js'
 import type { Template } from './types.js'
 
 const INPUT_NAME_RE = /^[a-z][a-z0-9_]*$/
-/** Variables the wrapper itself owns; a template setting them would fight the generated lines. */
-const RESERVED_ENV = new Set<string>([BASE_URL_ENV, 'CLAUDE_CONFIG_DIR', ...Object.values(ROLE_ENV)])
 
-const plain = (max: number) =>
-  z.string().max(max, `at most ${max} characters`).refine(isOneLine, 'must not contain a newline or NUL')
+const isWebUrl = (value: string): boolean => {
+  if (/\s/.test(value)) return false
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** Every string a registry supplies ends up on a terminal: no control or bidi characters in any. */
+const safe = (multiline: boolean) => (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  const problem = unsafeTextProblem(value, { multiline })
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+}
+const plain = (max: number) => z.string().max(max, `at most ${max} characters`).superRefine(safe(false))
 const nonEmpty = (max: number) => plain(max).min(1, 'must not be empty')
+/** Changelogs and deprecation messages may span lines; tab and newline are their only controls. */
+const text = (max: number) => z.string().max(max, `at most ${max} characters`).superRefine(safe(true))
 
 const baseUrl = nonEmpty(2048).superRefine((value, ctx) => {
   // Placeholders (e.g. a region) are checked again after substitution, in resolveEnv.
@@ -44,28 +59,24 @@ const tokens = (max: number) => z.number().int('must be a whole number of tokens
 const modelLimits = z.strictObject({ context: tokens(MAX_CONTEXT_TOKENS), output: tokens(MAX_OUTPUT_TOKENS).optional() })
 const MAX_LIMITS = 64
 
-const envName = z
-  .string()
-  .regex(ENV_NAME_RE, 'must match ^[A-Z_][A-Z0-9_]*$')
-  .max(128)
-  .refine((name) => !RESERVED_ENV.has(name), 'is set by the wrapper itself; use baseUrl or models')
-  .refine((name) => !isReservedEnvName(name), 'is owned by the shell or makes programs load code; a template cannot set it')
-
 export const TemplateSchema = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: plain(2048).optional(),
     id: z.string().max(MAX_ID_LENGTH).regex(ID_RE, 'must be lowercase [a-z0-9-], optionally @scope/name'),
     version: z.string().refine(isValidVersion, 'must be a strict semver version such as 1.2.0'),
     name: nonEmpty(100),
     description: plain(500),
-    homepage: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    // Not z.url(): it trims the value it checks, while the published bytes keep what was trimmed.
+    homepage: plain(2048).refine(isWebUrl, 'must be an http(s) URL').optional(),
     baseUrl,
     auth: z.enum(AUTH_VARS),
     models,
-    env: z.record(envName, plain(4096)),
+    // Names and values are checked against the allowlist in crossFieldIssues, with messages that
+    // name the variable (zod reports a bad record key only as "Invalid key in record").
+    env: z.record(z.string(), z.string().max(4096, 'at most 4096 characters')),
     inputs: z.array(input).max(20).default([]),
-    changelog: z.string().max(20000).optional(),
-    deprecated: z.string().max(2000).optional(),
+    changelog: text(20000).optional(),
+    deprecated: text(2000).optional(),
     retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
     limits: z
       .record(nonEmpty(200), modelLimits)
@@ -94,8 +105,11 @@ function crossFieldIssues(raw: unknown): SchemaIssue[] {
     }
   })
   const env = asObject(doc.env)
-  if (typeof doc.auth === 'string' && env[doc.auth] !== undefined) {
-    issues.push({ path: `env.${doc.auth}`, message: 'carries the API key (auth); a template never holds a secret' })
+  const auth = typeof doc.auth === 'string' ? doc.auth : undefined
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string') continue
+    const problem = templateEnvProblem(name, value, auth)
+    if (problem) issues.push({ path: `env.${name.length > 128 ? `${name.slice(0, 128)}…` : name}`, message: problem })
   }
   const check = (path: string, value: unknown) => {
     if (typeof value !== 'string') return
@@ -158,9 +172,9 @@ export function parseTemplateJson(text: string): ValidationResult {
 }
 
 export function templateJsonSchema(): Record<string, unknown> {
-  return {
-    $id: 'https://claude-multi.dev/v1/schema.json',
-    title: 'claude-multi provider template',
-    ...z.toJSONSchema(TemplateSchema, { io: 'input', unrepresentable: 'any' }),
-  }
+  const schema = z.toJSONSchema(TemplateSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>> }
+  // The allowlist, so editors flag a variable no registry accepts.
+  const settable = Object.keys(ENV_ALLOWLIST).filter((n) => ['env', 'key'].includes(ENV_ALLOWLIST[n]!.from))
+  schema.properties.env = { ...schema.properties.env, propertyNames: { type: 'string', enum: settable } }
+  return { $id: 'https://claude-multi.dev/v1/schema.json', title: 'claude-multi provider template', ...schema }
 }

@@ -4,7 +4,8 @@
  * belongs to the user, and inside it their unrecognized lines and hand-written quoting survive.
  */
 import { CliError } from './errors.js'
-import { AUTH_VARS, ENV_NAME_RE, isReservedEnvName, type AuthVar } from './roles.js'
+import { refusedEnvProblem } from './env-refused.js'
+import { AUTH_VARS, ENV_NAME_RE, type AuthVar } from './roles.js'
 import { readStaticWord, shQuote } from './shell.js'
 
 export const BLOCK_START = '# >>> claude-multi managed >>>'
@@ -46,7 +47,8 @@ export interface ParsedWrapper {
 
 const exportLine = (name: string, value: string): string => {
   if (!ENV_NAME_RE.test(name)) throw new CliError('E_VALUE', `"${name}" is not a valid environment variable name`, 1)
-  if (isReservedEnvName(name)) throw new CliError('E_VALUE', `${name} is owned by the shell or makes programs load code; a wrapper never exports it`, 1)
+  const refused = refusedEnvProblem(name)
+  if (refused) throw new CliError('E_VALUE', refused, 1)
   return `export ${name}=${shQuote(value)}`
 }
 

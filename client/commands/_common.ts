@@ -1,4 +1,5 @@
 import { CliError, UsageError } from '../../shared/errors.js'
+import { safeJson, safeText } from '../../shared/text.js'
 import { loadConfig, type LoadedConfig } from '../state/config.js'
 import { overlayCommittedJournal } from '../state/journal.js'
 import { readText } from '../state/json-file.js'
@@ -136,7 +137,10 @@ export async function confirm(shown: string, question: string, yes: boolean | un
 }
 
 export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n')
-export const printJson = (value: unknown) => out(JSON.stringify(value, null, 2))
+export const printJson = (value: unknown) => out(safeJson(value, 2))
+
+/** Warnings go to stderr so `--json` output stays parseable; they often quote registry text. */
+export const warn = (message: string) => process.stderr.write(`warning: ${safeText(message)}\n`)
 
 /** A failure of one instance (or registry) that did not stop the others. */
 export interface CmdError {
@@ -156,12 +160,13 @@ export function emitJson(command: string, exitCode: number, data: Record<string,
 
 /** Per-instance failures on stderr, one line each, in the same form as a command's own error. */
 export function reportErrors(errors: CmdError[]): void {
-  for (const e of errors) process.stderr.write(`claude-multi: ${e.name ? `${e.name}: ` : ''}${e.message}${e.hint ? ` (${e.hint})` : ''}\n`)
+  // Messages quote registry text (ids, versions, a server's answer): escaped, never raw.
+  for (const e of errors) process.stderr.write(`claude-multi: ${e.name ? `${e.name}: ` : ''}${safeText(`${e.message}${e.hint ? ` (${e.hint})` : ''}`)}\n`)
 }
 
 /** Warnings go to stderr so `--json` output stays parseable; the same warning is printed once. */
 export function flushWarnings(session: { warnings: string[] }): void {
-  for (const w of new Set(session.warnings.splice(0))) process.stderr.write(`warning: ${w}\n`)
+  for (const w of new Set(session.warnings.splice(0))) warn(w)
 }
 
 /** Repeated `--flag value` / `--flag=value` (citty keeps only the last one). */

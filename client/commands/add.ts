@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty'
+import { safeText } from '../../shared/text.js'
 import { addInstance, parseInputs } from '../sync/add.js'
 import { assertKey, readStdin } from '../state/keys.js'
 import { assertName } from '../state/paths.js'
-import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg, waitArg, write } from './_common.js'
+import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg, waitArg, warn, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'add', description: 'Create an instance: config dir, key file, wrapper, lock entry' },
@@ -34,11 +35,11 @@ export default defineCommand({
     }
     const result = await write(session, { command: `add ${args.name}`, rawArgs }, (tx) => addInstance(session, tx, opts))
     flushWarnings(session)
-    if (result.deprecated) process.stderr.write(`warning: ${result.template}@${result.version} is deprecated: ${result.deprecated}\n`)
+    if (result.deprecated) warn(`${result.template}@${result.version} is deprecated: ${result.deprecated}`)
     if (args.json) return printJson(result)
-    out(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`)
-    out(`  wrapper     ${result.wrapper}`)
-    out(`  config dir  ${result.configDir}`)
+    out(safeText(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`))
+    out(`  wrapper     ${safeText(result.wrapper)}`)
+    out(`  config dir  ${safeText(result.configDir)}`)
     if (result.key === 'none') out('  no API key stored: pass --api-key-stdin or --api-key-env VAR, or run `claude-multi key ' + result.name + '`')
   },
 })

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty'
+import { safeText } from '../../shared/text.js'
 import { isValidVersion } from '../../shared/ids.js'
 import { UsageError } from '../../shared/errors.js'
 import { c } from '../render/colors.js'
@@ -6,7 +7,7 @@ import { diffRows, STATUS_TEXT } from '../render/diff.js'
 import { show } from '../render/labels.js'
 import { formatTable } from '../render/table.js'
 import { planInstance } from '../sync/plan.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, warn } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'diff', description: 'Per variable: your value, the value after sync, and which of yours sync keeps' },
@@ -25,13 +26,13 @@ export default defineCommand({
     const rows = diffRows(plan)
     if (args.json) return printJson({ name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows, warnings: plan.warnings })
     const colour = (s: string, t: string) => (s === 'conflict' ? c.red(t) : s === 'update' || s === 'added' || s === 'removed' ? c.green(t) : s === 'same' ? c.dim(t) : c.cyan(t))
-    out(`${c.bold(plan.name)}  ${plan.template} ${plan.current} → ${plan.wanted} ${c.dim(`(${plan.registry})`)}`)
+    out(`${c.bold(plan.name)}  ${safeText(`${plan.template} ${plan.current} → ${plan.wanted}`)} ${c.dim(`(${plan.registry})`)}`)
     out(
       formatTable([
         ['Variable', 'Local', 'After sync', ''].map((h) => c.bold(h)),
         ...rows.map((r) => [r.role ?? r.key, show(r.key, r.local), colour(r.status, show(r.key, r.next)), colour(r.status, STATUS_TEXT[r.status])]),
       ]),
     )
-    for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
+    for (const w of plan.warnings) warn(w)
   },
 })

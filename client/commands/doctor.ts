@@ -1,4 +1,5 @@
 import { defineCommand, runCommand, type CommandDef } from 'citty'
+import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { runDoctor } from '../sync/doctor.js'
 import { jsonArg, out, printJson } from './_common.js'
@@ -26,7 +27,7 @@ export default defineCommand({
     const warned = checks.filter((x) => x.status === 'warn').length
     if (args.json) printJson({ checks, failed, warned })
     else {
-      for (const x of checks) out(`${MARK[x.status]()} ${x.check}: ${x.message}${x.hint ? c.dim(` (${x.hint})`) : ''}`)
+      for (const x of checks) out(`${MARK[x.status]()} ${x.check}: ${safeText(x.message)}${x.hint ? c.dim(` (${safeText(x.hint)})`) : ''}`)
       out(failed ? `${failed} problem(s), ${warned} warning(s)` : warned ? `no problems, ${warned} warning(s)` : 'no problems')
     }
     process.exitCode = failed ? 1 : 0

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { parseSpec } from '../../shared/ids.js'
 import { ROLES, ROLE_ENV } from '../../shared/roles.js'
+import { safeText as s } from '../../shared/text.js'
 import { assertRange, pickOrThrow, requireEntry, sortVersions } from '../registry/pick.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
@@ -27,22 +28,23 @@ export default defineCommand({
     const versions = sortVersions(Object.keys(entry.versions)).map((v) => ({ version: v, ...entry.versions[v]! }))
     if (args.json)
       return printJson({ id, registry, name: entry.name, description: entry.description, homepage: entry.homepage, 'dist-tags': entry['dist-tags'], versions, selected: t })
-    const tags = Object.entries(entry['dist-tags']).map(([k, v]) => `${k}: ${v}`).join(', ')
+    // Everything below comes from the registry: escaped, so no byte of it can drive the terminal.
+    const tags = Object.entries(entry['dist-tags']).map(([k, v]) => `${s(k)}: ${s(v)}`).join(', ')
     const lines = [
-      `${c.bold(entry.id)}  ${entry.name} ${c.dim(`(${registry})`)}`,
-      entry.description,
-      ...(entry.homepage ? [entry.homepage] : []),
+      `${c.bold(s(entry.id))}  ${s(entry.name)} ${c.dim(`(${registry})`)}`,
+      s(entry.description),
+      ...(entry.homepage ? [s(entry.homepage)] : []),
       '',
       `dist-tags: ${tags}`,
       'versions:',
-      formatTable(versions.map((v) => [v.version, v.publishedAt.slice(0, 10), v.deprecated ? c.yellow(`deprecated: ${v.deprecated}`) : '']), { indent: '  ' }),
+      formatTable(versions.map((v) => [s(v.version), s(v.publishedAt.slice(0, 10)), v.deprecated ? c.yellow(`deprecated: ${s(v.deprecated)}`) : '']), { indent: '  ' }),
       '',
-      `${c.bold(`${id}@${t.version}`)}  base URL ${t.baseUrl}, key in ${t.auth}`,
-      formatTable([['Role', 'Variable', 'Model'].map((h) => c.bold(h)), ...ROLES.map((r) => [r, ROLE_ENV[r], t.models[r]])], { indent: '  ' }),
+      `${c.bold(`${s(id)}@${s(t.version)}`)}  base URL ${s(t.baseUrl)}, key in ${s(t.auth)}`,
+      formatTable([['Role', 'Variable', 'Model'].map((h) => c.bold(h)), ...ROLES.map((r) => [r, ROLE_ENV[r], s(t.models[r])])], { indent: '  ' }),
     ]
-    if (Object.keys(t.env).length) lines.push('env:', formatTable(Object.entries(t.env).map(([k, v]) => [k, v === '' ? '""' : v]), { indent: '  ' }))
-    if (t.inputs?.length) lines.push('inputs:', formatTable(t.inputs.map((i) => [`--input ${i.name}=…`, i.description + (i.default !== undefined ? ` (default ${i.default})` : '')]), { indent: '  ' }))
-    if (t.changelog) lines.push('', `changelog: ${t.changelog}`)
+    if (Object.keys(t.env).length) lines.push('env:', formatTable(Object.entries(t.env).map(([k, v]) => [s(k), v === '' ? '""' : s(v)]), { indent: '  ' }))
+    if (t.inputs?.length) lines.push('inputs:', formatTable(t.inputs.map((i) => [`--input ${s(i.name)}=…`, s(i.description + (i.default !== undefined ? ` (default ${i.default})` : ''))]), { indent: '  ' }))
+    if (t.changelog) lines.push('', `changelog: ${s(t.changelog)}`)
     out(lines.join('\n'))
   },
 })

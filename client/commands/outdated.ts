@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty'
+import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { isOutdated, outdatedRows } from '../sync/outdated.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, warn } from './_common.js'
 import { retiredForInstances } from '../models/retired-instances.js'
 import { describeRetiredWarning } from '../models/retired-report.js'
 
@@ -28,18 +29,18 @@ export default defineCommand({
           head,
           ...shown.map((r) => [
             r.name,
-            r.template,
-            r.deprecated ? c.yellow(r.current) : r.current,
-            r.wanted === r.current ? (r.wanted ?? '-') : c.green(r.wanted ?? '-'),
-            r.latest === r.wanted ? (r.latest ?? '-') : c.magenta(r.latest ?? '-'),
+            safeText(r.template),
+            r.deprecated ? c.yellow(safeText(r.current)) : safeText(r.current),
+            r.wanted === r.current ? safeText(r.wanted ?? '-') : c.green(safeText(r.wanted ?? '-')),
+            r.latest === r.wanted ? safeText(r.latest ?? '-') : c.magenta(safeText(r.latest ?? '-')),
             r.registry,
           ]),
         ]),
       )
     } else if (rows.length) out('all instances are on the latest version')
     else if (!errors.length) out('no managed instances')
-    if (!args.json) for (const w of retired) process.stderr.write(`warning: ${describeRetiredWarning(w)}\n`)
-    for (const e of errors) process.stderr.write(`claude-multi: ${e.name}: ${e.message}\n`)
+    if (!args.json) for (const w of retired) warn(describeRetiredWarning(w))
+    for (const e of errors) process.stderr.write(`claude-multi: ${e.name}: ${safeText(e.message)}\n`)
     process.exitCode = errors.length ? 1 : 0
   },
 })

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { UsageError } from '../../shared/errors.js'
+import { refusedEnvProblem } from '../../shared/env-refused.js'
 import { ENV_NAME_RE, isRole, toEnvName } from '../../shared/roles.js'
 import { show, label } from '../render/labels.js'
 import { formatTable } from '../render/table.js'
@@ -13,6 +14,14 @@ import { isOneLine } from '../../shared/values.js'
 const keyOf = (raw: string): string => {
   if (isRole(raw) || ENV_NAME_RE.test(raw)) return toEnvName(raw)
   throw new UsageError(`"${raw}" is neither a role (default, fast, sonnet, opus, haiku) nor a variable name`)
+}
+
+/** A value may be given only to a name the wrapper can export; refused before anything is saved. */
+const assignable = (raw: string): string => {
+  const key = keyOf(raw)
+  const refused = refusedEnvProblem(key)
+  if (refused) throw new UsageError(refused)
+  return key
 }
 
 export default defineCommand({
@@ -44,7 +53,7 @@ export default defineCommand({
       if (eq <= 0) throw new UsageError(`"${a}" must be <role|VAR>=<value>`)
       const value = a.slice(eq + 1)
       if (!isOneLine(value)) throw new UsageError('a value must not contain a newline or NUL')
-      changes.push([keyOf(a.slice(0, eq)), value])
+      changes.push([assignable(a.slice(0, eq)), value])
     }
     for (const k of remove) changes.push([k, null])
     // Saved and applied in one transaction: a value the wrapper refuses leaves every file as it was.

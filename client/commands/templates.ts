@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { CliError } from '../../shared/errors.js'
+import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, registryArg } from './_common.js'
@@ -38,6 +39,6 @@ export default defineCommand({
     flushWarnings(session)
     if (args.json) return printJson(rows)
     if (!rows.length) return out(words.length ? `no template matches "${args.query}"` : 'no templates')
-    out(formatTable([['Id', 'Latest', 'Name', 'Registry'].map((h) => c.bold(h)), ...rows.map((r) => [r.id, r.latest ?? '', r.name, r.registry])]))
+    out(formatTable([['Id', 'Latest', 'Name', 'Registry'].map((h) => c.bold(h)), ...rows.map((r) => [safeText(r.id), safeText(r.latest ?? ''), safeText(r.name), r.registry])]))
   },
 })

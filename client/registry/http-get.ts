@@ -1,4 +1,5 @@
 import { CliError } from '../../shared/errors.js'
+import { safeText } from '../../shared/text.js'
 
 export interface HttpResponse {
   status: number
@@ -52,11 +53,11 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
   })
 }
 
-/** The server's `{ error: { code, message } }`, or the status line when the body is not ours. */
+/** The server's `{ error: { code, message } }`, or the status line when the body is not ours; one escaped line. */
 export function errorMessage(res: HttpResponse): string {
   try {
     const body = JSON.parse(res.text) as { error?: { code?: string; message?: string } }
-    if (body.error?.message) return `${res.status} ${body.error.message}`
+    if (typeof body.error?.message === 'string') return `${res.status} ${safeText(body.error.message.slice(0, 500))}`
   } catch {}
-  return `${res.status}${res.text ? ` ${res.text.slice(0, 200)}` : ''}`
+  return `${res.status}${res.text ? ` ${safeText(res.text.slice(0, 200))}` : ''}`
 }

@@ -1,3 +1,4 @@
+import { safeText } from '../../shared/text.js'
 import type { InstancePlan } from '../sync/plan.js'
 import { c } from './colors.js'
 import { label, show } from './labels.js'
@@ -87,9 +88,9 @@ export function renderStatusTable(summaries: PlanSummary[], errors: { name: stri
   const colour = (a: SyncAction, t: string) => (a === 'none' ? c.dim(t) : a === 'downgrade' ? c.magenta(t) : c.yellow(t))
   const rows = summaries.map((s) => [
     c.bold(s.name),
-    s.template,
-    s.from === s.to ? s.from : `${s.from} → ${s.action === 'downgrade' ? c.magenta(s.to) : c.green(s.to)}`,
-    c.dim(`${s.registry}, ${s.range}`),
+    safeText(s.template),
+    s.from === s.to ? safeText(s.from) : `${safeText(s.from)} → ${s.action === 'downgrade' ? c.magenta(safeText(s.to)) : c.green(safeText(s.to))}`,
+    c.dim(safeText(`${s.registry}, ${s.range}`)),
     colour(s.action, statusText(s.action, mode)),
   ])
   for (const e of errors) rows.push([c.bold(e.name), '-', '-', '-', c.red(`failed (${e.code})`)])
@@ -99,7 +100,7 @@ export function renderStatusTable(summaries: PlanSummary[], errors: { name: stri
 /** What changes in one instance, variable by variable; empty for one that stays as it is. */
 export function renderDetails(s: PlanSummary, mode: SyncMode): string {
   if (!s.changed) return ''
-  const head = `${c.bold(s.name)}: ${statusText(s.action, mode)}${s.from !== s.to ? ` (${s.template} ${s.from} → ${s.to})` : ''}`
+  const head = `${c.bold(s.name)}: ${statusText(s.action, mode)}${s.from !== s.to ? safeText(` (${s.template} ${s.from} → ${s.to})`) : ''}`
   const rows: string[][] = []
   for (const r of s.reset ?? []) rows.push([label(r.key), show(r.key, r.yours), c.red('goes'), c.dim(`template: ${show(r.key, r.template)}`)])
   if (!s.reset) for (const x of s.changes) rows.push([label(x.key), show(x.key, x.from), '→', show(x.key, x.to)])
@@ -120,6 +121,7 @@ export async function renderFileDiff(path: string, before: string, after: string
   return patch
     .split('\n')
     .slice(2)
+    .map((l) => safeText(l))
     .map((l) => (l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l))
     .join('\n')
 }

@@ -85,7 +85,9 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const baseIntegrity = baseVersion === entry.version ? entry.integrity || lockedMeta?.integrity : tEntry.versions[baseVersion]!.integrity
   const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, baseVersion, baseIntegrity)).template
   const theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
-  const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs))
+  // The locked version is only compared against; what it alone set (even a name the allowlist
+  // now refuses) is removed by the merge, so it is not held to the allowlist here; theirs is.
+  const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs), {}, { unchecked: true })
   const theirsInputs = inputsFor(theirsDoc, entry.inputs)
   const theirs = resolveEnv(theirsDoc, theirsInputs)
 

@@ -5,6 +5,7 @@ import { isValidId } from '../../shared/ids.js'
 import { pairs, repeated } from '../models/argv.js'
 import { watchTemplates } from '../models/watch.js'
 import { openStoreFromArgs, storeArgs } from './_store-args.js'
+import { safeJson, safeText } from '../../shared/text.js'
 
 /**
  * `claude-multi-registry watch [id…] --key-env VAR`: asks each provider which models it lists and
@@ -51,10 +52,10 @@ export default defineCommand({
         timeoutMs: seconds * 1000,
         ...(publish ? { publish } : {}),
       })
-      if (args.json) console.log(JSON.stringify(results, null, 2))
+      if (args.json) console.log(safeJson(results, 2))
       else {
         for (const r of results) {
-          console.log(r.line)
+          console.log(safeText(r.line))
           if (r.draft) console.log(`  draft: ${relative(process.cwd(), r.draft.path) || r.draft.path}`)
           if (r.published) console.log(`  published: ${r.published}`)
         }

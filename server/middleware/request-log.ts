@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { safeJson, safeText } from '../../shared/text.js'
 import type { AppEnv } from '../env.js'
 import type { Metrics } from '../metrics.js'
 
@@ -25,12 +26,13 @@ export function requestLog({ format, metrics, write = (line) => process.stderr.w
     if (format === 'none') return
     const path = c.req.path.length > 300 ? `${c.req.path.slice(0, 300)}…` : c.req.path
     if (format === 'pretty') {
-      write(`${c.req.method} ${path} ${status} ${ms}ms\n`)
+      // The path is decoded (`%0a`, `%1b` become bytes): escaped, or one request forges log lines.
+      write(`${safeText(c.req.method)} ${safeText(path)} ${status} ${ms}ms\n`)
       return
     }
     const token = c.get('token')
     write(
-      `${JSON.stringify({
+      `${safeJson({
         time: new Date().toISOString(),
         method: c.req.method,
         path,

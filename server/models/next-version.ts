@@ -3,7 +3,8 @@
  * changes, returns the next document and what changed (the caller validates and writes).
  */
 import semverInc from 'semver/functions/inc.js'
-import { UsageError } from '../../shared/errors.js'
+import { atLeast, requiredLevel, suggest } from '../../shared/contract.js'
+import { CliError, UsageError } from '../../shared/errors.js'
 import { BASE_URL_ENV, ENV_NAME_RE, ROLES, isRole, roleOf, type Role } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
 
@@ -19,8 +20,11 @@ export interface BumpRequest {
   unsets?: string[]
   /** `glm-5.1=glm-5.3` (or `glm-5.1=` for no replacement): adds to `retired`. */
   retire?: string[]
+  /** Asked for with --major/--minor/--patch; default: the smallest the changes allow. */
   level?: BumpLevel
   changelog?: string
+  /** Versions already published, so the new one is free. */
+  taken?: string[]
 }
 
 export interface FieldChange {
@@ -52,7 +56,7 @@ function targetOf(key: string): { role: Role } | { baseUrl: true } | { env: stri
 }
 
 /** The next document; `deprecated` is dropped (a new version starts clean), `retired` carries over. */
-export function bumpTemplate(latest: Template, req: BumpRequest): { next: Template; changes: FieldChange[]; warnings: string[] } {
+export function bumpTemplate(latest: Template, req: BumpRequest): { next: Template; changes: FieldChange[]; warnings: string[]; level: BumpLevel; reasons: string[] } {
   const next: Template = structuredClone(latest)
   delete next.deprecated
   const changes: FieldChange[] = []
@@ -94,12 +98,20 @@ export function bumpTemplate(latest: Template, req: BumpRequest): { next: Templa
   }
   if (next.retired && !Object.keys(next.retired).length) delete next.retired
 
-  next.version = nextVersion(latest.version, req.level ?? 'minor')
+  // Like `elm bump`: the diff decides the bump; a flag may ask for more, never for less.
+  const need = requiredLevel(latest, next)
+  const level = req.level ?? need.level
+  if (!atLeast(level, need.level)) {
+    throw new CliError('E_SEMVER', `--${level} is too small for these changes (${need.reasons.join('; ')}): they need a ${need.level} version`, 2, `use --${need.level}, or leave the flag out and bump picks it`)
+  }
+  // In 0.y a caret pin stays inside 0.y: only a contract change leaves it.
+  const slot = latest.version.startsWith('0.') && level === 'minor' ? 'patch' : level
+  next.version = suggest(slot, latest.version, [latest.version, ...(req.taken ?? [])])
   const summary = changes.map(describeChange).join('; ')
   const changelog = req.changelog?.trim() || summary
   if (!changelog) throw new UsageError('nothing to bump: no --set, --unset or --retire, and no -m message', 'say what changed, e.g. --set sonnet=glm-5.3 -m "glm-5.3 for Sonnet"')
   next.changelog = changelog
-  return { next, changes, warnings: retiredStillMapped(next) }
+  return { next, changes, warnings: retiredStillMapped(next), level, reasons: need.reasons }
 }
 
 /** Roles that still map a model the version itself lists as retired: worth a warning. */

@@ -5,6 +5,7 @@ import { latestStable, sortVersions } from '../../shared/catalogue.js'
 import { parseTemplateJson, validateTemplate } from '../../shared/schema.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import type { Store } from '../stores/types.js'
+import { storeSemverProblem } from '../semver-check.js'
 
 export interface TemplateHistory {
   entry: TemplateEntry
@@ -38,6 +39,8 @@ export async function loadHistory(store: Store, id: string): Promise<TemplateHis
 export async function publishTemplate(store: Store, doc: Template): Promise<string> {
   const checked = validateTemplate(doc)
   if (!checked.ok) throw new ValidationError(checked.issues, `${doc.id}@${doc.version}`)
+  const semver = await storeSemverProblem(store, doc)
+  if (semver) throw new CliError(semver.code, semver.message)
   const raw = documentText(doc)
   const result = await store.publish(doc.id, doc.version, raw, { publishedAt: new Date().toISOString(), integrity: integrityOfText(raw) })
   if (!result.created) {

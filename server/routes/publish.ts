@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js'
 import { requireToken } from '../middleware/auth.js'
 import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
 import type { Store } from '../stores/types.js'
+import { storeSemverProblem } from '../semver-check.js'
 import { scopeCovers } from '../tokens.js'
 
 export interface WriteRouteDeps {
@@ -81,6 +82,13 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     if (mismatch.length > 0) {
       metrics.publish('rejected')
       throw badRequest('E_MISMATCH', mismatch.join('; '))
+    }
+    // A caret pin must never follow a new endpoint or key variable: the contract is checked against
+    // the neighbours already published (a race between two publishes can slip past; both are ours).
+    const semver = await storeSemverProblem(store, result.template)
+    if (semver) {
+      metrics.publish('rejected')
+      return c.json({ error: { code: semver.code, message: semver.message, suggested: semver.suggested } }, 400)
     }
     const published = await store.publish(id, version, text, { publishedAt: new Date().toISOString(), integrity: integrityOfText(text) })
     if (!published.created) {

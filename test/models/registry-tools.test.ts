@@ -76,7 +76,7 @@ describe('bump', () => {
   it('writes the next minor from the latest, validated, and moves latest (round trip)', async () => {
     await run(bump, 'glm', '--set', 'sonnet=glm-5.3', '--set', 'API_TIMEOUT_MS=600000', '--set', 'ANTHROPIC_DEFAULT_OPUS_MODEL=glm-5.3[1m]',
       '--retire', 'glm-5.1=glm-5.3', '-m', 'glm-5.3 for Sonnet and Opus', '--data', join(dir, 'data'))
-    expect(out[0]).toBe('glm 1.1.0 → 1.2.0')
+    expect(out[0]).toBe('glm 1.1.0 → 1.2.0 (minor: the model mapping changed)')
     expect(out).toContain('  models.sonnet: glm-5.1 → glm-5.3')
     const doc = await readDoc(join(dir, 'data/templates/glm/1.2.0.json'))
     expect(doc).toEqual({
@@ -98,9 +98,13 @@ describe('bump', () => {
     expect(entry!['dist-tags'].latest).toBe('1.2.0')
     expect(entry!.versions['1.2.0']!.integrity).toBe(integrityOfText(text))
 
-    await run(bump, 'glm', '--patch', '--unset', 'CLAUDE_CODE_SUBAGENT_MODEL', '--data', join(dir, 'data'))
-    const patch = await readDoc(join(dir, 'data/templates/glm/1.2.1.json'))
-    expect(patch.env).toEqual({ API_TIMEOUT_MS: '600000' })
+    // A model variable is part of the mapping: a patch may not drop it, and bump picks a minor.
+    await expect(run(bump, 'glm', '--patch', '--unset', 'CLAUDE_CODE_SUBAGENT_MODEL', '--data', join(dir, 'data'))).rejects.toThrow(/--patch is too small .*CLAUDE_CODE_SUBAGENT_MODEL.*need a minor/)
+    await run(bump, 'glm', '--set', 'API_TIMEOUT_MS=900000', '--data', join(dir, 'data'))
+    expect(out).toContain('glm 1.2.0 → 1.2.1 (patch)')
+    await run(bump, 'glm', '--unset', 'CLAUDE_CODE_SUBAGENT_MODEL', '--data', join(dir, 'data'))
+    const patch = await readDoc(join(dir, 'data/templates/glm/1.3.0.json'))
+    expect(patch.env).toEqual({ API_TIMEOUT_MS: '900000' })
     expect(patch.changelog).toBe('env.CLAUDE_CODE_SUBAGENT_MODEL removed (was glm-5-turbo)')
     expect(patch.retired?.['glm-5.1']).toBe('glm-5.3') // not silently un-retired
     expect(out).toContain('  warning: default maps glm-5.1[1m], which this version lists as retired')
@@ -118,6 +122,9 @@ describe('bump', () => {
     await expect(run(bump, 'glm', '--set', 'ANTHROPIC_BASE_URL=http://evil.example', '--data', data)).rejects.toThrow(ValidationError)
     await expect(run(bump, 'glm', '--set', 'ANTHROPIC_BASE_URL=http://evil.example', '--data', data)).rejects.toThrow(/baseUrl: must use https/)
     await expect(run(bump, 'glm', '--set', 'nonsense=x', '--data', data)).rejects.toThrow(UsageError)
+    // The attack: a new endpoint proposed as a minor. bump now asks for the major it is.
+    await expect(run(bump, 'glm', '--minor', '--set', 'ANTHROPIC_BASE_URL=https://evil.example', '--data', data)).rejects.toThrow(/--minor is too small .*baseUrl: .* → https:\/\/evil\.example.*need a major/)
+    await expect(run(bump, 'glm', '--set', 'GIT_CONFIG_COUNT=1', '--data', data)).rejects.toThrow(/env\.GIT_CONFIG_COUNT: is not on the allowlist/)
     await expect(run(bump, 'glm', '--data', data)).rejects.toThrow(/nothing to bump/)
     await expect(run(bump, 'glm', '--major', '--minor', '-m', 'x', '--data', data)).rejects.toThrow(/choose one of/)
     await expect(run(bump, 'nope', '-m', 'x', '--data', data)).rejects.toThrow(/no template "nope"/)

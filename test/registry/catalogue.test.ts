@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import semverCompare from 'semver/functions/compare.js'
+import { contractOf, neighbours, semverProblem } from '../../shared/contract.js'
 import semverDiff from 'semver/functions/diff.js'
 import semverMajor from 'semver/functions/major.js'
 import { describe, expect, it } from 'vitest'
@@ -83,13 +84,8 @@ const unknownPlaceholders = (t: Template): string[] => {
 const usedPlaceholders = (t: Template) =>
   new Set([t.baseUrl, ...Object.values(t.models), ...Object.values(t.env)].flatMap(placeholders))
 
-/** What a major version promises not to change: where requests go, how the key is sent, what setup asks. */
-const contract = (t: Template) =>
-  JSON.stringify({
-    baseUrl: t.baseUrl,
-    auth: t.auth,
-    inputs: t.inputs.map((i) => ({ name: i.name, default: i.default ?? null, choices: i.choices ?? null })),
-  })
+/** What a major version promises not to change (shared/contract.ts, the rule publish enforces). */
+const contract = (t: Template) => JSON.stringify(contractOf(t))
 const bare = modelAsSent
 /** Models a version sends requests to (roles and the subagent model), except ones chosen at setup. */
 const fixedModels = (t: Template) =>
@@ -119,6 +115,8 @@ describe('catalogue checks catch bad data', () => {
     expect(unknownPlaceholders({ ...t, inputs: [] })).toContain('model')
     expect(contract({ ...t, baseUrl: 'https://openrouter.ai/api/v1' })).not.toBe(contract(t))
     expect(contract({ ...t, changelog: 'x', models: { ...t.models, opus: 'y' } })).toBe(contract(t))
+    expect(contract({ ...t, env: { ...t.env, API_TIMEOUT_MS: '1' } })).not.toBe(contract(t))
+    expect(contract({ ...t, env: { ...t.env, CLAUDE_CODE_SUBAGENT_MODEL: 'x' } })).toBe(contract(t))
   })
 })
 
@@ -176,7 +174,7 @@ describe('bundled catalogue', () => {
         const step = `${prev.version} -> ${next.version}`
         expect(semverCompare(prev.version, next.version), step).toBe(-1)
         const majorBump = semverMajor(next.version) > semverMajor(prev.version)
-        expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs change`).toBe(contract(prev) !== contract(next))
+        expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs/env names change`).toBe(contract(prev) !== contract(next))
         const modelsChanged = JSON.stringify(prev.models) !== JSON.stringify(next.models)
         if (modelsChanged) expect(semverDiff(prev.version, next.version), `${step}: new models need a minor`).not.toBe('patch')
         // Limits (and env values, metadata) alone are a patch: nothing a user chose can break.
@@ -184,6 +182,11 @@ describe('bundled catalogue', () => {
         const envNamesChanged = JSON.stringify(Object.keys(prev.env)) !== JSON.stringify(Object.keys(next.env))
         if (!modelsChanged && !retiredChanged && !majorBump && !envNamesChanged)
           expect(semverDiff(prev.version, next.version), `${step}: limits or values alone are a patch`).toBe('patch')
+        // The same check a publish makes (400 E_SEMVER), against everything published before.
+        const published = entry.versions.slice(0, i).map((v) => v.doc)
+        const near = neighbours(next.version, published.map((t) => t.version))
+        const earlier = published.find((t) => t.version === near.earlier)
+        expect(semverProblem(next, earlier ? { earlier } : {}, published.map((t) => t.version)), step).toBeUndefined()
       }
     })
 

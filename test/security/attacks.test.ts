@@ -12,6 +12,7 @@ import { validateTemplate } from '../../shared/schema.js'
 import { parseWrapper, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { SHELLS, sourceMany } from './shell-harness.js'
 import { checkParseAndSplice } from './wrapper-checks.js'
+import { REPLAYED_HERE } from './attack-replay-kinds.js'
 
 const dir = join(import.meta.dirname, '../fixtures/attacks')
 const work = mkdtempSync(join(tmpdir(), 'cm-attacks-'))
@@ -25,10 +26,12 @@ type Fixture = { description: string; open?: string } & (
 
 const withCanary = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('{{CANARY}}', canary)) as T
 
-const fixtures = readdirSync(dir)
+const all = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((file) => ({ file, ...withCanary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Fixture) }))
+// Attacks on the registry, the client and the logs are replayed against real processes there.
+const fixtures = all.filter((f) => f.kind === 'render' || f.kind === 'parse')
 
 const templateWith = (env: Record<string, string>) => ({
   id: 'attack',
@@ -61,7 +64,10 @@ async function expectExact(spec: WrapperSpec, previous?: Record<string, string>)
 }
 
 describe('replayed attacks (test/fixtures/attacks)', () => {
-  it('has fixtures', () => expect(fixtures.length).toBeGreaterThan(0))
+  it('has fixtures, each of a kind one of the replay suites knows', () => {
+    expect(fixtures.length).toBeGreaterThan(0)
+    for (const f of all) expect(['render', 'parse', ...REPLAYED_HERE], f.file).toContain((f as { kind: string }).kind)
+  })
 
   for (const f of fixtures) {
     // An open bug must still reproduce (it.fails); once fixed this fails: delete `open` from the fixture.

@@ -141,7 +141,8 @@ const publishArb = fc
     path: `/v1/templates/${encodeScope ? id.replace('/', '%2F') : id}/${version}`,
     query: undefined,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...baseDoc, id, version, env: { API_TIMEOUT_MS: envValue } }, null, 2),
+    // A hostile value where any text is allowed (a model name), so many of these publishes succeed.
+    body: JSON.stringify({ ...baseDoc, id, version, env: { API_TIMEOUT_MS: '3000000', CLAUDE_CODE_SUBAGENT_MODEL: envValue } }, null, 2),
     auth: 'publish',
   }))
 

@@ -42,10 +42,10 @@ describe('validateTemplate', () => {
   })
 
   it('refuses unknown {{inputs}}, a secret in the auth variable, and NUL', () => {
-    const r = validateTemplate({ ...glm, baseUrl: 'https://{{region}}.x.test', env: { ANTHROPIC_AUTH_TOKEN: 'sk-1', X: 'a\0' } })
+    const r = validateTemplate({ ...glm, baseUrl: 'https://{{region}}.x.test', env: { ANTHROPIC_AUTH_TOKEN: 'sk-1', CLAUDE_CODE_SUBAGENT_MODEL: 'a\0' } })
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'env.X: must not contain a newline or NUL',
       'env.ANTHROPIC_AUTH_TOKEN: carries the API key (auth); a template never holds a secret',
+      'env.CLAUDE_CODE_SUBAGENT_MODEL: must not contain control or bidi characters (found \\x00 at 1)',
       'baseUrl: uses {{region}} but no input "region" is declared',
     ])
   })
@@ -104,8 +104,8 @@ describe('resolveEnv', () => {
   })
 })
 
-describe('reserved variables', () => {
-  it('a template cannot set what the shell owns or what loads code', () => {
+describe('the env allowlist', () => {
+  it('a template cannot set what the shell owns or what loads code (nor anything else off the list)', () => {
     const r = validateTemplate({ ...glm, env: { NODE_OPTIONS: '--require /tmp/x.js', OPTIND: '1', LD_PRELOAD: '/x.so', CLAUDE_CODE_SUBAGENT_MODEL: 'ok' } })
     expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['env.NODE_OPTIONS', 'env.OPTIND', 'env.LD_PRELOAD'])
   })
