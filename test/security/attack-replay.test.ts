@@ -35,15 +35,30 @@ const work = mkdtempSync(join(tmpdir(), 'cm-replay-'))
 const CANARY = join(work, 'CANARY')
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
+/**
+ * `{{glm.latest}}` is the catalogue's latest glm version, `{{glm.patch}}`/`{{glm.minor}}`/`{{glm.major}}`
+ * the next one of each kind, so the fixtures stay valid as the catalogue grows.
+ */
+function catalogueVersion(id: string, which: string): string {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, 'meta.json'), 'utf8')) as { 'dist-tags': { latest: string } }
+  const [a, b, c] = meta['dist-tags'].latest.split('.').map(Number) as [number, number, number]
+  return { latest: `${a}.${b}.${c}`, patch: `${a}.${b}.${c + 1}`, minor: `${a}.${b + 1}.0`, major: `${a + 1}.0.0` }[which]!
+}
+
 const substitute = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value).replaceAll('{{CANARY}}', CANARY).replaceAll('{{WORK}}', work)) as T
+  JSON.parse(
+    JSON.stringify(value)
+      .replaceAll('{{CANARY}}', CANARY)
+      .replaceAll('{{WORK}}', work)
+      .replace(/\{\{([a-z0-9-]+)\.(latest|patch|minor|major)\}\}/g, (_, id: string, which: string) => catalogueVersion(id, which)),
+  ) as T
 
 /** `{ "$catalogue": "glm@1.5.0", …fields }` → that catalogue document with the fields replaced. */
 function expand(doc: unknown): unknown {
   if (!doc || typeof doc !== 'object' || !('$catalogue' in doc)) return doc
   const { $catalogue, ...patch } = doc as { $catalogue: string } & Record<string, unknown>
   const [id, version] = $catalogue.split('@') as [string, string]
-  return catalogueDoc(id, version, patch)
+  return catalogueDoc(id, version === 'latest' ? catalogueVersion(id, 'latest') : version, patch)
 }
 
 const fixtures: Fixture[] = readdirSync(DIR)
