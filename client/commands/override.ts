@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty'
-import { UsageError } from '../../shared/errors.js'
+import { CliError, UsageError } from '../../shared/errors.js'
 import { refusedEnvProblem } from '../../shared/env-refused.js'
 import { ENV_NAME_RE, isRole, toEnvName } from '../../shared/roles.js'
 import { show, label } from '../render/labels.js'
@@ -20,7 +20,7 @@ const keyOf = (raw: string): string => {
 const assignable = (raw: string): string => {
   const key = keyOf(raw)
   const refused = refusedEnvProblem(key)
-  if (refused) throw new UsageError(refused)
+  if (refused) throw new CliError('E_VALUE', refused)
   return key
 }
 
