@@ -43,6 +43,8 @@ export interface ParsedWrapper {
   env: Record<string, string>
   dynamic: Set<string>
   source?: string
+  /** The block's lines end in CRLF (a wrapper saved by a Windows editor): rewritten lines do too. */
+  crlf?: boolean
 }
 
 const exportLine = (name: string, value: string): string => {
@@ -69,8 +71,9 @@ export function renderKeyLines(name: string, authVar: AuthVar, key: KeySpec): st
   ]
 }
 
-function renderBlock(lines: string[], source?: string): string {
-  return [BLOCK_START, ...(source ? [SOURCE_PREFIX + oneLine(source)] : []), ...lines, BLOCK_END].join('\n') + '\n'
+function renderBlock(lines: string[], source?: string, crlf = false): string {
+  const all = [BLOCK_START, ...(source ? [SOURCE_PREFIX + oneLine(source)] : []), ...lines, BLOCK_END]
+  return crlf ? all.map((l) => `${l.replace(/\r$/, '')}\r\n`).join('') : all.join('\n') + '\n'
 }
 
 const oneLine = (text: string) => text.replace(/[\0\r\n]/g, ' ')
@@ -142,6 +145,7 @@ export function parseWrapper(text: string): ParsedWrapper {
     env,
     dynamic,
     ...(source === undefined ? {} : { source }),
+    ...(lines[start]!.endsWith('\r') ? { crlf: true } : {}),
   }
 }
 
@@ -174,5 +178,5 @@ export function spliceWrapper(parsed: ParsedWrapper, env: Record<string, string>
   }
   out.push(...orphans)
   out.push(...(keyLines ?? parsed.lines.filter((l) => l.kind === 'key').map((l) => l.raw)))
-  return parsed.before + renderBlock(out, source ?? parsed.source) + parsed.after
+  return parsed.before + renderBlock(out, source ?? parsed.source, parsed.crlf) + parsed.after
 }

@@ -1,17 +1,19 @@
 import { defineCommand, runCommand, type CommandDef } from 'citty'
 import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
-import { runDoctor } from '../sync/doctor.js'
-import { jsonArg, out, printJson } from './_common.js'
+import { runDoctor, type Check } from '../sync/doctor.js'
+import { emitJson, jsonArg, openSession, out, waitArg, write } from './_common.js'
 import { doctorModelsArgs } from '../models/args.js'
 
 const MARK = { ok: () => c.green('✓'), warn: () => c.yellow('!'), fail: () => c.red('✗') }
 
 export default defineCommand({
-  meta: { name: 'doctor', description: 'Check PATH, the claude binary, wrappers, lock vs disk and registries' },
+  meta: { name: 'doctor', description: 'Check PATH, the claude binary, wrappers, keys, lock vs config vs disk, the cache and registries; --fix repairs the safe ones' },
   args: {
+    fix: { type: 'boolean', description: 'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache' },
     models: { type: 'boolean', description: 'Ask each provider (GET /v1/models) whether it still serves the models your instances map' },
     ...doctorModelsArgs,
+    ...waitArg,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
@@ -22,14 +24,30 @@ export default defineCommand({
       await runCommand(mod.default, { rawArgs: rawArgs.filter((a) => a !== '--models') })
       return
     }
-    const checks = await runDoctor()
+    let checks = await runDoctor()
+    const fixed: string[] = []
+    const fixes = checks.flatMap((x) => (x.fix && x.status !== 'ok' ? [x.fix] : []))
+    if (args.fix && fixes.length) {
+      const { fixInside, fixOutside } = await import('../sync/doctor-fix.js')
+      const session = openSession()
+      fixed.push(...fixOutside(fixes, session.paths.cache))
+      // Taking the lock completes or rolls back an interrupted command by itself.
+      fixed.push(...(await write(session, { command: 'doctor --fix', rawArgs }, (tx) => fixInside(session, tx, fixes))))
+      if (fixes.some((f) => f.kind === 'journal')) fixed.push('finished the interrupted command')
+      checks = await runDoctor()
+    }
     const failed = checks.filter((x) => x.status === 'fail').length
     const warned = checks.filter((x) => x.status === 'warn').length
-    if (args.json) printJson({ checks, failed, warned })
+    const exitCode = failed ? 1 : 0
+    if (args.json) emitJson('doctor', exitCode, { checks, failed, warned, fixed })
     else {
+      for (const f of fixed) out(`${c.green('fixed')} ${f}`)
       for (const x of checks) out(`${MARK[x.status]()} ${x.check}: ${safeText(x.message)}${x.hint ? c.dim(` (${safeText(x.hint)})`) : ''}`)
-      out(failed ? `${failed} problem(s), ${warned} warning(s)` : warned ? `no problems, ${warned} warning(s)` : 'no problems')
+      const fixable = checks.filter((x) => x.fix && x.status !== 'ok').length
+      out(`${failed ? `${failed} problem(s)` : 'no problems'}${warned ? `, ${warned} warning(s)` : ''}${fixable && !args.fix ? `; \`claude-multi doctor --fix\` repairs ${fixable} of them` : ''}`)
     }
-    process.exitCode = failed ? 1 : 0
+    process.exitCode = exitCode
   },
 })
+
+export type { Check }

@@ -33,7 +33,7 @@ function parseIndex(text: string | undefined): RegistryIndex | undefined {
  * npm's `cache verify` for our cache: every cached index must parse, every cached document must
  * parse and match the integrity its index lists. What does not is removed, never repaired in place.
  */
-export function verifyCache(root: string): CacheReport {
+export function verifyCache(root: string, opts: { dryRun?: boolean } = {}): CacheReport {
   const report: CacheReport = { registries: 0, documents: 0, bytes: 0, dropped: [] }
   let dirs: string[] = []
   try {
@@ -46,7 +46,7 @@ export function verifyCache(root: string): CacheReport {
     const indexText = readText(join(dir, 'index.json'))
     const index = parseIndex(indexText)
     if (indexText !== undefined && !index) {
-      for (const f of ['index.json', 'index.meta.json']) rmSync(join(dir, f), { force: true })
+      if (!opts.dryRun) for (const f of ['index.json', 'index.meta.json']) rmSync(join(dir, f), { force: true })
       report.dropped.push({ path: join(dir, 'index.json'), why: 'not a registry index' })
     } else if (indexText !== undefined) report.bytes += indexText.length
     for (const path of files(join(dir, 'templates'))) {
@@ -61,7 +61,7 @@ export function verifyCache(root: string): CacheReport {
         why = 'not valid JSON'
       }
       if (why) {
-        rmSync(path, { force: true })
+        if (!opts.dryRun) rmSync(path, { force: true })
         report.dropped.push({ path, why })
       } else {
         report.documents++

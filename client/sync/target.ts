@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { CliError } from '../../shared/errors.js'
 import { parseWrapper, renderWrapper, spliceWrapper, type ParsedWrapper, type WrapperSpec } from '../../shared/wrapper.js'
-import { detectStyle, formatJson, readText, type JsonStyle } from '../state/json-file.js'
+import { readText } from '../state/json-file.js'
+import { editSettingsEnv } from './settings-edit.js'
 import type { Target } from '../state/lock.js'
 
 export const digestOf = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`
@@ -53,8 +54,8 @@ interface Settings {
 
 /**
  * Adopted instances keep their variables in `<configDir>/settings.json` `env` (older claude-multi
- * layout). Only the `env` keys sync manages change; the key variable and every other setting stay
- * as they are, and the file keeps its formatting.
+ * layout). Only the `env` keys sync manages change, edited in place (settings-edit.ts); the key
+ * variable, every other setting and every other byte of the file stay as they are.
  */
 function loadSettings(target: Target, text: string, name: string, keyVar?: string): LoadedTarget {
   let settings: Settings
@@ -63,24 +64,9 @@ function loadSettings(target: Target, text: string, name: string, keyVar?: strin
   } catch (err) {
     throw new CliError('E_CORRUPT', `${name}: ${target.path} is not valid JSON (${(err as Error).message}); it was left untouched`)
   }
-  if (!settings || typeof settings !== 'object' || Array.isArray(settings) || (settings.env !== undefined && (typeof settings.env !== 'object' || settings.env === null)))
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings) || (settings.env !== undefined && (typeof settings.env !== 'object' || settings.env === null || Array.isArray(settings.env))))
     throw new CliError('E_CORRUPT', `${name}: ${target.path} has no "env" object; it was left untouched`)
-  const style: JsonStyle = detectStyle(text)
-  const original = settings.env ?? {}
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(original)) if (k !== keyVar && typeof v === 'string') env[k] = v
-  return {
-    target,
-    text,
-    env,
-    render(next) {
-      const out: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(original)) {
-        if (k === keyVar || typeof v !== 'string') out[k] = v
-        else if (k in next) out[k] = next[k]
-      }
-      for (const [k, v] of Object.entries(next)) if (!(k in out)) out[k] = v
-      return formatJson({ ...settings, env: out }, style)
-    },
-  }
+  for (const [k, v] of Object.entries(settings.env ?? {})) if (k !== keyVar && typeof v === 'string') env[k] = v
+  return { target, text, env, render: (next) => editSettingsEnv(text, env, next) }
 }

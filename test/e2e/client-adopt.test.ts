@@ -110,3 +110,44 @@ describe('adopt an instance made by an older claude-multi', () => {
     expect(sync.stderr).toMatch(/warning: ds: .*sets ANTHROPIC_MODEL/)
   })
 })
+
+describe('adopt + sync of the claude-multi fixtures', () => {
+  it('leave every byte of settings.json outside the managed env keys unchanged', async () => {
+    const reg = await startRegistry()
+    const sb = sandbox(reg.url)
+    try {
+      const paths = layOut(sb)
+      // Hand formatting Claude Code and people write: a one-line array, odd spacing, CRLF line ends.
+      const originals = new Map<string, string>()
+      for (const [i, path] of [paths.mmSettings, paths.workSettings].entries()) {
+        let text = readFileSync(path, 'utf8').replace('{\n', '{\n  "permissions": { "allow": ["Bash(git:*)", "Read"], "deny": [] },\n')
+        if (i === 1) text = text.replace(/\n/g, '\r\n')
+        writeFileSync(path, text)
+        originals.set(path, text)
+      }
+      expect(sb.cm(['adopt']).code).toBe(0)
+      const sync = sb.cm(['sync'])
+      expect(sync.code, sync.stderr).toBe(0)
+      const { applyEdits, modify } = await import('jsonc-parser')
+      for (const [path, before] of originals) {
+        const after = readFileSync(path, 'utf8')
+        expect(after, `${path} changed`).not.toBe(before)
+        // Put back the old value of every env key sync changed (or drop the ones it added): the
+        // result must be the original file, byte for byte.
+        const was = JSON.parse(before).env as Record<string, string>
+        const now = JSON.parse(after).env as Record<string, string>
+        let undone = after
+        const eol = before.includes('\r\n') ? '\r\n' : '\n'
+        for (const key of Object.keys(now)) {
+          if (was[key] === now[key]) continue
+          undone = applyEdits(undone, modify(undone, ['env', key], was[key], { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }))
+        }
+        expect(undone, path).toBe(before)
+      }
+      expect(sb.cm(['sync', '--check']).code).toBe(0)
+    } finally {
+      sb.cleanup()
+      await reg.stop()
+    }
+  })
+})

@@ -129,3 +129,17 @@ describe('defence in depth (cases found by test/security)', () => {
     expect(spliceWrapper(parsed, parsed.env)).toBe(text)
   })
 })
+
+describe('CRLF wrappers', () => {
+  it('keep CRLF on every line sync rewrites, and every other byte', async () => {
+    const { parseWrapper, renderWrapper, spliceWrapper } = await import('../../shared/wrapper.js')
+    const lf = renderWrapper({ name: 'w', configDir: '/c', claudePath: '/bin/claude', authVar: 'ANTHROPIC_AUTH_TOKEN', key: { env: 'K' }, env: { ANTHROPIC_MODEL: 'a', KEEP: 'k' }, source: 'glm@1.0.0 from public' })
+    const crlf = lf.replace(/\n/g, '\r\n')
+    const parsed = parseWrapper(crlf)
+    expect(parsed.env).toEqual({ ANTHROPIC_MODEL: 'a', KEEP: 'k' })
+    expect(spliceWrapper(parsed, parsed.env)).toBe(crlf)
+    const next = spliceWrapper(parsed, { ANTHROPIC_MODEL: 'b', KEEP: 'k', NEW: 'n' }, 'glm@1.1.0 from public')
+    expect(next.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(next).toBe(crlf.replace("ANTHROPIC_MODEL='a'", "ANTHROPIC_MODEL='b'").replace("export KEEP='k'\r\n", "export KEEP='k'\r\nexport NEW='n'\r\n").replace('glm@1.0.0', 'glm@1.1.0'))
+  })
+})
