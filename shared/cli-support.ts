@@ -54,6 +54,59 @@ export async function checkFlags(prog: string, main: AnyCommand, rawArgs: string
   }
 }
 
+type PositionalDef = { type?: string; valueHint?: string; required?: boolean }
+
+/**
+ * citty's usage text, made right: the program name on every usage line (citty prints only the
+ * parent's name for `registry add`), `[NAME...]` for a positional that takes several, and the
+ * global options every command accepts.
+ */
+export async function polishUsage(usage: string, prog: string, cmd: AnyCommand, global: [string, string][] = []): Promise<string> {
+  const defs = ((cmd.args ? await resolve(cmd.args) : {}) ?? {}) as Record<string, PositionalDef>
+  let out = usage.replace(/^((?:\x1b\[[0-9;]*m)*USAGE(?:\x1b\[[0-9;]*m)* )(.*)$/m, (line, head: string, rest: string) => (stripAnsi(rest).startsWith(`${prog} `) || stripAnsi(rest) === prog ? line : `${head}${prog} ${rest}`))
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type !== 'positional' || !def.valueHint?.endsWith('...')) continue
+    const upper = name.toUpperCase()
+    out = out.replace(`[${upper}]`, `[${upper}...]`).replace(`<${upper}>`, `<${upper}...>`).replace(`${upper}=<${def.valueHint}>`, `${upper}...`)
+  }
+  if (global.length) {
+    const width = Math.max(...global.map(([f]) => f.length))
+    out = `${out.trimEnd()}\n\nGLOBAL OPTIONS\n\n${global.map(([f, d]) => `  ${f.padStart(width)}    ${d}`).join('\n')}\n`
+  }
+  return out
+}
+
+/**
+ * Positionals beyond what a command declares are a usage error, not silently ignored: only a
+ * positional declared with a `...` value hint takes several.
+ */
+export async function checkArity(prog: string, main: AnyCommand, rawArgs: string[]): Promise<void> {
+  const [cmd, parent] = await findCommand(main, rawArgs)
+  const defs = ((cmd.args ? await resolve(cmd.args) : {}) ?? {}) as Record<string, PositionalDef>
+  const positional = Object.values(defs).filter((d) => d.type === 'positional')
+  if (positional.some((d) => d.valueHint?.endsWith('...'))) return
+  const path = [(await resolve(parent?.meta ?? {}))?.name, (await resolve(cmd.meta ?? {}))?.name].filter((n): n is string => Boolean(n) && n !== prog)
+  const words: string[] = []
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!
+    if (a === '--') {
+      words.push(...rawArgs.slice(i + 1))
+      break
+    }
+    if (a.startsWith('-') && a !== '-') {
+      const name = a.replace(/^--?/, '').split('=')[0]!
+      if (!a.includes('=') && defs[name]?.type === 'string') i++
+      continue
+    }
+    words.push(a)
+  }
+  const extra = words.slice(path.length + positional.length)
+  if (extra.length) {
+    const where = [prog, ...path].join(' ')
+    throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} for \`${where}\`: ${extra.join(' ')}`, `run \`${where} --help\``)
+  }
+}
+
 /** One line for stderr and the exit code: ours say what to do; citty's are usage errors. */
 export function describeError(prog: string, err: unknown, debug: boolean): { text: string; exitCode: number } {
   const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : ''

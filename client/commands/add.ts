@@ -3,7 +3,7 @@ import { safeText } from '../../shared/text.js'
 import { addInstance, parseInputs } from '../sync/add.js'
 import { assertKey, readStdin } from '../state/keys.js'
 import { assertName } from '../state/paths.js'
-import { flushWarnings, jsonArg, multiFlag, openSession, out, printJson, registryArg, waitArg, warn, write } from './_common.js'
+import { flushWarnings, jsonArg, multiFlag, openSession, out, emitJson, registryArg, waitArg, warn, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'add', description: 'Create an instance: config dir, key file, wrapper, lock entry' },
@@ -36,7 +36,7 @@ export default defineCommand({
     const result = await write(session, { command: `add ${args.name}`, rawArgs }, (tx) => addInstance(session, tx, opts))
     flushWarnings(session)
     if (result.deprecated) warn(`${result.template}@${result.version} is deprecated: ${result.deprecated}`)
-    if (args.json) return printJson(result)
+    if (args.json) return emitJson('add', 0, { ...result })
     out(safeText(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`))
     out(`  wrapper     ${safeText(result.wrapper)}`)
     out(`  config dir  ${safeText(result.configDir)}`)

@@ -7,7 +7,7 @@ import { diffRows, STATUS_TEXT } from '../render/diff.js'
 import { show } from '../render/labels.js'
 import { formatTable } from '../render/table.js'
 import { planInstance } from '../sync/plan.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, warn } from './_common.js'
+import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, warn } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'diff', description: 'Per variable: your value, the value after sync, and which of yours sync keeps' },
@@ -24,7 +24,7 @@ export default defineCommand({
     const plan = await planInstance(session, args.name, { ...(args.to ? { to: args.to } : {}), theirs: Boolean(args.theirs) })
     flushWarnings(session)
     const rows = diffRows(plan)
-    if (args.json) return printJson({ name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows, warnings: plan.warnings })
+    if (args.json) return emitJson('diff', 0, { name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows }, [], plan.warnings)
     const colour = (s: string, t: string) => (s === 'conflict' ? c.red(t) : s === 'update' || s === 'added' || s === 'removed' ? c.green(t) : s === 'same' ? c.dim(t) : c.cyan(t))
     out(`${c.bold(plan.name)}  ${safeText(`${plan.template} ${plan.current} → ${plan.wanted}`)} ${c.dim(`(${plan.registry})`)}`)
     out(

@@ -29,8 +29,9 @@ export function parseTimeout(raw: string | number | undefined): number {
 export async function runDoctorModels(names: string[], opts: DoctorModelsOptions = {}): Promise<number> {
   const timeoutMs = parseTimeout(opts.timeout)
   const report = await checkModels(await loadModelTargets(names), { probe: opts.probe ?? false, timeoutMs })
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderModelsReport(report, { color: opts.color ?? false }))
-  return exitCodeOf(report)
+  const code = exitCodeOf(report)
+  process.stdout.write(opts.json ? `${JSON.stringify({ command: 'doctor --models', exitCode: code, ...report, errors: [], warnings: [] }, null, 2)}\n` : renderModelsReport(report, { color: opts.color ?? false }))
+  return code
 }
 
 export default defineCommand({

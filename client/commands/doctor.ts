@@ -10,6 +10,7 @@ const MARK = { ok: () => c.green('✓'), warn: () => c.yellow('!'), fail: () => 
 export default defineCommand({
   meta: { name: 'doctor', description: 'Check PATH, the claude binary, wrappers, keys, lock vs config vs disk, the cache and registries; --fix repairs the safe ones' },
   args: {
+    name: { type: 'positional', required: false, description: 'With --models: the instances to ask about (default: all)', valueHint: 'NAME...' },
     fix: { type: 'boolean', description: 'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache' },
     models: { type: 'boolean', description: 'Ask each provider (GET /v1/models) whether it still serves the models your instances map' },
     ...doctorModelsArgs,

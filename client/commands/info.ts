@@ -5,7 +5,7 @@ import { safeText as s } from '../../shared/text.js'
 import { assertRange, pickOrThrow, requireEntry, sortVersions } from '../registry/pick.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, registryArg } from './_common.js'
+import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'info', description: 'Show a template: versions, tags, and the role → model table of one version' },
@@ -27,7 +27,7 @@ export default defineCommand({
     flushWarnings(session)
     const versions = sortVersions(Object.keys(entry.versions)).map((v) => ({ version: v, ...entry.versions[v]! }))
     if (args.json)
-      return printJson({ id, registry, name: entry.name, description: entry.description, homepage: entry.homepage, 'dist-tags': entry['dist-tags'], versions, selected: t })
+      return emitJson('info', 0, { id, registry, name: entry.name, description: entry.description, homepage: entry.homepage, 'dist-tags': entry['dist-tags'], versions, selected: t })
     // Everything below comes from the registry: escaped, so no byte of it can drive the terminal.
     const tags = Object.entries(entry['dist-tags']).map(([k, v]) => `${s(k)}: ${s(v)}`).join(', ')
     const lines = [

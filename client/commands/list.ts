@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
-import { jsonArg, openSession, out, printJson } from './_common.js'
+import { emitJson, jsonArg, openSession, out } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'list', description: 'List instances with their template, version, range and registry' },
@@ -21,7 +21,7 @@ export default defineCommand({
         configDir: i.configDir,
       }
     })
-    if (args.json) return printJson(rows)
+    if (args.json) return emitJson('list', 0, { instances: rows })
     if (!rows.length) return out('no instances (create one with `claude-multi add <name> <template>`)')
     const head = ['Instance', 'Template', 'Version', 'Range', 'Registry', 'Writes'].map((h) => c.bold(h))
     out(

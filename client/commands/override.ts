@@ -8,7 +8,7 @@ import { requireInstance } from '../state/config.js'
 import { loadOverrides, saveOverrides } from '../state/overrides.js'
 import { applyPlans } from '../sync/apply.js'
 import { planInstance } from '../sync/plan.js'
-import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 import { isOneLine } from '../../shared/values.js'
 
 const keyOf = (raw: string): string => {
@@ -28,7 +28,7 @@ export default defineCommand({
   meta: { name: 'override', description: 'Set, remove or list your own values; they survive every sync' },
   args: {
     name: { type: 'positional', required: true, description: 'Instance' },
-    assignment: { type: 'positional', required: false, description: '<role|VAR>=<value>' },
+    assignment: { type: 'positional', required: false, description: '<role|VAR>=<value>, one or more', valueHint: '<role|VAR>=<value>...' },
     unset: { type: 'string', description: 'Drop the override of <role|VAR> (back to the template value)' },
     remove: { type: 'string', description: 'Keep <role|VAR> out of the instance altogether' },
     list: { type: 'boolean', description: 'List the overrides' },
@@ -43,7 +43,7 @@ export default defineCommand({
     const remove = multiFlag(rawArgs, 'remove').map(keyOf)
     if (args.list || (!assignments.length && !unset.length && !remove.length)) {
       const overrides = loadOverrides(requireInstance(session.config, args.name).configDir)
-      if (args.json) return printJson(overrides)
+      if (args.json) return emitJson('override', 0, { name: args.name, overrides })
       const rows = Object.entries(overrides).map(([k, v]) => [label(k), v === null ? '(removed)' : show(k, v)])
       return out(rows.length ? formatTable(rows) : `${args.name} has no overrides`)
     }
@@ -69,7 +69,7 @@ export default defineCommand({
       return { overrides, plan }
     })
     flushWarnings(session)
-    if (args.json) return printJson({ name: args.name, overrides, written: plan.changed })
+    if (args.json) return emitJson('override', 0, { name: args.name, overrides, written: plan.changed })
     out(`${args.name}: overrides saved${plan.changed ? ` and applied to ${plan.target.path}` : ''}`)
   },
 })

@@ -3,7 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
 import { requireInstance } from '../state/config.js'
 import { saveLock } from '../state/lock.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'pin', description: 'Set the version range an instance follows (applied by the next sync)' },
@@ -29,7 +29,7 @@ export default defineCommand({
       return { entry, wanted, from }
     })
     flushWarnings(session)
-    if (args.json) return printJson({ name: args.name, from, range: args.range, current: entry.version, wanted })
+    if (args.json) return emitJson('pin', 0, { name: args.name, from, range: args.range, current: entry.version, wanted })
     out(`${args.name}: range ${from} → ${args.range} (wanted ${entry.template}@${wanted}${wanted === entry.version ? ', current' : `; run \`claude-multi sync ${args.name}\``})`)
   },
 })

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty'
 import { CliError, ValidationError } from '../../shared/errors.js'
 import { readText } from '../state/json-file.js'
 import { registryWrite } from '../registry/write.js'
-import { jsonArg, openSession, out, printJson, registryArg } from './_common.js'
+import { jsonArg, openSession, out, emitJson, registryArg } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'publish', description: 'Validate a template version locally, then publish it (needs a token)' },
@@ -22,7 +22,7 @@ export default defineCommand({
     const session = openSession({ registry: args.registry })
     const source = session.registries.forId(id, args.registry)
     const result = await registryWrite(source, 'PUT', `/v1/templates/${id}/${version}`, text)
-    if (args.json) return printJson({ id, version, registry: source.name, result })
+    if (args.json) return emitJson('publish', 0, { id, version, registry: source.name, result })
     out(`published ${id}@${version} to ${source.name} (${source.url})`)
   },
 })

@@ -8,7 +8,7 @@ import { formatTable } from '../render/table.js'
 import { loadConfig, saveConfig } from '../state/config.js'
 import { NAME_RE, resolvePaths } from '../state/paths.js'
 import { readSecret } from '../state/secret.js'
-import { jsonArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import { emitJson, jsonArg, openSession, out, waitArg, write } from './_common.js'
 import { fetchFirstKey, keyFromArg } from '../trust/pin.js'
 
 const add = defineCommand({
@@ -63,7 +63,7 @@ const list = defineCommand({
       scope: r.scope ?? null,
       token: r.tokenEnv && process.env[r.tokenEnv] ? `$${r.tokenEnv}` : readToken(paths, r.name) ? 'login' : r.tokenEnv ? `$${r.tokenEnv} (unset)` : null,
     }))
-    if (args.json) return printJson(rows)
+    if (args.json) return emitJson('registry list', 0, { registries: rows })
     out(formatTable([['Name', 'URL', 'Scope', 'Token'].map((h) => c.bold(h)), ...rows.map((r) => [r.name, r.url === 'bundled' ? 'bundled catalogue' : r.url, r.scope ?? '-', r.token ?? '-'])]))
   },
 })

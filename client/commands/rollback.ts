@@ -4,7 +4,7 @@ import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
 import { loadPrevious, savePrevious } from '../state/previous.js'
-import { jsonArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'rollback', description: 'Restore the file and lock entry as they were before the last write (run again to undo)' },
@@ -29,7 +29,7 @@ export default defineCommand({
       return { prev, current }
     })
     const { prev, current } = r
-    if (args.json) return printJson({ name: args.name, path: prev.path, version: prev.entry.version, from: current?.version ?? null })
+    if (args.json) return emitJson('rollback', 0, { name: args.name, path: prev.path, version: prev.entry.version, from: current?.version ?? null })
     out(`${args.name}: restored ${prev.path} (${prev.entry.template}@${prev.entry.version}${current ? `, was ${current.version}` : ''})`)
   },
 })

@@ -3,7 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
-import { flushWarnings, jsonArg, offlineArg, openSession, out, printJson, registryArg } from './_common.js'
+import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'templates', alias: 'search', description: 'List or search the provider templates of your registries' },
@@ -36,8 +36,9 @@ export default defineCommand({
           rows.push({ id: e.id, ...(e['dist-tags'].latest ? { latest: e['dist-tags'].latest } : {}), name: e.name, description: e.description, registry: name })
       }
     }
+    const warnings = [...session.warnings]
     flushWarnings(session)
-    if (args.json) return printJson(rows)
+    if (args.json) return emitJson('templates', 0, { templates: rows }, [], warnings)
     if (!rows.length) return out(words.length ? `no template matches "${args.query}"` : 'no templates')
     out(formatTable([['Id', 'Latest', 'Name', 'Registry'].map((h) => c.bold(h)), ...rows.map((r) => [safeText(r.id), safeText(r.latest ?? ''), safeText(r.name), r.registry])]))
   },

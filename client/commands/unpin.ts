@@ -2,7 +2,7 @@ import { defineCommand } from 'citty'
 import { CliError } from '../../shared/errors.js'
 import { requireInstance } from '../state/config.js'
 import { saveLock } from '../state/lock.js'
-import { jsonArg, openSession, out, printJson, waitArg, write } from './_common.js'
+import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'unpin', description: 'Follow compatible updates again: the range becomes ^<current version>' },
@@ -22,7 +22,7 @@ export default defineCommand({
       if (entry.range !== from) saveLock(tx, session.paths, session.lock)
       return { from, entry }
     })
-    if (args.json) return printJson({ name: args.name, from, range: entry.range })
+    if (args.json) return emitJson('unpin', 0, { name: args.name, from, range: entry.range })
     out(`${args.name}: range ${from} → ${entry.range}`)
   },
 })

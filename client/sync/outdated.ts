@@ -1,5 +1,6 @@
 import { CliError } from '../../shared/errors.js'
 import { pickVersion, requireEntry } from '../registry/pick.js'
+import { compareVersions } from '../registry/range.js'
 import type { SyncContext } from './context.js'
 
 export interface OutdatedRow {
@@ -13,13 +14,15 @@ export interface OutdatedRow {
   registry: string
   range: string
   deprecated?: string
+  /** Wanted is older than current: the newest in range was retracted, or the pin was lowered. */
+  downgrade: boolean
 }
 
 /** Index only: one request per registry answers every instance, no version document is read. */
-export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{ rows: OutdatedRow[]; errors: { name: string; message: string }[] }> {
+export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{ rows: OutdatedRow[]; errors: { name: string; code: string; message: string; hint?: string }[] }> {
   const selected = names.length ? names : Object.keys(ctx.lock.instances).filter((n) => ctx.config.instances.some((i) => i.name === n))
   const rows: OutdatedRow[] = []
-  const errors: { name: string; message: string }[] = []
+  const errors: { name: string; code: string; message: string; hint?: string }[] = []
   for (const name of selected) {
     const e = ctx.lock.instances[name]
     try {
@@ -36,10 +39,11 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
         registry: e.registry,
         range: e.range,
         ...(dep ? { deprecated: dep } : {}),
+        downgrade: wanted !== undefined && compareVersions(wanted.version, e.version) < 0,
       })
     } catch (err) {
       if (!(err instanceof CliError)) throw err
-      errors.push({ name, message: err.message })
+      errors.push({ name, code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) })
     }
   }
   return { rows, errors }

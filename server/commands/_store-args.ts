@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { CliError, UsageError } from '../../shared/errors.js'
 import { resolve } from 'node:path'
 import { bundledRegistryDir } from '../bundled.js'
 import { openStore } from '../stores/open.js'
@@ -6,7 +8,7 @@ import type { Store } from '../stores/types.js'
 
 /** `--data DIR` / `--store URL`, shared by every command that opens the store. */
 export const storeArgs = {
-  data: { type: 'string', description: 'Data directory (filesystem store); default: the bundled registry/' },
+  data: { type: 'string', description: 'Data directory (filesystem store; must exist, see --init); default: the bundled registry/' },
   store: { type: 'string', description: 'Store URL: postgres://… (default: DATABASE_URL, else the data directory)' },
 } as const
 
@@ -21,14 +23,26 @@ export interface OpenedStore {
   dataDir?: string
 }
 
-/** Opens the store the flags name; a new `--data` directory is created. */
-export async function openStoreFromArgs(args: StoreArgValues, create = false): Promise<OpenedStore> {
+export interface OpenOptions {
+  /** `--init`: create a `--data` directory that does not exist yet (otherwise that is an error). */
+  init?: boolean
+  /** Writes secrets (tokens): the bundled catalogue, shipped in the package and in git, is refused. */
+  writesSecrets?: boolean
+}
+
+/** Opens the store the flags name. A `--data` directory must exist unless `init` says to create it. */
+export async function openStoreFromArgs(args: StoreArgValues, opts: OpenOptions = {}): Promise<OpenedStore> {
   const storeIsUrl = Boolean(args.store && /^[a-z][a-z0-9+.-]*:\/\//i.test(args.store))
   const given = args.data ?? (storeIsUrl ? undefined : args.store)
   const explicitDir = given ? resolve(given) : undefined
   const usesUrl = storeIsUrl || (!explicitDir && Boolean(process.env.DATABASE_URL))
   const dataDir = explicitDir ?? (usesUrl ? undefined : bundledRegistryDir())
-  if (dataDir && create) await mkdir(dataDir, { recursive: true })
+  if (opts.writesSecrets && !explicitDir && !usesUrl)
+    throw new UsageError('say which registry the token is for: --data DIR or --store URL', 'tokens are never written into the bundled catalogue, which anyone can read')
+  if (explicitDir && !existsSync(explicitDir)) {
+    if (!opts.init) throw new CliError('E_NO_DATA', `--data ${explicitDir} does not exist`, 1, 'check the path, or add --init to create an empty registry there')
+    await mkdir(explicitDir, { recursive: true })
+  }
   const store = await openStore(storeIsUrl ? args.store : undefined, dataDir)
   return { store, ...(store.kind === 'fs' && dataDir ? { dataDir } : {}) }
 }

@@ -16,6 +16,7 @@ export default defineCommand({
     port: { type: 'string', default: '8787', description: 'Port (0 picks a free one)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     ...storeArgs,
+    init: { type: 'boolean', default: false, description: 'Create the --data directory when it does not exist (an empty registry)' },
     upstream: { type: 'string', description: 'Mirror this registry next to our own templates' },
     'upstream-max-age': { type: 'string', default: '300', description: 'Refresh the upstream index at most this often (seconds)' },
     'upstream-token-env': { type: 'string', description: 'Variable holding a token for an upstream that needs one for reading' },
@@ -39,7 +40,7 @@ export default defineCommand({
 
     // Before opening the store: a bad key is a usage problem, reported before anything listens.
     const signing = signingFromArgs(args)
-    const { store, dataDir } = await openStoreFromArgs(args, true)
+    const { store, dataDir } = await openStoreFromArgs(args, { init: args.init })
     if (!(await store.ready().catch(() => false))) throw new CliError('E_STORE', `the ${store.kind} store is not reachable`, 1, 'check --data / --store')
     const cacheDir =
       args['upstream-cache'] ??

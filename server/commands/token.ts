@@ -11,6 +11,7 @@ const create = defineCommand({
     read: { type: 'boolean', default: false, description: 'Read-only token (for serve --auth-read)' },
     json: { type: 'boolean', default: false, description: 'Print {id, name, scopes, readOnly, token} as JSON' },
     ...storeArgs,
+    init: { type: 'boolean', default: false, description: 'Create the --data directory when it does not exist' },
   },
   async run({ args }) {
     const name = args.name?.trim()
@@ -19,7 +20,7 @@ const create = defineCommand({
     if (scopes.length === 0) throw new UsageError('--scope is required for a publish token', "use --scope '@acme/*', an exact id, or '*' for every id")
     const bad = scopes.find((s) => !isScopePattern(s))
     if (bad) throw new UsageError(`--scope "${bad}" is not a scope pattern`, "use '*', '@acme/*' or an exact id such as glm")
-    const { store, dataDir } = await openStoreFromArgs(args, true)
+    const { store, dataDir } = await openStoreFromArgs(args, { init: args.init, writesSecrets: true })
     try {
       const { secret, record } = newToken(name, scopes, args.read)
       await store.addToken(record)

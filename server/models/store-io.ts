@@ -27,7 +27,7 @@ async function readVersion(store: Store, id: string, version: string): Promise<T
 
 export async function loadHistory(store: Store, id: string): Promise<TemplateHistory> {
   const entry = await store.getEntry(id)
-  if (!entry) throw new CliError('E_NOT_FOUND', `no template "${id}" in the ${store.kind} store`, 1, 'check the id (claude-multi-registry list) or --data')
+  if (!entry) throw new CliError('E_NOT_FOUND', `no template "${id}" in the ${store.kind} store`, 1, 'check the id (the directories under <data>/templates/ are the ids) and --data / --store')
   const all = sortVersions(Object.keys(entry.versions))
   const latestVersion = entry['dist-tags'].latest ?? latestStable(all)
   if (!latestVersion) throw new CliError('E_NOT_FOUND', `template "${id}" has no versions`)

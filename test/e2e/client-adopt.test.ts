@@ -85,7 +85,7 @@ describe('adopt an instance made by an older claude-multi', () => {
     expect(sb.cm(['rollback', 'mm']).code).toBe(0)
     expect(readFileSync(mmSettings, 'utf8')).toBe(original)
 
-    const list = JSON.parse(sb.cm(['list', '--json']).stdout)
+    const list = JSON.parse(sb.cm(['list', '--json']).stdout).instances
     expect(list.find((r: { name: string }) => r.name === 'mm')).toMatchObject({ managed: true, template: 'minimax', version: '1.3.0' })
     expect(sb.cm(['adopt', 'mm']).code).toBe(1)
   })

@@ -99,7 +99,8 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   it('templates, search and info work offline from the bundled catalogue', () => {
     const t = sb.cm(['search', 'minimax', '--json'])
     expect(t.code).toBe(0)
-    expect(JSON.parse(t.stdout).map((r: { id: string }) => r.id)).toEqual(['minimax'])
+    expect(JSON.parse(t.stdout)).toMatchObject({ command: 'templates', exitCode: 0, errors: [], warnings: [] })
+    expect(JSON.parse(t.stdout).templates.map((r: { id: string }) => r.id)).toEqual(['minimax'])
     const info = sb.cm(['info', 'glm@~1.2', '--json'])
     expect(JSON.parse(info.stdout).selected.version).toBe('1.2.0')
     const text = sb.cm(['info', 'glm']).stdout

@@ -28,7 +28,7 @@ describe('private registry from the client', () => {
   it('adds, lists and routes a scope to its registry', () => {
     expect(sb.cm(['registry', 'add', 'acme', acme.url, '--scope', '@acme', '--token-env', 'ACME_TOKEN']).code).toBe(0)
     expect(sb.cm(['registry', 'add', 'acme2', acme.url, '--scope', '@acme']).code).toBe(1)
-    const list = JSON.parse(sb.cm(['registry', 'list', '--json']).stdout)
+    const list = JSON.parse(sb.cm(['registry', 'list', '--json']).stdout).registries
     expect(list).toEqual([
       { name: 'public', url: pub.url, scope: null, token: '$CLAUDE_MULTI_TOKEN (unset)' },
       { name: 'acme', url: acme.url, scope: '@acme', token: '$ACME_TOKEN' },

@@ -61,7 +61,8 @@ describe('claude-multi sync against a real registry', () => {
     const sync = sb.cm(['sync', '--json'])
     expect(sync.code).toBe(0)
     const result = JSON.parse(sync.stdout)
-    expect(result.instances[0]).toMatchObject({ name: 'work', from: '1.5.1', to: '1.6.0', written: true })
+    expect(result).toMatchObject({ command: 'sync', exitCode: 0, mode: 'sync', updates: ['work'], errors: [] })
+    expect(result.instances[0]).toMatchObject({ name: 'work', from: '1.5.1', to: '1.6.0', written: true, action: 'update' })
     expect(result.instances[0].conflicts.map((c: { key: string }) => c.key)).toEqual(['ANTHROPIC_DEFAULT_SONNET_MODEL'])
 
     const after = readFileSync(wrapper, 'utf8')
@@ -104,7 +105,7 @@ describe('claude-multi sync against a real registry', () => {
     const env = sb.runWrapper('work')
     expect(env.ANTHROPIC_DEFAULT_SONNET_MODEL).toBe('glm-6-flash[1m]')
     expect(env.ANTHROPIC_DEFAULT_OPUS_MODEL).toBe('glm-6[1m]')
-    expect(JSON.parse(sb.cm(['override', 'work', '--list', '--json']).stdout)).toEqual({})
+    expect(JSON.parse(sb.cm(['override', 'work', '--list', '--json']).stdout).overrides).toEqual({})
   })
 
   it('applies overrides at once and keeps them across syncs; --unset restores the template value', () => {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -146,5 +147,28 @@ describe('tokens and --auth-read through the CLI', () => {
       expect(code, args.join(' ')).toBe(2)
       expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
     }
+  })
+
+  it('never writes a token into the bundled catalogue, and never serves a --data that does not exist', async () => {
+    const bundledTokens = join(ROOT, 'registry', 'tokens.json')
+    const before = existsSync(bundledTokens)
+    const noData = runCli(['token', 'create', '--name', 'x', '--scope', '*'])
+    expect(noData.code).toBe(2)
+    expect(noData.stderr).toBe('claude-multi-registry: say which registry the token is for: --data DIR or --store URL (tokens are never written into the bundled catalogue, which anyone can read)\n')
+    expect(existsSync(bundledTokens)).toBe(before)
+    const missing = join(dir, 'no', 'such')
+    const serve = runCli(['serve', '--port', '0', '--data', missing])
+    expect(serve.code).toBe(1)
+    expect(serve.stderr).toBe(`claude-multi-registry: --data ${missing} does not exist (check the path, or add --init to create an empty registry there)\n`)
+    expect(existsSync(missing)).toBe(false)
+    const fresh = await startServer(['--data', missing, '--init', '--quiet'])
+    try {
+      expect(existsSync(missing)).toBe(true)
+      expect((await fetch(`${fresh.url}/v1/index.json`)).status).toBe(200)
+    } finally {
+      await fresh.stop()
+    }
+    // git never picks up a token store made inside the clone by an older version.
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/^registry\/tokens\.json$/m)
   })
 })
