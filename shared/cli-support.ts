@@ -54,7 +54,7 @@ export async function checkFlags(prog: string, main: AnyCommand, rawArgs: string
   }
 }
 
-type PositionalDef = { type?: string; valueHint?: string; required?: boolean }
+type PositionalDef = { type?: string; valueHint?: string; required?: boolean; alias?: string | string[] }
 
 /**
  * citty's usage text, made right: the program name on every usage line (citty prints only the
@@ -86,6 +86,8 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
   const positional = Object.values(defs).filter((d) => d.type === 'positional')
   if (positional.some((d) => d.valueHint?.endsWith('...'))) return
   const path = [(await resolve(parent?.meta ?? {}))?.name, (await resolve(cmd.meta ?? {}))?.name].filter((n): n is string => Boolean(n) && n !== prog)
+  const takesValue = new Set<string>()
+  for (const [name, def] of Object.entries(defs)) if (def.type === 'string') for (const n of [name, ...[def.alias ?? []].flat()]) takesValue.add(n)
   const words: string[] = []
   for (let i = 0; i < rawArgs.length; i++) {
     const a = rawArgs[i]!
@@ -95,7 +97,7 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
     }
     if (a.startsWith('-') && a !== '-') {
       const name = a.replace(/^--?/, '').split('=')[0]!
-      if (!a.includes('=') && defs[name]?.type === 'string') i++
+      if (!a.includes('=') && takesValue.has(name)) i++
       continue
     }
     words.push(a)

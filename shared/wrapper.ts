@@ -71,9 +71,10 @@ export function renderKeyLines(name: string, authVar: AuthVar, key: KeySpec): st
   ]
 }
 
+/** `lines` come as they will be written; with `crlf` the generated marker and source lines end in CR too. */
 function renderBlock(lines: string[], source?: string, crlf = false): string {
-  const all = [BLOCK_START, ...(source ? [SOURCE_PREFIX + oneLine(source)] : []), ...lines, BLOCK_END]
-  return crlf ? all.map((l) => `${l.replace(/\r$/, '')}\r\n`).join('') : all.join('\n') + '\n'
+  const cr = crlf ? '\r' : ''
+  return [BLOCK_START + cr, ...(source ? [SOURCE_PREFIX + oneLine(source) + cr] : []), ...lines, BLOCK_END + cr].join('\n') + '\n'
 }
 
 const oneLine = (text: string) => text.replace(/[\0\r\n]/g, ' ')
@@ -170,13 +171,15 @@ export function spliceWrapper(parsed: ParsedWrapper, env: Record<string, string>
     }
   }
   for (const [name, raws] of following) if (!(name in env)) orphans.push(...raws)
+  // A line written by hand keeps its bytes; a line generated here takes the block's line ending.
+  const cr = parsed.crlf ? '\r' : ''
   const out = [...leading]
   for (const [name, value] of Object.entries(env)) {
     const prev = rawOf.get(name)
-    out.push(prev && prev.value === value ? prev.raw : exportLine(name, value))
+    out.push(prev && prev.value === value ? prev.raw : exportLine(name, value) + cr)
     out.push(...(following.get(name) ?? []))
   }
   out.push(...orphans)
-  out.push(...(keyLines ?? parsed.lines.filter((l) => l.kind === 'key').map((l) => l.raw)))
+  out.push(...(keyLines?.map((l) => l + cr) ?? parsed.lines.filter((l) => l.kind === 'key').map((l) => l.raw)))
   return parsed.before + renderBlock(out, source ?? parsed.source, parsed.crlf) + parsed.after
 }
