@@ -7,6 +7,7 @@ import { diffRows, STATUS_TEXT } from '../render/diff.js'
 import { show } from '../render/labels.js'
 import { formatTable } from '../render/table.js'
 import { planInstance } from '../sync/plan.js'
+import { describeHeld } from '../sync/hold.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, warn } from './_common.js'
 
 export default defineCommand({
@@ -24,7 +25,7 @@ export default defineCommand({
     const plan = await planInstance(session, args.name, { ...(args.to ? { to: args.to } : {}), theirs: Boolean(args.theirs) })
     flushWarnings(session)
     const rows = diffRows(plan)
-    if (args.json) return emitJson('diff', 0, { name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows }, [], plan.warnings)
+    if (args.json) return emitJson('diff', 0, { name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows, ...(plan.held ? { held: plan.held } : {}), contract: plan.contract }, [], plan.warnings)
     const colour = (s: string, t: string) => (s === 'conflict' ? c.red(t) : s === 'update' || s === 'added' || s === 'removed' ? c.green(t) : s === 'same' ? c.dim(t) : c.cyan(t))
     out(`${c.bold(plan.name)}  ${safeText(`${plan.template} ${plan.current} → ${plan.wanted}`)} ${c.dim(`(${plan.registry})`)}`)
     out(
@@ -33,6 +34,8 @@ export default defineCommand({
         ...rows.map((r) => [r.role ?? r.key, show(r.key, r.local), colour(r.status, show(r.key, r.next)), colour(r.status, STATUS_TEXT[r.status])]),
       ]),
     )
+    if (plan.contract.length) out(c.yellow(safeText(`contract changes: ${plan.contract.join('; ')}`)))
+    if (plan.held) out(c.yellow(safeText(describeHeld(plan.name, plan.template, plan.held))))
     for (const w of plan.warnings) warn(w)
   },
 })

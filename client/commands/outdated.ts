@@ -3,6 +3,7 @@ import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { isOutdated, outdatedRows } from '../sync/outdated.js'
+import { describeHeld } from '../sync/hold.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, warn } from './_common.js'
 import { retiredForInstances } from '../models/retired-instances.js'
 import { describeRetiredWarning } from '../models/retired-report.js'
@@ -41,6 +42,7 @@ export default defineCommand({
       )
     } else if (rows.length) out('all instances are on the latest version')
     else if (!errors.length) out('no managed instances')
+    if (!args.json) for (const r of rows) if (r.held) out(c.yellow(safeText(describeHeld(r.name, r.template, r.held))))
     if (!args.json) for (const w of retired) warn(describeRetiredWarning(w))
     reportErrors(errors)
     process.exitCode = exitCode

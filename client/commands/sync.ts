@@ -2,7 +2,7 @@ import { defineCommand } from 'citty'
 import { UsageError } from '../../shared/errors.js'
 import { applyPlans } from '../sync/apply.js'
 import { planAll } from '../sync/run.js'
-import { renderDetails, renderFileDiff, renderStatusTable, summarize, type SyncMode } from '../render/sync.js'
+import { renderDetails, renderFileDiff, renderHeld, renderStatusTable, summarize, type SyncMode } from '../render/sync.js'
 import { c } from '../render/colors.js'
 import type { Transaction } from '../state/transaction.js'
 import { confirm, emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, waitArg, write, yesArg } from './_common.js'
@@ -15,6 +15,7 @@ export default defineCommand({
     'dry-run': { type: 'boolean', description: 'Show the full change, write nothing' },
     check: { type: 'boolean', description: 'Write nothing; exit 100 when sync would change something, 0 when current' },
     theirs: { type: 'boolean', description: 'On a conflict take the new version’s value (and drop that override)' },
+    'accept-contract': { type: 'boolean', description: 'Move the named instances even to a version that changes the contract (base URL, key variable, inputs, variables)' },
     reset: { type: 'boolean', description: 'Back to the template’s values: drops your edits and overrides of the named instances (shown first)' },
     ...yesArg,
     ...offlineArg,
@@ -25,12 +26,15 @@ export default defineCommand({
     if (args.check && args['dry-run']) throw new UsageError('--check and --dry-run do not go together', '--check answers with its exit code, --dry-run shows the change; pick one')
     if (args.reset && !args._.length) throw new UsageError('--reset needs the names of the instances to reset', 'e.g. claude-multi sync --reset work')
     if (args.reset && args.theirs) throw new UsageError('--reset already takes every template value; drop --theirs')
+    // Accepting a new endpoint or key variable is a decision about one instance, never a blanket one.
+    if (args['accept-contract'] && !args._.length) throw new UsageError('--accept-contract needs the names of the instances to move', 'e.g. claude-multi sync work --accept-contract')
+    const acceptContract = Boolean(args['accept-contract'])
     const mode: SyncMode = args.check ? 'check' : args['dry-run'] ? 'dry-run' : 'sync'
     const reset = Boolean(args.reset)
     const theirs = Boolean(args.theirs)
     const session = openSession({ offline: args.offline })
     const run = async (tx?: Transaction) => {
-      const r = await planAll(session, args._, { theirs, resetAll: reset })
+      const r = await planAll(session, args._, { theirs, resetAll: reset, acceptContract })
       // Current values (overrides included) naming a retired model: warned about, never rewritten.
       for (const p of r.plans) p.warnings.push(...retiredWarnings(p).filter((w) => mode !== 'sync' || !w.fixedBySync).map(describeRetiredWarning))
       return { ...r, written: tx ? applyPlans(session, tx, r.plans) : [] }
@@ -54,6 +58,7 @@ export default defineCommand({
     else {
       const blocks: string[] = []
       if (summaries.length || errors.length) blocks.push(renderStatusTable(summaries, errors, mode))
+      blocks.push(...renderHeld(summaries))
       for (const [i, s] of summaries.entries()) {
         if (mode === 'check') break
         const details = renderDetails(s, mode)

@@ -46,6 +46,16 @@ export async function pickVersion(entry: TemplateEntry, range: string): Promise<
   return best === undefined ? undefined : mk(entry, best)
 }
 
+/**
+ * Whether `range` still names `version`: a dist-tag only its tagged version, a semver range every
+ * version it satisfies. (A re-pin that no longer matches the current version is a deliberate move.)
+ */
+export async function rangeMatches(entry: TemplateEntry, range: string, version: string): Promise<boolean> {
+  if (!simpleRange(range) && Object.hasOwn(entry['dist-tags'], range)) return entry['dist-tags'][range] === version
+  const satisfies = await matcher(range)
+  return satisfies ? satisfies(version) : false
+}
+
 const mk = (entry: TemplateEntry, version: string): Picked => {
   const deprecated = entry.versions[version]?.deprecated
   return deprecated ? { version, deprecated } : { version }

@@ -1,5 +1,6 @@
 import { safeText } from '../../shared/text.js'
 import type { InstancePlan } from '../sync/plan.js'
+import { describeHeld, type Held } from '../sync/hold.js'
 import { c } from './colors.js'
 import { label, show } from './labels.js'
 import { maskValue } from './mask.js'
@@ -24,6 +25,10 @@ export interface PlanSummary {
   /** `--reset`: your values that go, as they are now. */
   reset?: { key: string; role?: string; yours?: string; template?: string }[]
   warnings: string[]
+  /** A version the range reaches that sync holds back (a contract change, a new major). */
+  held?: Held
+  /** Contract changes this sync applies (accepted, after a re-pin, or `diff --to`). */
+  contract?: string[]
 }
 
 export type SyncAction = 'none' | 'update' | 'downgrade' | 'recreate' | 'reset' | 'rewrite'
@@ -80,8 +85,14 @@ export function summarize(plan: InstancePlan, theirs = false, reset = false): Pl
     droppedOverrides: plan.dropOverrides,
     ...(reset ? { reset: plan.resetLoses.map((k) => ({ key: k, ...(label(k) !== k ? { role: label(k) } : {}), yours: m(k, plan.ours[k]), template: m(k, plan.theirs[k]) })) } : {}),
     warnings: plan.warnings,
+    ...(plan.held ? { held: plan.held } : {}),
+    ...(plan.contract.length ? { contract: plan.contract } : {}),
   }
 }
+
+/** The held versions, one line each: shown by every sync mode, whatever else it prints. */
+export const renderHeld = (summaries: PlanSummary[]): string[] =>
+  summaries.flatMap((s) => (s.held ? [c.yellow(safeText(describeHeld(s.name, s.template, s.held)))] : []))
 
 /** One aligned row per instance (and per failure): the table every sync mode starts with. */
 export function renderStatusTable(summaries: PlanSummary[], errors: { name: string; code: string }[], mode: SyncMode): string {
@@ -110,6 +121,7 @@ export function renderDetails(s: PlanSummary, mode: SyncMode): string {
   const lines = [head]
   if (rows.length) lines.push(formatTable(rows, { indent: '  ' }))
   for (const d of s.droppedOverrides) lines.push(`  override ${label(d)} removed (${s.reset ? 'reset' : 'upstream won its conflict'})`)
+  if (s.contract?.length) lines.push(`  ${c.yellow(safeText(`contract changes: ${s.contract.join('; ')}`))}`)
   return lines.join('\n')
 }
 

@@ -2,6 +2,10 @@ import { CliError } from '../../shared/errors.js'
 import { pickVersion, requireEntry } from '../registry/pick.js'
 import { compareVersions } from '../registry/range.js'
 import type { SyncContext } from './context.js'
+import type { TemplateEntry } from '../../shared/types.js'
+import type { LockEntry } from '../state/lock.js'
+import { fetchDoc } from './context.js'
+import { heldChange, type Held } from './hold.js'
 
 export interface OutdatedRow {
   name: string
@@ -16,6 +20,8 @@ export interface OutdatedRow {
   deprecated?: string
   /** Wanted is older than current: the newest in range was retracted, or the pin was lowered. */
   downgrade: boolean
+  /** Wanted, but held back by sync: it changes the contract or is a new major. */
+  held?: Held
 }
 
 /** Index only: one request per registry answers every instance, no version document is read. */
@@ -30,6 +36,7 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
       const entry = requireEntry(await ctx.registries.get(e.registry).index(), e.template, e.registry)
       const wanted = await pickVersion(entry, e.range)
       const dep = entry.versions[e.version]?.deprecated
+      const held = wanted && wanted.version !== e.version ? await heldFor(ctx, name, e, entry, wanted.version) : undefined
       rows.push({
         name,
         template: e.template,
@@ -40,6 +47,7 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
         range: e.range,
         ...(dep ? { deprecated: dep } : {}),
         downgrade: wanted !== undefined && compareVersions(wanted.version, e.version) < 0,
+        ...(held ? { held } : {}),
       })
     } catch (err) {
       if (!(err instanceof CliError)) throw err
@@ -47,6 +55,18 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
     }
   }
   return { rows, errors }
+}
+
+/** Reads the two documents only for an instance that would move; a document that cannot be read says nothing. */
+async function heldFor(ctx: SyncContext, name: string, e: LockEntry, entry: TemplateEntry, wanted: string): Promise<Held | undefined> {
+  try {
+    const base = (await fetchDoc(ctx, e.registry, e.template, e.version, e.integrity)).template
+    const theirs = (await fetchDoc(ctx, e.registry, e.template, wanted, entry.versions[wanted]?.integrity)).template
+    return await heldChange(name, entry, e.range, base, theirs)
+  } catch (err) {
+    if (err instanceof CliError) return undefined
+    throw err
+  }
 }
 
 export const isOutdated = (r: OutdatedRow) => r.current !== r.wanted || r.current !== r.latest

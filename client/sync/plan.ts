@@ -12,6 +12,8 @@ import { findClaude, settingsFile } from '../state/paths.js'
 import { readText } from '../state/json-file.js'
 import { fetchDoc, inputsFor, type SyncContext } from './context.js'
 import { digestOf, loadTarget } from './target.js'
+import { heldChange, type Held } from './hold.js'
+import { contractChanges } from '../../shared/contract.js'
 
 export interface PlanOptions {
   /** Take upstream on conflicts (and drop the overrides that caused them). */
@@ -22,6 +24,8 @@ export interface PlanOptions {
   stay?: boolean
   /** Variables whose override was just removed: they go back to the template's value. */
   reset?: string[]
+  /** Move even when the wanted version changes the contract (`sync <name> --accept-contract`). */
+  acceptContract?: boolean
   /** `sync --reset`: every variable back to the template's value, every override dropped. */
   resetAll?: boolean
 }
@@ -59,6 +63,10 @@ export interface InstancePlan {
   warnings: string[]
   /** The documents behind base and theirs, for callers that want more (e.g. retired models). */
   docs: { base: Template; theirs: Template }
+  /** A version the range reaches but sync does not apply without an explicit command. */
+  held?: Held
+  /** What this plan changes of the contract (only with --accept-contract, a re-pin or --to). */
+  contract: string[]
 }
 
 export async function planInstance(ctx: SyncContext, name: string, opts: PlanOptions = {}): Promise<InstancePlan> {
@@ -71,8 +79,8 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const lockedMeta = tEntry.versions[entry.version]
   if (lockedMeta && entry.integrity && lockedMeta.integrity !== entry.integrity)
     throw new CliError('E_INTEGRITY', `${entry.template}@${entry.version} in registry ${entry.registry} has integrity ${lockedMeta.integrity} but the lock recorded ${entry.integrity}; a published version must never change, refusing it`)
-  const wanted = opts.stay ? entry.version : opts.to ?? (await pickOrThrow(tEntry, entry.range)).version
-  if (!tEntry.versions[wanted] && wanted !== entry.version)
+  let wanted = opts.stay ? entry.version : opts.to ?? (await pickOrThrow(tEntry, entry.range)).version
+  if (!Object.hasOwn(tEntry.versions, wanted) && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
   const wrapper = entry.target.kind === 'wrapper'
   const fresh = wrapper ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null } : undefined
@@ -84,7 +92,15 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     warnings.push(`${name}: the wrapper was written from ${entry.template}@${baseVersion} but the lock says ${entry.version} (a run of an older claude-multi was interrupted); merging against ${baseVersion}`)
   const baseIntegrity = baseVersion === entry.version ? entry.integrity || lockedMeta?.integrity : tEntry.versions[baseVersion]!.integrity
   const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, baseVersion, baseIntegrity)).template
-  const theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
+  let theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
+  // A contract change inside the range (an old registry, a mirror) or a new major reached through a
+  // wide range is held: this plan stays on the locked version and says why. `--to` is explicit.
+  const held = opts.stay || opts.to ? undefined : await heldChange(name, tEntry, entry.range, baseDoc, theirsDoc)
+  if (held && !(opts.acceptContract && held.kind === 'contract')) {
+    wanted = entry.version
+    theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, entry.integrity || lockedMeta?.integrity)).template
+  }
+  const contract = contractChanges(baseDoc, theirsDoc)
   // The locked version is only compared against; what it alone set (even a name the allowlist
   // now refuses) is removed by the merge, so it is not held to the allowlist here; theirs is.
   const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs), {}, { unchecked: true })
@@ -147,6 +163,8 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     resetLoses,
     warnings,
     docs: { base: baseDoc, theirs: theirsDoc },
+    ...(held && wanted === entry.version ? { held } : {}),
+    contract,
   }
 }
 
