@@ -29,7 +29,7 @@ function makeHome(dir, url, count) {
     return r
   }
   const seeds = [['glm', 'glm@^1.4.0'], ['minimax', 'minimax@^1.3.0'], ['deepseek', 'deepseek'], ['kimi', 'kimi'], ['qwen', 'qwen']]
-  for (const [name, spec] of seeds) cm('add', name, spec)
+  for (const [name, spec] of seeds) cm('add', name, spec, '--api-key-env', 'BENCH_KEY')
   const configPath = join(env.CLAUDE_MULTI_HOME, 'config.json')
   const lockPath = join(env.CLAUDE_MULTI_HOME, 'claude-multi.lock')
   const config = JSON.parse(readFileSync(configPath, 'utf8'))

@@ -1,7 +1,9 @@
 import { defineCommand } from 'citty'
 import { safeText } from '../../shared/text.js'
 import { addInstance, parseInputs } from '../sync/add.js'
+import { UsageError } from '../../shared/errors.js'
 import { assertKey, readStdin } from '../state/keys.js'
+import { readSecret } from '../state/secret.js'
 import { assertName } from '../state/paths.js'
 import { flushWarnings, jsonArg, multiFlag, openSession, out, emitJson, registryArg, waitArg, warn, write } from './_common.js'
 
@@ -22,7 +24,14 @@ export default defineCommand({
     assertName(args.name)
     const session = openSession({ registry: args.registry })
     // Read before anything is locked: a person typing a key must not hold other writers up.
-    const apiKey = args['api-key-stdin'] ? await readStdin() : undefined
+    let apiKey = args['api-key-stdin'] ? await readStdin() : undefined
+    if (apiKey === undefined && !args['api-key-env']) {
+      // Never a wrapper without a key: it would pass on whatever key the shell holds (say, an
+      // Anthropic one) to this provider. On a terminal we ask; a script must say where the key is.
+      if (!process.stdin.isTTY)
+        throw new UsageError('add needs the API key: pipe it in with --api-key-stdin, or name the variable that holds it with --api-key-env VAR', `e.g. echo "$KEY" | claude-multi add ${args.name} ${args.template} --api-key-stdin`)
+      apiKey = await readSecret(`API key for claude-${args.name} (input hidden): `)
+    }
     if (apiKey !== undefined) assertKey(apiKey)
     const opts = {
       name: args.name,
@@ -40,6 +49,5 @@ export default defineCommand({
     out(safeText(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`))
     out(`  wrapper     ${safeText(result.wrapper)}`)
     out(`  config dir  ${safeText(result.configDir)}`)
-    if (result.key === 'none') out('  no API key stored: pass --api-key-stdin or --api-key-env VAR, or run `claude-multi key ' + result.name + '`')
   },
 })

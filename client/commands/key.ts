@@ -35,7 +35,8 @@ export default defineCommand({
       if (text === undefined) throw new CliError('E_MISSING', `${entry.target.path} does not exist`, 1, `re-create it with \`claude-multi sync ${args.name}\``)
       const doc = await session.registries.get(entry.registry).version(entry.template, entry.version, entry.integrity)
       const parsed = parseWrapper(text)
-      const next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(args.name, doc.template.auth, key))
+      if (envVar && Object.hasOwn(parsed.env, envVar)) throw new UsageError(`--api-key-env ${envVar}: the wrapper itself sets ${envVar}`, 'name another variable for the key')
+      const next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(args.name, doc.template.auth, key, Object.keys(parsed.env)))
       tx.write(entry.target.path, next)
       entry.key = key
       entry.written = digestOf(next)

@@ -1,3 +1,5 @@
+import { CliError } from '../../shared/errors.js'
+
 /**
  * Reads a secret from stdin. On a terminal the characters are not echoed; from a pipe it is the
  * first line. Either way it is never written anywhere but where the caller stores it.
@@ -25,7 +27,7 @@ export async function readSecret(prompt: string): Promise<string> {
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(value)
-        if (ch === '\u0003') return done(new Error('cancelled'))
+        if (ch === '\u0003') return done(new CliError('E_CANCELLED', 'cancelled; nothing was written', 130))
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1)
         else value += ch
       }

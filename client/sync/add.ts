@@ -67,6 +67,11 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
   const picked = await pickOrThrow(entry, range ?? 'latest')
   const doc = (await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)).template
   const env = resolveEnv(doc, opts.inputs)
+  if (opts.apiKey === undefined && opts.apiKeyEnv === undefined)
+    throw new UsageError('add needs the API key: --api-key-stdin or --api-key-env VAR')
+  // The block exports its variables before the key lines run: that one would be overwritten first.
+  if (opts.apiKeyEnv !== undefined && Object.hasOwn(env, opts.apiKeyEnv))
+    throw new UsageError(`--api-key-env ${opts.apiKeyEnv}: the wrapper itself sets ${opts.apiKeyEnv}`, 'name another variable for the key')
 
   const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))
   tx.mkdir(configDir, 0o700)

@@ -124,7 +124,8 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const dropOverrides = opts.resetAll ? Object.keys(overrides) : opts.theirs ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides) : []
 
   const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
-  const keyLines = wrapper && !recreated && theirsDoc.auth !== baseDoc.auth && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null) : undefined
+  // Regenerated every time: a wrapper written before the isolation lines existed gets them now.
+  const keyLines = wrapper && !recreated && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env)) : undefined
   const nextText = loaded.render(merge.env, sourceLine, keyLines)
   const nextEntry: LockEntry = {
     ...entry,

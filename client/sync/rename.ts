@@ -43,7 +43,7 @@ export async function renameInstance(ctx: SyncContext & { loaded: LoadedConfig }
     if (entry?.key) {
       const parsed = parseWrapper(next)
       const auth = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity)).template.auth
-      next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(to, auth, entry.key))
+      next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(to, auth, entry.key, Object.keys(parsed.env)))
     }
     tx.write(newWrapper, next, { mode: statSync(oldWrapper).mode & 0o7777 })
     tx.remove(oldWrapper)

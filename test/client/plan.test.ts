@@ -35,7 +35,7 @@ describe('planInstance', () => {
   let wrapper: string
   beforeEach(async () => {
     s = session()
-    const r = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') }))
+    const r = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@1.3.0', inputs: {}, configDir: join(s.dir, 'cfg'), apiKeyEnv: 'MM_KEY' }))
     wrapper = r.wrapper
   })
 
@@ -80,7 +80,7 @@ describe('planInstance', () => {
 describe('an interrupted sync', () => {
   it('is completed by the next run, and rollback still restores the file from before it', async () => {
     const s = session()
-    const { wrapper } = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg') }))
+    const { wrapper } = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg'), apiKeyEnv: 'MM_KEY' }))
     // Start on 1.3.0 (as if added before 1.4.0 existed).
     s.ctx.lock.instances.mm!.range = '1.3.0'
     await committed(s.ctx, async (tx) => applyPlans(s.ctx, tx, [await planInstance(s.ctx, 'mm', { to: '1.3.0' })]))

@@ -8,7 +8,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   let sb: Sandbox
   beforeAll(() => {
     sb = sandbox()
-    expect(sb.cm(['add', 'work', 'glm@1.5.0']).code).toBe(0)
+    expect(sb.cm(['add', 'work', 'glm@1.5.0', '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
   })
   afterAll(() => sb?.cleanup())
 
@@ -26,21 +26,21 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   })
 
   it('names the missing input', () => {
-    const r = sb.cm(['add', 'or', 'openrouter'])
+    const r = sb.cm(['add', 'or', 'openrouter', '--api-key-env', 'OR_KEY'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--input model=')
-    expect(sb.cm(['add', 'or', 'openrouter', '--input', 'model=z-ai/glm-4.6']).code).toBe(0)
-    expect(sb.runWrapper('or')).toMatchObject({ ANTHROPIC_MODEL: 'z-ai/glm-4.6', ANTHROPIC_API_KEY: '' })
+    expect(sb.cm(['add', 'or', 'openrouter', '--input', 'model=z-ai/glm-4.6', '--api-key-env', 'OR_KEY']).code).toBe(0)
+    expect(sb.runWrapper('or', { OR_KEY: 'or-key' })).toMatchObject({ ANTHROPIC_MODEL: 'z-ai/glm-4.6', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: 'or-key' })
   })
 
   it('refuses an existing name, an unknown instance, an unknown template', () => {
-    const dup = sb.cm(['add', 'work', 'glm'])
+    const dup = sb.cm(['add', 'work', 'glm', '--api-key-env', 'K'])
     expect(dup.code).toBe(1)
     expect(dup.stderr).toContain('instance "work" already exists')
     const unknown = sb.cm(['sync', 'nope'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('unknown instance "nope"')
-    const tpl = sb.cm(['add', 'y', 'no-such-template'])
+    const tpl = sb.cm(['add', 'y', 'no-such-template', '--api-key-env', 'K'])
     expect(tpl.code).toBe(1)
     oneLine(tpl.stderr)
   })
@@ -64,7 +64,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
       const path = join(sb.home, file)
       const before = readFileSync(path, 'utf8')
       writeFileSync(path, '{ "instances": [')
-      for (const args of [['sync'], ['list'], ['add', 'z', 'glm'], ['outdated']]) {
+      for (const args of [['sync'], ['list'], ['add', 'z', 'glm', '--api-key-env', 'K'], ['outdated']]) {
         const r = sb.cm(args)
         expect(r.code, `${file}: ${args.join(' ')}`).toBe(1)
         expect(r.stderr).toContain(path)
@@ -110,7 +110,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   it('a fresh home with a config dir given explicitly', () => {
     const dir = join(sb.dir, 'custom-dir')
     mkdirSync(dir)
-    expect(sb.cm(['add', 'c', 'kimi', '--config-dir', dir]).code).toBe(0)
+    expect(sb.cm(['add', 'c', 'kimi', '--config-dir', dir, '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
     expect(sb.runWrapper('c').CLAUDE_CONFIG_DIR).toBe(dir)
   })
 

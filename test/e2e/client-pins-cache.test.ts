@@ -21,9 +21,9 @@ describe('pins, outdated, and a registry that goes away', () => {
   })
 
   it('a caret pin takes the new minor but not the new major; an exact pin never moves', () => {
-    expect(sb.cm(['add', 'caret', 'minimax@^1.3.0']).code).toBe(0)
-    expect(sb.cm(['add', 'exact', 'minimax@1.3.0']).code).toBe(0)
-    expect(sb.cm(['add', 'dflt', 'minimax']).code).toBe(0)
+    expect(sb.cm(['add', 'caret', 'minimax@^1.3.0', '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
+    expect(sb.cm(['add', 'exact', 'minimax@1.3.0', '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
+    expect(sb.cm(['add', 'dflt', 'minimax', '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
     const lock = JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8'))
     // ^1.3.0 resolves to the latest 1.x; no range means ^<resolved>.
     expect(lock.instances.caret).toMatchObject({ version: '1.4.1', range: '^1.3.0' })
@@ -96,7 +96,7 @@ describe('pins, outdated, and a registry that goes away', () => {
   it('fails clearly when nothing is cached and the registry is down', () => {
     const fresh = sandbox('http://127.0.0.1:9')
     try {
-      const r = fresh.cm(['add', 'x', 'glm'])
+      const r = fresh.cm(['add', 'x', 'glm', '--api-key-stdin'], { input: 'test-key\n' })
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(/^claude-multi: registry public \(http:\/\/127\.0\.0\.1:9\) is unreachable .* and nothing is cached yet/)
       expect(r.stderr.trim().split('\n')).toHaveLength(1)

@@ -41,7 +41,7 @@ describe('private registry from the client', () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('409')
 
-    expect(sb.cm(['add', 'corp', '@acme/gateway']).code).toBe(0)
+    expect(sb.cm(['add', 'corp', '@acme/gateway', '--api-key-stdin'], { input: 'test-key\n' }).code).toBe(0)
     const lock = JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8'))
     expect(lock.instances.corp).toMatchObject({ template: '@acme/gateway', registry: 'acme', version: '1.0.0' })
     expect(sb.runWrapper('corp').ANTHROPIC_MODEL).toBe('acme-large')

@@ -23,7 +23,8 @@ type Step =
   | { serve: Record<string, Record<string, unknown>>; index?: Record<string, unknown>; routes?: Record<string, unknown> }
   | { cm: string[]; input?: string; env?: Record<string, string>; code: number; stdout?: string; stderr?: string; unchanged?: boolean }
   | { plant: [string, string] }
-  | { claude: string }
+  | { strip: [string, string] }
+  | { claude: string; env?: Record<string, string>; expect?: Record<string, string | null>; nowhere?: string }
 
 type Fixture = { file: string; description: string; open?: string } & (
   | { kind: 'publish'; document: Record<string, unknown>; expect: { status: number; code: string; paths?: string[]; message?: string } }
@@ -151,6 +152,7 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
         const before = clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome'))
         const r = sb.cm(step.cm, { ...(step.input ? { input: step.input } : {}), ...(step.env ? { env: step.env } : {}) })
         const what = `claude-multi ${step.cm.join(' ')}: ${r.stdout}${r.stderr}`
+        if (process.env.CM_REPLAY_DEBUG) process.stderr.write(`[${f.file}] ${what}\n`)
         expect(r.code, what).toBe(step.code)
         if (step.stderr) expect(r.stderr, what).toMatch(new RegExp(step.stderr))
         if (step.stdout) expect(r.stdout, what).toMatch(new RegExp(step.stdout))
@@ -164,10 +166,21 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
         const dir = join(sb.home, 'cache', `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`, 'templates', ...id.split('/'))
         mkdirSync(dir, { recursive: true })
         writeFileSync(join(dir, `${version}.json`), text)
+      } else if ('strip' in step) {
+        // A wrapper as an older claude-multi wrote it: without the lines matching the pattern.
+        const [name, pattern] = step.strip
+        const file = join(sb.bin, `claude-${name}`)
+        writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !new RegExp(pattern).test(l)).join('\n'))
       } else {
-        const r = spawnSync('bash', [join(sb.bin, `claude-${step.claude}`)], { env: { PATH: process.env.PATH, HOME: join(sb.dir, 'userhome') }, encoding: 'utf8', cwd: repo })
-        expect(r.status, r.stderr).toBe(0)
-        expect(existsSync(CANARY), `claude-${step.claude} ran something`).toBe(false)
+        for (const shell of ['bash', 'dash']) {
+          const env = { PATH: process.env.PATH, HOME: join(sb.dir, 'userhome'), ...step.env }
+          const r = spawnSync(shell, [join(sb.bin, `claude-${step.claude}`)], { env, encoding: 'utf8', cwd: repo })
+          expect(r.status, r.stderr).toBe(0)
+          expect(existsSync(CANARY), `claude-${step.claude} ran something`).toBe(false)
+          const seen = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+          for (const [k, v] of Object.entries(step.expect ?? {})) expect(seen[k], `${shell}: claude's ${k}`).toBe(v ?? undefined)
+          if (step.nowhere) expect(r.stdout, `${shell}: claude's environment`).not.toContain(step.nowhere)
+        }
       }
     }
   } finally {

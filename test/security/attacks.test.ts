@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import { validateTemplate } from '../../shared/schema.js'
-import { parseWrapper, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { parseWrapper, renderKeyLines, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { SHELLS, sourceMany } from './shell-harness.js'
 import { checkParseAndSplice } from './wrapper-checks.js'
 import { REPLAYED_HERE } from './attack-replay-kinds.js'
@@ -49,14 +49,18 @@ const templateWith = (env: Record<string, string>) => ({
  * Sourced by bash and dash: exactly the spec's variables, exec of the claude path, no canary. With
  * `previous`, the wrapper is the spec's env spliced over an older render (what sync writes).
  */
-async function expectExact(spec: WrapperSpec, previous?: Record<string, string>): Promise<void> {
-  const expected: Record<string, string> = { ...spec.env, CLAUDE_CONFIG_DIR: spec.configDir }
-  const text = previous ? spliceWrapper(parseWrapper(renderWrapper({ ...spec, env: previous })), spec.env, spec.source) : renderWrapper(spec)
+async function expectExact(given: WrapperSpec, previous?: Record<string, string>): Promise<void> {
+  // A wrapper without a key stops before exec; the fixtures read theirs from a variable instead.
+  const spec: WrapperSpec = given.key ? given : { ...given, key: { env: 'CM_FIXTURE_KEY' } }
+  const preset: Record<string, string> = given.key ? {} : { CM_FIXTURE_KEY: 'fixture-key' }
+  const expected: Record<string, string> = { ...spec.env, ...(given.key ? {} : { [spec.authVar]: 'fixture-key' }), CLAUDE_CONFIG_DIR: spec.configDir }
+  const keyLines = renderKeyLines(spec.name, spec.authVar, spec.key, Object.keys(spec.env))
+  const text = previous ? spliceWrapper(parseWrapper(renderWrapper({ ...spec, env: previous })), spec.env, spec.source, keyLines) : renderWrapper(spec)
   for (const shell of SHELLS) {
-    const [r] = await sourceMany(shell, [{ text, names: Object.keys(expected) }])
+    const [r] = await sourceMany(shell, [{ text, names: Object.keys(expected), preset }])
     expect(r?.values, `${shell}: the wrapper exited early: ${r?.stderr}`).toBeDefined()
     expect(r!.values, shell).toEqual(expected)
-    const extra = [...r!.exported!].filter((n) => !(n in expected) && !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(n))
+    const extra = [...r!.exported!].filter((n) => !(n in expected) && !(n in preset) && !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(n))
     expect(extra, `${shell}: variables exported beyond the spec`).toEqual([])
     expect(r!.execArgs, shell).toEqual([spec.claudePath])
     expect(existsSync(canary), `${shell} ran something`).toBe(false)

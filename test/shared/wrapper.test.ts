@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BLOCK_END, BLOCK_START, parseWrapper, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import { BLOCK_END, BLOCK_START, parseWrapper, renderKeyLines, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
 import { sourceWrapper } from '../helpers/shell.js'
 
 const spec = (over: Partial<WrapperSpec> = {}): WrapperSpec => ({
@@ -10,7 +10,7 @@ const spec = (over: Partial<WrapperSpec> = {}): WrapperSpec => ({
   configDir: '/home/u/.claude-work',
   claudePath: '/usr/local/bin/claude',
   authVar: 'ANTHROPIC_AUTH_TOKEN',
-  key: null,
+  key: { env: 'ZAI_KEY' },
   env: { ANTHROPIC_BASE_URL: 'https://api.z.ai/api/anthropic', ANTHROPIC_MODEL: 'glm-5.1', API_TIMEOUT_MS: '3000000' },
   source: 'glm@2.1.0 from public',
   ...over,
@@ -23,7 +23,7 @@ describe('renderWrapper', () => {
     expect(text.startsWith('#!/bin/sh\n')).toBe(true)
     expect(text).toContain(`${BLOCK_START}\n# source: glm@2.1.0 from public\nexport ANTHROPIC_BASE_URL='https://api.z.ai/api/anthropic'\n`)
     expect(text.trimEnd().endsWith(`exec '/usr/local/bin/claude' "$@"`)).toBe(true)
-    const { env } = sourceWrapper(text)
+    const { env } = sourceWrapper(text, 'bash', { ZAI_KEY: 'k' })
     expect(env).toMatchObject({ ...spec().env, CLAUDE_CONFIG_DIR: '/home/u/.claude-work' })
   })
 
@@ -34,7 +34,7 @@ describe('renderWrapper', () => {
     const env = Object.fromEntries(hostile.map((v, i) => [`V${i}`, v]))
     const text = renderWrapper(spec({ env, configDir: `/tmp/$(touch ${canary})'x` }))
     for (const shell of ['bash', 'sh']) {
-      const res = sourceWrapper(text, shell)
+      const res = sourceWrapper(text, shell, { ZAI_KEY: 'k' })
       expect(res.env).toMatchObject({ ...env, CLAUDE_CONFIG_DIR: `/tmp/$(touch ${canary})'x` })
     }
     expect(() => writeFileSync(join(dir, 'pwned'), '', { flag: 'wx' })).not.toThrow()
@@ -62,6 +62,47 @@ describe('renderWrapper', () => {
     const text = renderWrapper(spec({ key: { env: 'ZAI_KEY' }, authVar: 'ANTHROPIC_API_KEY' }))
     expect(sourceWrapper(text).stderr).toContain('ZAI_KEY is not set')
     expect(sourceWrapper(text, 'bash', { ZAI_KEY: "k'ey" }).env.ANTHROPIC_API_KEY).toBe("k'ey")
+  })
+})
+
+describe('isolation: only the instance key, only the provider', () => {
+  const parent = {
+    ANTHROPIC_API_KEY: 'sk-ant-x', ANTHROPIC_AUTH_TOKEN: 'sk-ant-y', CLAUDE_CODE_USE_BEDROCK: '1', CLAUDE_CODE_USE_VERTEX: '1',
+    CLAUDE_CODE_USE_FOUNDRY: '1', ANTHROPIC_BEDROCK_BASE_URL: 'https://evil.example', CLAUDE_CODE_SKIP_BEDROCK_AUTH: '1',
+    CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat', ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: sk-ant-z', ZAI_KEY: 'zai-key',
+  }
+  it('clears the other auth variable and every backend switch the shell may carry (bash and dash)', () => {
+    for (const authVar of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const) {
+      for (const shell of ['bash', 'dash']) {
+        const { env, status } = sourceWrapper(renderWrapper(spec({ authVar })), shell, parent)
+        expect(status, shell).toBe(0)
+        expect(env[authVar]).toBe('zai-key')
+        for (const name of Object.keys(parent)) if (name !== authVar && name !== 'ZAI_KEY') expect(env[name], `${shell} ${authVar} ${name}`).toBeUndefined()
+        expect(JSON.stringify(env)).not.toContain('sk-ant-')
+      }
+    }
+  })
+
+  it("never clears what the block itself exports (OpenRouter's empty key, a user's own switch)", () => {
+    const text = renderWrapper(spec({ env: { ...spec().env, ANTHROPIC_API_KEY: '', CLAUDE_CODE_USE_BEDROCK: '1' } }))
+    const { env } = sourceWrapper(text, 'dash', parent)
+    expect(env).toMatchObject({ ANTHROPIC_AUTH_TOKEN: 'zai-key', ANTHROPIC_API_KEY: '', CLAUDE_CODE_USE_BEDROCK: '1' })
+    expect(env.CLAUDE_CODE_USE_VERTEX).toBeUndefined()
+  })
+
+  it('with no key set up, the wrapper stops with the command that fixes it, whatever the shell holds', () => {
+    const text = renderWrapper(spec({ key: null }))
+    const res = sourceWrapper(text, 'bash', parent)
+    expect(res.status).not.toBe(0)
+    expect(res.stderr).toContain('claude-work: no API key is set up; set one with: claude-multi key work --api-key-stdin')
+  })
+
+  it('is added to a wrapper written before it existed, when sync regenerates the key lines', () => {
+    const old = renderWrapper(spec()).split('\n').filter((l) => !l.startsWith('unset ')).join('\n')
+    expect(sourceWrapper(old, 'bash', parent).env.ANTHROPIC_API_KEY).toBe('sk-ant-x')
+    const next = spliceWrapper(parseWrapper(old), spec().env, undefined, renderKeyLines('work', 'ANTHROPIC_AUTH_TOKEN', { env: 'ZAI_KEY' }, Object.keys(spec().env)))
+    expect(sourceWrapper(next, 'bash', parent).env.ANTHROPIC_API_KEY).toBeUndefined()
+    expect(parseWrapper(next).env).toEqual(spec().env)
   })
 })
 
