@@ -106,3 +106,20 @@ export function formatTokens(n: number): string {
   if (n >= 1e3) return short(n / 1e3, 'k')
   return String(n)
 }
+
+const isTokens = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= max
+
+/** Limits read back from local state (the lock): well-formed entries only, anything else dropped. */
+export function sanitizeLimits(raw: unknown): Limits {
+  const out: Limits = {}
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out
+  for (const [model, value] of Object.entries(raw as Record<string, unknown>)) {
+    const v = value as Partial<ModelLimits> | null
+    if (!v || !isTokens(v.context, MAX_CONTEXT_TOKENS)) continue
+    out[model] = isTokens(v.output, Math.min(MAX_OUTPUT_TOKENS, v.context)) ? { context: v.context, output: v.output } : { context: v.context }
+  }
+  return out
+}
+
+/** The window Claude Code assumes for a model it does not recognize (2.1.328), and its ceiling for one. */
+export const CLAUDE_CODE_ASSUMED_WINDOW = 1_000_000

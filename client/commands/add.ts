@@ -45,6 +45,7 @@ export default defineCommand({
     const result = await write(session, { command: `add ${args.name}`, rawArgs }, (tx) => addInstance(session, tx, opts))
     flushWarnings(session)
     if (result.deprecated) warn(`${result.template}@${result.version} is deprecated: ${result.deprecated}`)
+    for (const w of result.warnings) warn(w)
     if (args.json) return emitJson('add', 0, { ...result })
     out(safeText(`added ${result.name}: ${result.template}@${result.version} (${result.range}) from ${result.registry}`))
     out(`  wrapper     ${safeText(result.wrapper)}`)

@@ -2,17 +2,40 @@ import { defineCommand } from 'citty'
 import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
-import { isOutdated, outdatedRows } from '../sync/outdated.js'
+import { isOutdated, outdatedRows, type OutdatedRow } from '../sync/outdated.js'
 import { describeHeld } from '../sync/hold.js'
-import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, warn } from './_common.js'
+import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, warn, type CmdError } from './_common.js'
 import { retiredForInstances } from '../models/retired-instances.js'
 import { describeRetiredWarning } from '../models/retired-report.js'
+import type { PlanSummary } from '../render/sync.js'
+import type { SyncContext } from '../sync/context.js'
+import { CliError } from '../../shared/errors.js'
+
+/**
+ * What sync would change in each instance that can move (the same merge, nothing written), so a
+ * new window shows like a new model. Loaded only for --long: the table needs just the index.
+ */
+async function longChanges(session: SyncContext, rows: OutdatedRow[], errors: CmdError[]): Promise<Map<string, PlanSummary>> {
+  const [{ planInstance }, { summarize }] = await Promise.all([import('../sync/plan.js'), import('../render/sync.js')])
+  const byName = new Map<string, PlanSummary>()
+  // A held-back version (contract change, new major) is not what sync would apply: left out.
+  for (const row of rows.filter((r) => r.wanted && r.wanted !== r.current && !r.held)) {
+    try {
+      byName.set(row.name, summarize(await planInstance(session, row.name)))
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err
+      errors.push({ name: row.name, code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) })
+    }
+  }
+  return byName
+}
 
 export default defineCommand({
   meta: { name: 'outdated', description: 'Instances whose template has a newer version (Wanted = best in range, Latest = dist-tag)' },
   args: {
     name: { type: 'positional', required: false, description: 'Instances to check (default: all)', valueHint: 'NAME...' },
     all: { type: 'boolean', description: 'Also list instances that are current' },
+    long: { type: 'boolean', description: 'Also show what the update changes in each instance: models, windows, other variables' },
     ...offlineArg,
     ...jsonArg,
   },
@@ -23,8 +46,11 @@ export default defineCommand({
     const warnings = [...session.warnings]
     flushWarnings(session)
     const shown = args.all ? rows : rows.filter(isOutdated)
+    // --long reads the version documents (the table alone needs only the index).
+    const changes = args.long ? await longChanges(session, shown, errors) : new Map<string, PlanSummary>()
+    const instances = args.long ? shown.map((r) => ({ ...r, ...(changes.has(r.name) ? { changes: changes.get(r.name)!.changes } : {}) })) : shown
     const exitCode = errors.length ? 1 : 0
-    if (args.json) emitJson('outdated', exitCode, { instances: shown, retired }, errors, warnings)
+    if (args.json) emitJson('outdated', exitCode, { instances, retired }, errors, warnings)
     else if (shown.length) {
       const head = ['Instance', 'Template', 'Current', 'Wanted', 'Latest', 'Registry'].map((h) => c.bold(h))
       out(
@@ -40,6 +66,10 @@ export default defineCommand({
           ]),
         ]),
       )
+      if (changes.size) {
+        const { renderDetails } = await import('../render/sync.js')
+        for (const text of [...changes.values()].map((summary) => renderDetails(summary, 'check'))) if (text) out(text)
+      }
     } else if (rows.length) out('all instances are on the latest version')
     else if (!errors.length) out('no managed instances')
     if (!args.json) for (const r of rows) if (r.held) out(c.yellow(safeText(describeHeld(r.name, r.template, r.held))))

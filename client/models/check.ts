@@ -5,11 +5,12 @@
  */
 import { BASE_URL_ENV } from '../../shared/roles.js'
 import { DEFAULT_TIMEOUT_MS, ProviderCallError } from './http.js'
-import { listModels } from './list.js'
+import { listModelEntries, type ListedModel } from './list.js'
 import { mappedModels, stripContextSuffix } from './names.js'
 import { probeModel } from './probe.js'
 import { findRetired, overrideSuggestion } from './retired.js'
 import type { CheckOptions, InstanceModelReport, ModelCheckTarget, ModelRow, ModelsReport } from './types.js'
+import { checkWindows } from './windows.js'
 
 /** Where Claude Code goes when no base URL is set. */
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com'
@@ -21,7 +22,7 @@ const PROBE_HINT = 'run with --probe to ask the provider with one max_tokens:1 m
  * request and one probe per model serve them all, so `--probe` never pays twice for a model.
  */
 export interface CallCache {
-  lists: Map<string, Promise<string[] | null>>
+  lists: Map<string, Promise<ListedModel[] | null>>
   probes: Map<string, Promise<Awaited<ReturnType<typeof probeModel>>>>
 }
 
@@ -56,13 +57,15 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
   try {
     const key = target.key
     const who = `${baseUrl}\0${target.authVar}\0${key}`
-    const served = await cached(cache.lists, who, () => listModels(baseUrl, target.authVar, key, call))
+    const served = await cached(cache.lists, who, () => listModelEntries(baseUrl, target.authVar, key, call))
     if (served) {
-      const set = new Set(served)
+      const byId = new Map(served.map((m) => [m.id, m]))
       report.listed = served.length
       for (const row of rows) {
-        row.status = set.has(stripContextSuffix(row.model)) ? 'served' : 'not-served'
+        const listed = byId.get(stripContextSuffix(row.model))
+        row.status = listed ? 'served' : 'not-served'
         row.via = 'list'
+        if (listed?.context) row.window = listed.context
       }
     }
 
@@ -103,6 +106,7 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
         (opts.probe || report.listed === null ? '' : ' (--probe confirms with the provider)')
   }
   report.ok = rows.every((r) => r.status === 'served')
+  checkWindows(report, target.env)
   return report
 }
 

@@ -34,14 +34,18 @@ export function renderInstance(inst: InstanceModelReport, c: Colors): string[] {
   const lines = [`${c.bold(inst.name)}${inst.source ? c.dim(` (${inst.source})`) : ''} → ${inst.baseUrl}${c.dim(listed)}`]
   if (!inst.rows.length) lines.push('  no model is mapped')
   else {
-    const table = [['Role', 'Model', 'Status', ''].map((h) => c.dim(h))]
-    for (const row of inst.rows) table.push([row.role, row.model, statusCell(row, c), row.note ? c.dim(row.note) : ''])
+    // The provider's window per model, when its list reports one (OpenRouter, Moonshot, ...).
+    const windows = inst.rows.some((r) => r.window !== undefined)
+    const table = [['Role', 'Model', 'Status', ...(windows ? ['Window'] : []), ''].map((h) => c.dim(h))]
+    for (const row of inst.rows)
+      table.push([row.role, row.model, statusCell(row, c), ...(windows ? [row.window?.toLocaleString('en-US') ?? ''] : []), row.note ? c.dim(row.note) : ''])
     lines.push(...formatTable(table, '  '))
   }
   if (inst.listed === null && !inst.error && inst.rows.some((r) => !r.via)) {
     lines.push(`  ${c.yellow('!')} the provider has no model list (GET /v1/models)`)
   }
   for (const note of inst.notes ?? []) lines.push(`  ${c.yellow('!')} ${note}`)
+  if (inst.windowProblem) lines.push(`  ${c.red('✖')} ${inst.windowProblem}`)
   if (inst.error) lines.push(`  ${c.red('✖')} ${inst.error.message}`)
   if (inst.hint) lines.push(`  ${c.dim(`hint: ${inst.hint}`)}`)
   return lines
@@ -56,6 +60,7 @@ export function summaryLine(report: ModelsReport): string {
     const stale = inst.rows.filter((r) => r.status === 'not-served')
     if (stale.length) parts.push(`${inst.name}: ${stale.map((r) => `${r.role} (${r.model}) not served`).join(', ')}`)
     if (inst.error) parts.push(`${inst.name}: check failed`)
+    else if (inst.windowProblem) parts.push(`${inst.name}: ${inst.windowProblem}`)
     else if (!stale.length && !inst.ok) parts.push(`${inst.name}: could not confirm every model`)
   }
   return `Problems: ${parts.join('; ')}.`

@@ -36,6 +36,8 @@ export interface ModelRow {
   via?: 'list' | 'probe'
   /** The provider's own words when a probe was refused, or why the status is unknown. */
   note?: string
+  /** The model's context window as the provider's list reports it, when it does. */
+  window?: number
 }
 
 export type CheckFailure = 'state' | 'no-key' | 'auth' | 'timeout' | 'network' | 'http' | 'bad-url'
@@ -51,7 +53,11 @@ export interface InstanceModelReport {
   error?: { kind: CheckFailure; message: string }
   hint?: string
   notes?: string[]
-  /** True only when every mapped model is confirmed served and nothing failed. */
+  /** CLAUDE_CODE_AUTO_COMPACT_WINDOW as the instance sets it, in tokens. */
+  compactWindow?: number
+  /** A main-loop model whose reported window is smaller than where Claude Code compacts. */
+  windowProblem?: string
+  /** True only when every mapped model is confirmed served, fits its window, and nothing failed. */
   ok: boolean
 }
 

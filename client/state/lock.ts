@@ -1,4 +1,5 @@
 import { CliError } from '../../shared/errors.js'
+import type { Limits } from '../../shared/limits.js'
 import { formatJson, readJson } from './json-file.js'
 import type { Paths } from './paths.js'
 import type { Transaction } from './transaction.js'
@@ -20,6 +21,8 @@ export interface LockEntry {
   inputs: Record<string, string>
   target: Target
   key?: KeyRef
+  /** Limits of models chosen at setup, read from the provider's model list by `add`. */
+  limits?: Limits
   /** sha256 of the bytes last written to the target, to tell hand edits apart. */
   written: string
 }

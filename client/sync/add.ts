@@ -5,6 +5,7 @@ import { applyOverrides } from '../../shared/merge.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { ENV_NAME_RE } from '../../shared/roles.js'
 import { renderWrapper } from '../../shared/wrapper.js'
+import { learnLimits } from '../models/learn-limits.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
 import { findInstance, saveConfig, type InstanceConfig, type LoadedConfig } from '../state/config.js'
 import { writeKeyFile } from '../state/keys.js'
@@ -37,6 +38,8 @@ export interface AddResult {
   configDir: string
   key: 'file' | 'env' | 'none'
   deprecated?: string
+  /** Things the user should know but that did not stop the add (e.g. a window left unknown). */
+  warnings: string[]
 }
 
 export function parseInputs(pairs: string[]): Record<string, string> {
@@ -66,12 +69,16 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
   const entry = requireEntry(index, id, registry)
   const picked = await pickOrThrow(entry, range ?? 'latest')
   const doc = (await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)).template
-  const env = resolveEnv(doc, opts.inputs)
+  // Inputs are checked before anything goes over the network; then a model chosen at setup gets
+  // its window from the provider's list.
+  const plain = resolveEnv(doc, opts.inputs)
   if (opts.apiKey === undefined && opts.apiKeyEnv === undefined)
     throw new UsageError('add needs the API key: --api-key-stdin or --api-key-env VAR')
   // The block exports its variables before the key lines run: that one would be overwritten first.
-  if (opts.apiKeyEnv !== undefined && Object.hasOwn(env, opts.apiKeyEnv))
+  if (opts.apiKeyEnv !== undefined && Object.hasOwn(plain, opts.apiKeyEnv))
     throw new UsageError(`--api-key-env ${opts.apiKeyEnv}: the wrapper itself sets ${opts.apiKeyEnv}`, 'name another variable for the key')
+  const learned = await learnLimits(opts.name, doc, plain, opts.apiKey ?? (opts.apiKeyEnv ? process.env[opts.apiKeyEnv] || null : null))
+  const env = Object.keys(learned.limits).length ? resolveEnv(doc, opts.inputs, learned.limits) : plain
 
   const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))
   tx.mkdir(configDir, 0o700)
@@ -104,6 +111,7 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
     inputs: opts.inputs,
     target: { kind: 'wrapper', path: wrapper },
     key,
+    ...(Object.keys(learned.limits).length ? { limits: learned.limits } : {}),
     written: digestOf(text),
   }
   ctx.lock.instances[opts.name] = lockEntry
@@ -118,5 +126,6 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
     configDir,
     key: key === null ? 'none' : 'file' in key ? 'file' : 'env',
     ...(picked.deprecated ? { deprecated: picked.deprecated } : {}),
+    warnings: learned.warnings,
   }
 }

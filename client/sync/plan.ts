@@ -1,5 +1,6 @@
 import { CliError } from '../../shared/errors.js'
 import { merge3, applyOverrides, type MergeResult } from '../../shared/merge.js'
+import { sanitizeLimits } from '../../shared/limits.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { renderKeyLines } from '../../shared/wrapper.js'
 import type { Template } from '../../shared/types.js'
@@ -103,9 +104,9 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const contract = contractChanges(baseDoc, theirsDoc)
   // The locked version is only compared against; what it alone set (even a name the allowlist
   // now refuses) is removed by the merge, so it is not held to the allowlist here; theirs is.
-  const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs), {}, { unchecked: true })
-  const theirsInputs = inputsFor(theirsDoc, entry.inputs)
-  const theirs = resolveEnv(theirsDoc, theirsInputs)
+  const learned = sanitizeLimits(entry.limits)
+  const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs), learned, { unchecked: true })
+  const theirs = resolveEnv(theirsDoc, inputsFor(theirsDoc, entry.inputs), learned)
 
   if (wrapper && loaded!.text === undefined) loaded = loadTarget(entry.target, name, undefined, { ...fresh!, authVar: theirsDoc.auth })
   loaded ??= loadTarget(entry.target, name, baseDoc.auth)

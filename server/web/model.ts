@@ -3,7 +3,8 @@
  * comparison of two versions. No IO and no markup here, so it is tested without a server.
  */
 import semver from 'semver'
-import { PLACEHOLDER_RE } from '../../shared/placeholders.js'
+import { limitsOf, type ModelLimits } from '../../shared/limits.js'
+import { PLACEHOLDER_RE, placeholders } from '../../shared/placeholders.js'
 import { missingInputs, resolveEnv } from '../../shared/resolve.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV, roleOf } from '../../shared/roles.js'
 import type { Role } from '../../shared/roles.js'
@@ -125,3 +126,13 @@ export function dateOf(iso: string | undefined): string {
 export function suggestedName(id: string): string {
   return id.includes('/') ? id.slice(id.indexOf('/') + 1) : id
 }
+
+/** A role's model limits for the role table: declared, chosen at setup (read then), or unknown. */
+export function roleLimits(t: Template, role: Role): ModelLimits | 'setup' | undefined {
+  const model = t.models[role] ?? ''
+  if (placeholders(model).length) return 'setup'
+  return limitsOf(t.limits, model)
+}
+
+/** `1000000` → `1,000,000`: windows are shown whole, as the template declares them. */
+export const tokensText = (n: number): string => n.toLocaleString('en-US')

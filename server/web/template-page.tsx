@@ -1,7 +1,8 @@
 import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import { Layout } from './layout.js'
-import { dateOf, hostOf, safeHref, suggestedName } from './model.js'
+import { COMPACT_WINDOW_ENV, MAX_OUTPUT_ENV } from '../../shared/limits.js'
+import { dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName, tokensText } from './model.js'
 import type { EnvChange } from './model.js'
 
 export interface VersionRow {
@@ -34,6 +35,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
   const homepage = safeHref(latest.homepage ?? entry.homepage)
   const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
   const extraEnv = Object.entries(latest.env ?? {})
+  const derived = envOf(latest)
   const retired = Object.entries(latest.retired ?? {})
   return (
     <Layout title={`${entry.name} — claude-multi registry`} description={entry.description}>
@@ -91,6 +93,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
             <tr>
               <th scope="col">Role and variable</th>
               <th scope="col">Model</th>
+              <th scope="col">Context window</th>
             </tr>
           </thead>
           <tbody>
@@ -101,11 +104,24 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
                   <div class="var">{breakable(ROLE_ENV[role])}</div>
                 </th>
                 <td class="mono model">{latest.models[role]}</td>
+                <WindowCell limits={roleLimits(latest, role)} />
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {derived[COMPACT_WINDOW_ENV] !== undefined ? (
+        <p class="muted note" id="window">
+          Wrappers set <code>{COMPACT_WINDOW_ENV}={derived[COMPACT_WINDOW_ENV]}</code>
+          {derived[MAX_OUTPUT_ENV] !== undefined ? (
+            <>
+              {' '}
+              and <code>{MAX_OUTPUT_ENV}={derived[MAX_OUTPUT_ENV]}</code>
+            </>
+          ) : null}
+          , so Claude Code compacts before the smallest window of the default, sonnet and opus models.
+        </p>
+      ) : null}
       {extraEnv.length ? (
         <>
           <h2 id="env">Other variables</h2>
@@ -202,6 +218,17 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
         ))}
       </ol>
     </Layout>
+  )
+}
+
+function WindowCell({ limits }: { limits: ReturnType<typeof roleLimits> }) {
+  if (limits === 'setup') return <td class="muted">read at setup</td>
+  if (!limits) return <td class="muted">not declared</td>
+  return (
+    <td class="mono">
+      {tokensText(limits.context)}
+      {limits.output !== undefined ? <div class="var">output ≤ {tokensText(limits.output)}</div> : null}
+    </td>
   )
 }
 

@@ -15,7 +15,7 @@ export const HOSTILE = '<script>alert(1)</script>'
 export const DOCS: Template[] = [
   { ...base, id: 'glm', version: '1.0.0', name: 'Z.ai GLM', description: 'GLM coding plan', baseUrl: 'https://api.z.ai/api/anthropic', models: models('glm-4.5', 'glm-4.5-air'), changelog: 'First version.' },
   { ...base, id: 'glm', version: '2.0.0', name: 'Z.ai GLM', description: 'GLM coding plan', baseUrl: 'https://api.z.ai/api/anthropic', models: models('glm-4.6', 'glm-4.5-air'), changelog: 'GLM-4.6 for every big role.' },
-  { ...base, id: 'glm', version: '2.1.0', name: 'Z.ai GLM', description: 'GLM coding plan', baseUrl: 'https://api.z.ai/api/anthropic', models: models('glm-5.1', 'glm-4.5-air'), env: { API_TIMEOUT_MS: '600000' }, changelog: 'GLM-5.1.' },
+  { ...base, id: 'glm', version: '2.1.0', name: 'Z.ai GLM', description: 'GLM coding plan', baseUrl: 'https://api.z.ai/api/anthropic', models: models('glm-5.1', 'glm-4.5-air'), env: { API_TIMEOUT_MS: '600000' }, limits: { 'glm-4.5-air': { context: 131_072, output: 96_000 }, 'glm-5.1': { context: 200_000, output: 128_000 } }, changelog: 'GLM-5.1.' },
   { ...base, id: 'oldprov', version: '1.0.0', name: 'Old Provider', description: 'Gone', baseUrl: 'https://old.example.com', models: models('old-1'), deprecated: 'provider shut down' },
   { ...base, id: '@acme/gw', version: '1.0.0', name: 'Acme gateway', description: 'Internal gateway', baseUrl: 'https://gw.acme.test/v1', models: models('acme-large') },
   {

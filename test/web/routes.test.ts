@@ -143,6 +143,19 @@ describe('GET /t/<id>', () => {
     expect(body).toContain('<ins class="add">600000</ins>')
   })
 
+  it("shows each role's context window and the window wrappers set; a model chosen at setup is read then", async () => {
+    const { body } = await get('/t/glm')
+    expect(body).toMatch(/MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td><td class="mono">200,000<div class="var">output ≤ 128,000<\/div><\/td>/)
+    expect(body).toMatch(/glm-4.5-air<\/td><td class="mono">131,072<div class="var">output ≤ 96,000<\/div><\/td>/)
+    expect(body).toContain('Wrappers set <code>CLAUDE_CODE_AUTO_COMPACT_WINDOW=200000</code>')
+    // The version before had no limits: the comparison shows the window arriving.
+    expect(body).toMatch(/CLAUDE_<wbr\/>CODE_<wbr\/>AUTO_<wbr\/>COMPACT_<wbr\/>WINDOW<\/div><\/th><td class="mono" data-label="v2.0.0"><span class="muted">\(not set\)<\/span><\/td><td class="mono" data-label="v2.1.0"><ins class="add">200000<\/ins>/)
+    const router = await get('/t/router')
+    expect(router.body).toContain('<td class="muted">read at setup</td>')
+    expect(router.body).not.toContain('id="window"')
+    expect((await get('/t/oldprov')).body).toContain('<td class="muted">not declared</td>')
+  })
+
   it('compares two chosen versions per variable, listing only what changed', async () => {
     const { body } = await get('/t/glm?from=1.0.0&to=2.0.0')
     expect(body).toMatch(/<option value="1.0.0" selected="">/)
