@@ -20,6 +20,7 @@ export default defineCommand({
     set: { type: 'string', description: 'role=model or VAR=value (repeatable): sonnet=glm-5.3, API_TIMEOUT_MS=600000', valueHint: 'KEY=VALUE' },
     unset: { type: 'string', description: 'drop a variable from env (repeatable)', valueHint: 'VAR' },
     retire: { type: 'string', description: 'mark a model retired, with its replacement (repeatable): glm-5.1=glm-5.3', valueHint: 'MODEL=REPLACEMENT' },
+    limit: { type: 'string', description: "a model's context window and output cap in tokens (repeatable): glm-5.3=1000000:128000; MODEL= drops it", valueHint: 'MODEL=CONTEXT[:OUTPUT]' },
     major: { type: 'boolean', description: 'bump the major version (default: picked from the changes)' },
     minor: { type: 'boolean', description: 'bump the minor version (default: picked from the changes)' },
     patch: { type: 'boolean', description: 'bump the patch version (refused when models or the contract change)' },
@@ -43,6 +44,7 @@ export default defineCommand({
         unsets: repeated(rawArgs, '--unset'),
         retire: repeated(rawArgs, '--retire'),
         taken: versions.map((v) => v.version),
+        limits: repeated(rawArgs, '--limit'),
         ...(level ? { level } : {}),
         ...(args.message === undefined ? {} : { changelog: String(args.message) }),
       })

@@ -5,7 +5,7 @@
 import { placeholders } from '../../shared/placeholders.js'
 import { ROLES } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
-import { bareModel, nextVersion } from './next-version.js'
+import { bareModel, missingLimits, nextVersion, pruneLimits } from './next-version.js'
 
 export interface GoneModel {
   model: string
@@ -110,6 +110,8 @@ export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date
   for (const name of Object.keys(next.env)) if (isModelVar(name)) next.env[name] = swap(next.env[name]!)
   if (Object.keys(retired).length) next.retired = retired
   else delete next.retired
+  // A replacement's window is not the gone model's: its limits are the maintainer's to add.
+  pruneLimits(next)
 
   const lines = [`Draft by claude-multi-registry watch on ${opts.date} from ${opts.source} (review before publishing).`]
   if (diff.added.length) lines.push(`New models listed by the provider: ${list(diff.added)}.`)
@@ -117,6 +119,7 @@ export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date
     const fix = g.replacement ? `suggested replacement ${g.replacement}, mapping updated` : 'no replacement found: map another model'
     lines.push(`No longer listed: ${g.model} (used by ${g.usedBy.join(', ')}); ${fix}.`)
   }
+  for (const missing of missingLimits(next)) lines.push(`Limits: ${missing}.`)
   next.changelog = lines.join(' ')
   return next
 }

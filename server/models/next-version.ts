@@ -5,6 +5,8 @@
 import semverInc from 'semver/functions/inc.js'
 import { atLeast, requiredLevel, suggest } from '../../shared/contract.js'
 import { CliError, UsageError } from '../../shared/errors.js'
+import { MAX_CONTEXT_TOKENS, MAX_OUTPUT_TOKENS, modelAsSent, SUBAGENT_MODEL_ENV } from '../../shared/limits.js'
+import { placeholders } from '../../shared/placeholders.js'
 import { BASE_URL_ENV, ENV_NAME_RE, ROLES, isRole, roleOf, type Role } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
 
@@ -20,6 +22,8 @@ export interface BumpRequest {
   unsets?: string[]
   /** `glm-5.1=glm-5.3` (or `glm-5.1=` for no replacement): adds to `retired`. */
   retire?: string[]
+  /** `glm-5.3=1000000` or `glm-5.3=1000000:128000` (context:output), `glm-5.3=` to drop: `limits`. */
+  limits?: string[]
   /** Asked for with --major/--minor/--patch; default: the smallest the changes allow. */
   level?: BumpLevel
   changelog?: string
@@ -97,6 +101,11 @@ export function bumpTemplate(latest: Template, req: BumpRequest): { next: Templa
     }
   }
   if (next.retired && !Object.keys(next.retired).length) delete next.retired
+  // Limits of models the new mapping dropped go first; an explicit --limit for a model it does not
+  // map then reaches the schema, which names it. Limits alone are a patch (shared/contract).
+  for (const model of pruneLimits(next)) record(`limits.${model}`, limitText(latest, model), undefined)
+  for (const raw of req.limits ?? []) setLimit(next, raw, record)
+  tidyLimits(next)
 
   // Like `elm bump`: the diff decides the bump; a flag may ask for more, never for less.
   const need = requiredLevel(latest, next)
@@ -111,7 +120,61 @@ export function bumpTemplate(latest: Template, req: BumpRequest): { next: Templa
   const changelog = req.changelog?.trim() || summary
   if (!changelog) throw new UsageError('nothing to bump: no --set, --unset or --retire, and no -m message', 'say what changed, e.g. --set sonnet=glm-5.3 -m "glm-5.3 for Sonnet"')
   next.changelog = changelog
-  return { next, changes, warnings: retiredStillMapped(next), level, reasons: need.reasons }
+  return { next, changes, warnings: [...retiredStillMapped(next), ...missingLimits(next)], level, reasons: need.reasons }
+}
+
+/** The models a version sends requests to, as sent (no `[1m]`), except ones chosen at setup. */
+export function sentModels(t: Template): string[] {
+  const models = [...ROLES.map((r) => t.models[r]), t.env[SUBAGENT_MODEL_ENV]].filter((m): m is string => !!m && !placeholders(m).length)
+  return [...new Set(models.map(modelAsSent))]
+}
+
+const limitText = (t: Template, model: string): string | undefined => {
+  const l = t.limits && Object.hasOwn(t.limits, model) ? t.limits[model] : undefined
+  return l && (l.output === undefined ? String(l.context) : `${l.context}:${l.output}`)
+}
+
+function setLimit(next: Template, raw: string, record: (field: string, from?: string, to?: string) => void): void {
+  const [model, value] = splitAssignment(raw, '--limit')
+  const before = limitText(next, modelAsSent(model))
+  const name = modelAsSent(model)
+  if (value === '') {
+    if (next.limits) delete next.limits[name]
+  } else {
+    const m = /^(\d+)(?::(\d+))?$/.exec(value)
+    const context = Number(m?.[1])
+    const output = m?.[2] === undefined ? undefined : Number(m[2])
+    if (!m || context < 1 || context > MAX_CONTEXT_TOKENS || (output !== undefined && (output < 1 || output > Math.min(MAX_OUTPUT_TOKENS, context))))
+      throw new UsageError(`--limit "${raw}" is not MODEL=CONTEXT[:OUTPUT] in tokens`, 'e.g. --limit glm-5.3=1000000:128000 (context 1..10,000,000, output at most the context)')
+    next.limits = { ...next.limits, [name]: output === undefined ? { context } : { context, output } }
+  }
+  record(`limits.${name}`, before, limitText(next, name))
+}
+
+/** Drops limits of models the version no longer maps (the schema refuses them); returns their names. */
+export function pruneLimits(next: Template): string[] {
+  if (!next.limits) return []
+  const sent = new Set(sentModels(next))
+  const gone = Object.keys(next.limits).filter((m) => !sent.has(m))
+  for (const m of gone) delete next.limits[m]
+  tidyLimits(next)
+  return gone
+}
+
+/** Keys sorted, as the catalogue writes them; an emptied `limits` goes away. */
+function tidyLimits(next: Template): void {
+  if (!next.limits) return
+  const sorted = Object.fromEntries(Object.entries(next.limits).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  if (Object.keys(sorted).length) next.limits = sorted
+  else delete next.limits
+}
+
+/** Once a version declares limits, each model it sends should have them (the wrapper's window is their minimum). */
+export function missingLimits(t: Template): string[] {
+  if (!t.limits) return []
+  return sentModels(t)
+    .filter((m) => !Object.hasOwn(t.limits!, m))
+    .map((m) => `${m} has no limits; add them with --limit ${m}=<context>[:<output>]`)
 }
 
 /** Roles that still map a model the version itself lists as retired: worth a warning. */

@@ -12,7 +12,8 @@ import type { Template } from '../../shared/types.js'
 import { createApp } from '../../server/app.js'
 import bump from '../../server/commands/bump.js'
 import watch from '../../server/commands/watch.js'
-import { suggestReplacement } from '../../server/models/draft.js'
+import { diffModels, draftNextVersion, suggestReplacement } from '../../server/models/draft.js'
+import { validateTemplate } from '../../shared/schema.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { hashToken } from '../../server/tokens.js'
 import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
@@ -112,6 +113,26 @@ describe('bump', () => {
     expect((await readDoc(join(dir, 'data/templates/glm/2.0.0.json'))).models.haiku).toBe('glm-5.3-air')
   })
 
+  it('--limit sets windows as a patch; a model no longer mapped loses its limits; a new one is named', async () => {
+    const data = join(dir, 'data')
+    await run(bump, 'glm', '--limit', 'glm-5.1=200000:128000', '--limit', 'glm-5-turbo[1m]=200000', '--data', data)
+    expect(out[0]).toBe('glm 1.1.0 → 1.1.1')
+    expect(out).toContain('  limits.glm-5.1 = 200000:128000')
+    const patch = await readDoc(join(data, 'templates/glm/1.1.1.json'))
+    expect(patch.limits).toEqual({ 'glm-5-turbo': { context: 200_000 }, 'glm-5.1': { context: 200_000, output: 128_000 } })
+
+    out.length = 0
+    await run(bump, 'glm', '--set', 'sonnet=glm-5.3', '--set', 'default=glm-5.3', '--set', 'opus=glm-5.3', '--data', data)
+    expect(out[0]).toBe('glm 1.1.1 → 1.2.0')
+    expect(out).toContain('  limits.glm-5.1 removed (was 200000:128000)')
+    expect(out).toContain('  warning: glm-5.3 has no limits; add them with --limit glm-5.3=<context>[:<output>]')
+    expect((await readDoc(join(data, 'templates/glm/1.2.0.json'))).limits).toEqual({ 'glm-5-turbo': { context: 200_000 } })
+
+    for (const bad of ['glm-5.3=lots', 'glm-5.3=0', 'glm-5.3=100:200', 'glm-5.3=20000000'])
+      await expect(run(bump, 'glm', '--limit', bad, '--data', data)).rejects.toThrow(/is not MODEL=CONTEXT\[:OUTPUT\] in tokens/)
+    await expect(run(bump, 'glm', '--limit', 'nobody=1000', '--data', data)).rejects.toThrow(/limits.nobody: is not a model this version maps/)
+  })
+
   it('mapping a retired model again takes it off the retired list', async () => {
     await run(bump, 'glm', '--set', 'haiku=glm-4.5-air', '--data', join(dir, 'data'))
     expect((await readDoc(join(dir, 'data/templates/glm/1.2.0.json'))).retired).toEqual({ 'glm-4.6': 'glm-5.1' })
@@ -130,6 +151,18 @@ describe('bump', () => {
     await expect(run(bump, 'nope', '-m', 'x', '--data', data)).rejects.toThrow(/no template "nope"/)
     await run(bump, 'glm', '--set', 'sonnet=glm-5.3', '--dry-run', '--data', data)
     expect(await readdir(join(data, 'templates/glm'))).toEqual(['1.0.0.json', '1.1.0.json', 'meta.json'])
+  })
+})
+
+describe('watch drafts and limits', () => {
+  it("drops a gone model's limits and asks for its replacement's", () => {
+    const latest: Template = { ...V2, deprecated: undefined, limits: { 'glm-5.1': { context: 200_000 }, 'glm-5-turbo': { context: 200_000, output: 128_000 } } }
+    delete latest.deprecated
+    const draft = draftNextVersion(latest, diffModels(latest, [V1], ['glm-5-turbo', 'glm-5.3']), { date: '2026-12-01', source: 'test' })
+    expect(draft.models.sonnet).toBe('glm-5.3')
+    expect(draft.limits).toEqual({ 'glm-5-turbo': { context: 200_000, output: 128_000 } })
+    expect(draft.changelog).toContain('Limits: glm-5.3 has no limits; add them with --limit glm-5.3=<context>[:<output>].')
+    expect(validateTemplate(draft).ok).toBe(true)
   })
 })
 
