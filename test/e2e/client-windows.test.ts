@@ -39,7 +39,7 @@ describe('context windows through the client', () => {
     const long = sb.cm(['outdated', '--long'])
     expect(long.code).toBe(0)
     expect(long.stdout).toMatch(/^work\s+glm\s+1\.5\.0\s+1\.5\.1\s+1\.5\.1\s+public$/m)
-    expect(long.stdout).toMatch(/work {2}glm 1\.5\.0 → 1\.5\.1 .*update available\n\s+CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+\(unset\)\s+→\s+1000000/)
+    expect(long.stdout).toMatch(/work: update available \(glm 1\.5\.0 → 1\.5\.1\)\n\s+CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+\(unset\)\s+→\s+1000000/)
     const json = JSON.parse(sb.cm(['outdated', '--long', '--json']).stdout)
     expect(json.instances[0].changes).toEqual([{ key: 'CLAUDE_CODE_AUTO_COMPACT_WINDOW', to: '1000000' }])
     // Without --long the table stays index-only and shows no changes.
@@ -47,9 +47,8 @@ describe('context windows through the client', () => {
 
     const diff = JSON.parse(sb.cm(['diff', 'work', '--json']).stdout)
     expect(diff.variables.find((v: { key: string }) => v.key === 'CLAUDE_CODE_AUTO_COMPACT_WINDOW')).toEqual({ key: 'CLAUDE_CODE_AUTO_COMPACT_WINDOW', next: '1000000', status: 'added' })
-    const check = sb.cm(['sync', '--check'])
-    expect(check.code).toBe(100)
-    expect(check.stdout).toMatch(/CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+\(unset\)\s+→\s+1000000/)
+    expect(sb.cm(['sync', '--check']).code).toBe(100)
+    expect(sb.cm(['sync', '--dry-run']).stdout).toMatch(/CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+\(unset\)\s+→\s+1000000/)
 
     expect(sb.cm(['sync']).code).toBe(0)
     expect(sb.runWrapper('work')).toMatchObject({ CLAUDE_CODE_AUTO_COMPACT_WINDOW: '1000000', ANTHROPIC_MODEL: 'glm-5.3[1m]' })
@@ -61,10 +60,10 @@ describe('context windows through the client', () => {
       d.limits['glm-5.3-flash'] = { context: 400_000, output: 16_000 }
       d.changelog = 'glm-5.3-flash: 400K window, 16K output'
     })
-    const check = sb.cm(['sync', '--check', 'work'])
-    expect(check.code).toBe(100)
-    expect(check.stdout).toMatch(/CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+1000000\s+→\s+400000/)
-    expect(check.stdout).toMatch(/CLAUDE_CODE_MAX_OUTPUT_TOKENS\s+\(unset\)\s+→\s+16000/)
+    expect(sb.cm(['sync', '--check', 'work']).code).toBe(100)
+    const dry = sb.cm(['sync', '--dry-run', 'work'])
+    expect(dry.stdout).toMatch(/CLAUDE_CODE_AUTO_COMPACT_WINDOW\s+1000000\s+→\s+400000/)
+    expect(dry.stdout).toMatch(/CLAUDE_CODE_MAX_OUTPUT_TOKENS\s+\(unset\)\s+→\s+16000/)
     expect(sb.cm(['sync', 'work']).code).toBe(0)
     expect(sb.runWrapper('work')).toMatchObject({ CLAUDE_CODE_AUTO_COMPACT_WINDOW: '400000', CLAUDE_CODE_MAX_OUTPUT_TOKENS: '16000' })
   })
