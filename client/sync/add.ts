@@ -5,7 +5,8 @@ import { applyOverrides } from '../../shared/merge.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { ENV_NAME_RE } from '../../shared/roles.js'
 import { renderWrapper } from '../../shared/wrapper.js'
-import { learnLimits } from '../models/learn-limits.js'
+import type { Template } from '../../shared/types.js'
+import { learnLimits, type Learned } from '../models/learn-limits.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
 import { findInstance, saveConfig, type InstanceConfig, type LoadedConfig } from '../state/config.js'
 import { writeKeyFile } from '../state/keys.js'
@@ -40,6 +41,18 @@ export interface AddResult {
   deprecated?: string
   /** Things the user should know but that did not stop the add (e.g. a window left unknown). */
   warnings: string[]
+}
+
+/**
+ * The transaction runs addInstance twice (a planning run, then one under the write lock): the
+ * provider's model list is asked once, in the first, so nobody waits on the network for us.
+ */
+const learning = new Map<string, Promise<Learned>>()
+function learnOnce(name: string, doc: Template, env: Record<string, string>, key: string | null): Promise<Learned> {
+  const id = JSON.stringify([name, doc.id, doc.version, env])
+  let hit = learning.get(id)
+  if (!hit) learning.set(id, (hit = learnLimits(name, doc, env, key)))
+  return hit
 }
 
 export function parseInputs(pairs: string[]): Record<string, string> {
@@ -77,7 +90,7 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
   // The block exports its variables before the key lines run: that one would be overwritten first.
   if (opts.apiKeyEnv !== undefined && Object.hasOwn(plain, opts.apiKeyEnv))
     throw new UsageError(`--api-key-env ${opts.apiKeyEnv}: the wrapper itself sets ${opts.apiKeyEnv}`, 'name another variable for the key')
-  const learned = await learnLimits(opts.name, doc, plain, opts.apiKey ?? (opts.apiKeyEnv ? process.env[opts.apiKeyEnv] || null : null))
+  const learned = await learnOnce(opts.name, doc, plain, opts.apiKey ?? (opts.apiKeyEnv ? process.env[opts.apiKeyEnv] || null : null))
   const env = Object.keys(learned.limits).length ? resolveEnv(doc, opts.inputs, learned.limits) : plain
 
   const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))

@@ -60,6 +60,8 @@ interface Case {
   env: Record<string, string>
   /** The window the template declares (or setup learned) for the default model. */
   declared: number
+  /** What `claude-multi add` asked the provider. */
+  setup: RecordedRequest[]
   runs: Record<string, { run: ClaudeRun; requests: RecordedRequest[] }>
 }
 
@@ -107,7 +109,7 @@ beforeAll(async () => {
     const env = resolveEnv(served, inputs, learned)
     const declared = limitsOf({ ...learned, ...served.limits }, env.ANTHROPIC_MODEL!)?.context
     if (declared === undefined) throw new Error(`${id}: no window is declared for its default model ${env.ANTHROPIC_MODEL}`)
-    cases.set(id, { id, doc: served, key, fake, env, declared, runs: {} })
+    cases.set(id, { id, doc: served, key, fake, env, declared, setup: [], runs: {} })
   }
 
   reg = await startRegistry(data)
@@ -116,6 +118,7 @@ beforeAll(async () => {
     const inputs = Object.entries(INPUTS[c.id] ?? {}).flatMap(([k, v]) => ['--input', `${k}=${v}`])
     const added = await run(process.execPath, [CLIENT_CLI, 'add', c.id, c.id, '--api-key-stdin', ...inputs], { env: sb.env, cwd: sb.dir, input: `${c.key}\n` })
     if (added.code !== 0 || added.stderr) throw new Error(`claude-multi add ${c.id}: exit ${added.code}, ${added.stderr}`)
+    c.setup = c.fake.requests.splice(0)
   }
 
   // Every run of one template goes in order (its requests are told apart by position); templates
@@ -212,6 +215,14 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
       const problems = windowProblems(c.declared, { contextText: contextReport(c.runs.stream!.run.stdout), usage: controlResponse(c.runs.stream!.run.stdout, 'usage'), output })
       expect(problems, explain(c, 'stream')).toEqual([])
     })
+  })
+
+  it("add asks only OpenRouter's model list, once, for the model chosen at setup", () => {
+    for (const c of cases.values()) {
+      if (c.id !== 'openrouter') expect(c.setup, c.id).toEqual([])
+      else expect(c.setup.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/openrouter.ai/api/v1/models', `Bearer ${c.key}`]])
+    }
+    // What it learned is what Claude Code then uses: the window and output checks above.
   })
 
   it('fails a template whose declared window differs from what Claude Code reports', () => {
