@@ -24,8 +24,8 @@ export const SUBAGENT_MODEL_ENV = 'CLAUDE_CODE_SUBAGENT_MODEL'
 
 /**
  * The `max_tokens` Claude Code sends for a model it does not recognize (2.1.328, measured by
- * test/real-claude). A model whose output cap is lower gets CLAUDE_CODE_MAX_OUTPUT_TOKENS, since
- * a provider refuses a request asking for more than its cap.
+ * test/e2e/real-claude.test.ts). A model whose output cap is lower gets
+ * CLAUDE_CODE_MAX_OUTPUT_TOKENS, since a provider refuses a request asking for more than its cap.
  */
 export const CLAUDE_CODE_DEFAULT_OUTPUT = 32_000
 
