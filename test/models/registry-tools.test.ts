@@ -116,14 +116,14 @@ describe('bump', () => {
   it('--limit sets windows as a patch; a model no longer mapped loses its limits; a new one is named', async () => {
     const data = join(dir, 'data')
     await run(bump, 'glm', '--limit', 'glm-5.1=200000:128000', '--limit', 'glm-5-turbo[1m]=200000', '--data', data)
-    expect(out[0]).toBe('glm 1.1.0 → 1.1.1')
+    expect(out[0]).toBe('glm 1.1.0 → 1.1.1 (patch)')
     expect(out).toContain('  limits.glm-5.1 = 200000:128000')
     const patch = await readDoc(join(data, 'templates/glm/1.1.1.json'))
     expect(patch.limits).toEqual({ 'glm-5-turbo': { context: 200_000 }, 'glm-5.1': { context: 200_000, output: 128_000 } })
 
     out.length = 0
     await run(bump, 'glm', '--set', 'sonnet=glm-5.3', '--set', 'default=glm-5.3', '--set', 'opus=glm-5.3', '--data', data)
-    expect(out[0]).toBe('glm 1.1.1 → 1.2.0')
+    expect(out[0]).toMatch(/^glm 1.1.1 → 1.2.0 \(minor/)
     expect(out).toContain('  limits.glm-5.1 removed (was 200000:128000)')
     expect(out).toContain('  warning: glm-5.3 has no limits; add them with --limit glm-5.3=<context>[:<output>]')
     expect((await readDoc(join(data, 'templates/glm/1.2.0.json'))).limits).toEqual({ 'glm-5-turbo': { context: 200_000 } })
