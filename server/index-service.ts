@@ -127,7 +127,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
       if (local) return { entry: local, stale: false }
       if (!upstream) return null
       const built = await current()
-      const entry = built.localIds.has(id) ? undefined : built.index.templates[id]
+      const entry = built.localIds.has(id) || !Object.hasOwn(built.index.templates, id) ? undefined : built.index.templates[id]
       return entry ? { entry, stale: built.stale } : null
     },
 
@@ -142,7 +142,8 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
       const built = await current()
       const scope = scopeOf(id)
       if (built.localIds.has(id) || (scope && built.ownScopes.has(scope))) return null
-      const known = built.index.templates[id]?.versions[version]
+      const upstreamEntry = Object.hasOwn(built.index.templates, id) ? built.index.templates[id]! : undefined
+      const known = upstreamEntry && Object.hasOwn(upstreamEntry.versions, version) ? upstreamEntry.versions[version] : undefined
       if (!known) return null
       const got = await upstream.version(id, version, known.integrity)
       if ('raw' in got) return { raw: got.raw, etag: versionEtag(got.raw), stale: built.stale }

@@ -1,6 +1,9 @@
 import { join } from 'node:path'
-import { integrityOfText } from '../shared/digest.js'
-import type { RegistryIndex } from '../shared/types.js'
+import { integrityOfText, jsonTooDeep } from '../shared/digest.js'
+import { checkEntry } from '../shared/entry.js'
+import { isValidId } from '../shared/ids.js'
+import { parseTemplateJson } from '../shared/schema.js'
+import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
 import { readIfExists, writeAtomic } from './stores/_files.js'
 
 export interface UpstreamOptions {
@@ -35,6 +38,31 @@ export interface Upstream {
 
 /** After a failure the upstream is tried again this soon, so recovery shows up quickly. */
 const RETRY_MS = 5_000
+/** What a mirror reads of an upstream answer, decompressed: a gzip bomb stops here. */
+export const MAX_UPSTREAM_INDEX_BYTES = 64 * 1024 * 1024
+export const MAX_UPSTREAM_DOCUMENT_BYTES = 1024 * 1024
+
+class TooLarge extends Error {}
+
+/** The body as text, reading (fetch decompresses as it reads) no more than `max` bytes. */
+async function boundedText(res: Response, max: number): Promise<string> {
+  if (Number(res.headers.get('content-length')) > max && !res.headers.get('content-encoding')) throw new TooLarge()
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      throw new TooLarge()
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
 
 /**
  * Mirrors another registry the way Verdaccio's uplinks do: its index is refreshed at most every
@@ -55,6 +83,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let fetchedAt = 0
   let failedAt = 0
   let inflight: Promise<void> | null = null
+  const checked = new Set<string>()
 
   const fail = (reason: string) => {
     failedAt = Date.now()
@@ -83,7 +112,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return
       }
       if (res.status !== 200) return fail(`index answered ${res.status}`)
-      const text = await res.text()
+      const text = await boundedText(res, MAX_UPSTREAM_INDEX_BYTES)
       const index = parseIndex(text)
       if (!index) return fail('index is not a registry index')
       const etag = res.headers.get('etag') ?? undefined
@@ -93,6 +122,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       await writeAtomic(indexPath, text).catch(() => {})
       await writeAtomic(etagPath, `${etag ?? ''}\n`).catch(() => {})
     } catch (error) {
+      if (error instanceof TooLarge) return fail(`index is larger than ${MAX_UPSTREAM_INDEX_BYTES} bytes`)
       fail((error as Error).name === 'TimeoutError' ? 'index request timed out' : `index request failed: ${(error as Error).message}`)
     }
   }
@@ -115,7 +145,12 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     async version(id, version, integrity) {
       const path = join(options.cacheDir, 'templates', ...id.split('/'), `${version}.json`)
       const cached = await readIfExists(path).catch(() => null)
-      if (cached !== null) return { raw: cached }
+      // Checked again (once per process): it may have been cached by a mirror from before these checks.
+      const key = `${id}@${version}\0${integrity ?? ''}`
+      if (cached !== null && (checked.has(key) || !documentProblem(cached, id, version, integrity))) {
+        checked.add(key)
+        return { raw: cached }
+      }
       try {
         const res = await doFetch(`${base}/v1/templates/${id}/${version}.json`, {
           headers: { accept: 'application/json', ...auth },
@@ -126,35 +161,55 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           fail(`${id}@${version} answered ${res.status}`)
           return { unreachable: true }
         }
-        const raw = await res.text()
-        let actual: string
-        try {
-          actual = integrityOfText(raw)
-        } catch {
-          fail(`${id}@${version} is not JSON`)
-          return { unreachable: true }
-        }
-        // A document that does not match the upstream's own index is never cached or served.
-        if (integrity && actual !== integrity) {
-          fail(`${id}@${version} does not match its integrity`)
+        const raw = await boundedText(res, MAX_UPSTREAM_DOCUMENT_BYTES)
+        // A document that does not match the upstream's own index, or our schema, is never cached or served.
+        const problem = documentProblem(raw, id, version, integrity)
+        if (problem) {
+          fail(`${id}@${version} ${problem}`)
           return { unreachable: true }
         }
         await writeAtomic(path, raw).catch(() => {})
         return { raw }
       } catch (error) {
-        fail(`${id}@${version} request failed: ${(error as Error).message}`)
+        fail(error instanceof TooLarge ? `${id}@${version} is larger than ${MAX_UPSTREAM_DOCUMENT_BYTES} bytes` : `${id}@${version} request failed: ${(error as Error).message}`)
         return { unreachable: true }
       }
     },
   }
 }
 
+/**
+ * The upstream index, keeping only entries that pass the same check a client makes (valid id and
+ * versions, tags that name versions, no control or bidi characters): nothing else is ever served.
+ */
 function parseIndex(text: string): RegistryIndex | null {
+  let raw: { formatVersion?: unknown; templates?: unknown }
   try {
-    const index = JSON.parse(text) as RegistryIndex
-    if (index?.formatVersion !== 1 || !index.templates || typeof index.templates !== 'object') return null
-    return index
+    raw = JSON.parse(text) as typeof raw
   } catch {
     return null
   }
+  if (raw?.formatVersion !== 1 || !raw.templates || typeof raw.templates !== 'object' || Array.isArray(raw.templates) || jsonTooDeep(raw, 16)) return null
+  const templates: Record<string, TemplateEntry> = Object.create(null)
+  for (const [id, entry] of Object.entries(raw.templates as Record<string, unknown>)) {
+    const checked = isValidId(id) ? checkEntry(id, entry) : undefined
+    if (checked && typeof checked !== 'string') templates[id] = checked
+  }
+  return { formatVersion: 1, templates }
+}
+
+/** Why an upstream version document must not be served, or undefined. */
+function documentProblem(raw: string, id: string, version: string, integrity: string | undefined): string | undefined {
+  let actual: string
+  try {
+    if (jsonTooDeep(JSON.parse(raw), 8)) return 'nests deeper than a template does'
+    actual = integrityOfText(raw)
+  } catch {
+    return 'is not JSON'
+  }
+  if (integrity && actual !== integrity) return 'does not match its integrity'
+  const parsed = parseTemplateJson(raw)
+  if (!parsed.ok) return `is not a valid template (${parsed.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ').slice(0, 300)})`
+  if (parsed.template.id !== id || parsed.template.version !== version) return `is ${parsed.template.id}@${parsed.template.version}`
+  return undefined
 }

@@ -22,3 +22,19 @@ export const integrityOfText = (jsonText: string): string => integrityOf(JSON.pa
 
 /** Strong ETag of exact response bytes. */
 export const etagOf = (text: string): string => `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`
+
+/**
+ * Whether a parsed JSON value nests deeper than `max`, checked without recursion. JSON.parse takes
+ * any depth, but canonicalJson (and every walk over a document) recurses: a registry sending
+ * `[[[[…]]]]` 100,000 deep would otherwise overflow the stack.
+ */
+export function jsonTooDeep(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    if (depth > max) return true
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return false
+}

@@ -1,4 +1,3 @@
-import semverValid from 'semver/functions/valid.js'
 import { UsageError } from './errors.js'
 
 const NAME = '[a-z0-9][a-z0-9-]*'
@@ -14,9 +13,18 @@ export const isScoped = (id: string): boolean => id.startsWith('@')
 /** `@acme/gateway` → `@acme`; a plain id has no scope. */
 export const scopeOf = (id: string): string | undefined => (isScoped(id) ? id.slice(0, id.indexOf('/')) : undefined)
 
-/** Strict semver (no `v` prefix, no loose forms): what may be published and stored. */
-export const isValidVersion = (version: string): boolean =>
-  version.length <= 256 && semverValid(version) === version
+/** semver 2.0 without build metadata (`semver.valid(v) === v`), as one expression: no semver import. */
+const VERSION_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/
+
+/**
+ * Strict semver (no `v` prefix, no loose forms, no build metadata): what may be published and
+ * stored. Also what the client holds every version from an index to before using it (a path part).
+ * test/shared/ids.test.ts checks it against node-semver.
+ */
+export function isValidVersion(version: string): boolean {
+  const m = version.length <= 256 ? VERSION_RE.exec(version) : null
+  return m !== null && [m[1], m[2], m[3]].every((n) => Number.isSafeInteger(Number(n)))
+}
 
 /** Accepts `@acme%2Fgateway` as npm does; anything else is returned undecoded (and later refused). */
 export function decodeId(raw: string): string {

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { CliError } from '../../shared/errors.js'
 import { safeText } from '../../shared/text.js'
+import { allEntries } from '../registry/entry.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
@@ -30,7 +31,9 @@ export default defineCommand({
         }
         throw err
       }
-      for (const e of Object.values(index.templates)) {
+      const { entries, invalid } = allEntries(index)
+      if (invalid.length) session.warnings.push(`${name}: ${invalid.length} index ${invalid.length === 1 ? 'entry is' : 'entries are'} invalid and not listed`)
+      for (const e of entries) {
         const hay = `${e.id} ${e.name} ${e.description}`.toLowerCase()
         if (words.every((w) => hay.includes(w)))
           rows.push({ id: e.id, ...(e['dist-tags'].latest ? { latest: e['dist-tags'].latest } : {}), name: e.name, description: e.description, registry: name })

@@ -30,7 +30,8 @@ function cachedIds(cacheDir: string): string[] {
   const ids = idDirs(join(cacheDir, 'templates'))
   try {
     const index = JSON.parse(readText(join(cacheDir, 'index.json')) ?? '{}') as { templates?: Record<string, unknown> }
-    if (index.templates && typeof index.templates === 'object') ids.push(...Object.keys(index.templates))
+    // Registry keys reach the shell's completion list: only what is a valid id, nothing else.
+    if (index.templates && typeof index.templates === 'object') ids.push(...Object.keys(index.templates).filter(isValidId))
   } catch {}
   return ids
 }

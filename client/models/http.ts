@@ -79,14 +79,21 @@ export async function callProvider(
     throw new ProviderCallError('bad-url', `the base URL is not a valid URL: ${url}`)
   }
   try {
-    const res = await doFetch(url, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
-    })
-    const text = await res.text()
+    const signal = AbortSignal.timeout(timeoutMs)
+    let target = url
+    let res: Response
+    // Redirects are followed by hand, and only on the same origin: fetch would carry our
+    // `x-api-key` to wherever a provider (or whoever answers for it) points.
+    for (let hops = 0; ; hops++) {
+      res = await doFetch(target, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal, redirect: 'manual' })
+      const location = res.headers.get('location')
+      if (![301, 302, 303, 307, 308].includes(res.status) || !location) break
+      const next = new URL(location, target)
+      if (next.origin !== new URL(url).origin) throw new ProviderCallError('redirect', `${hostOf(url)} redirected to ${next.origin}; not following it with your key`)
+      if (hops >= 5) throw new ProviderCallError('redirect', `${hostOf(url)} redirected more than 5 times`)
+      target = next.href
+    }
+    const text = await boundedText(res, MAX_ANSWER_BYTES)
     let json: unknown
     try {
       json = text ? JSON.parse(text) : undefined
@@ -95,6 +102,7 @@ export async function callProvider(
     }
     return { status: res.status, json }
   } catch (err) {
+    if (err instanceof ProviderCallError) throw err
     const name = (err as { name?: string }).name
     const code = (err as { cause?: { code?: string } }).cause?.code
     if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -102,6 +110,27 @@ export async function callProvider(
     }
     throw new ProviderCallError('network', `could not reach ${hostOf(url)}: ${networkReason(err)}`)
   }
+}
+
+/** A model list is a few hundred KB at most; a bigger answer is cut (and then is not JSON). */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+async function boundedText(res: Response, max: number): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > max) {
+      await reader.cancel()
+      throw new ProviderCallError('http', `the provider's answer is larger than ${max} bytes`)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** The provider's own error text: Anthropic's `{error:{message}}`, or the common variants. */

@@ -40,7 +40,7 @@ export interface ModelRow {
   window?: number
 }
 
-export type CheckFailure = 'state' | 'no-key' | 'auth' | 'timeout' | 'network' | 'http' | 'bad-url'
+export type CheckFailure = 'state' | 'no-key' | 'auth' | 'timeout' | 'network' | 'http' | 'bad-url' | 'redirect'
 
 export interface InstanceModelReport {
   name: string

@@ -11,7 +11,10 @@ export interface HttpRequest {
   method?: string
   headers?: Record<string, string>
   body?: string
+  /** Longest silence allowed between two packets. */
   timeoutMs?: number
+  /** Largest body accepted (bytes); a bigger answer is refused, not read. */
+  maxBytes?: number
 }
 
 /** A network failure (refused, DNS, timeout), as opposed to an HTTP answer. */
@@ -22,6 +25,18 @@ export class NetworkError extends CliError {
 }
 
 const TIMEOUT_MS = Number(process.env.CLAUDE_MULTI_TIMEOUT_MS) || 10_000
+/** A whole request, however it trickles in (one byte every 2 s never hits the silence timeout). */
+const DEADLINE_MS = Number(process.env.CLAUDE_MULTI_DEADLINE_MS) || 60_000
+/** Version documents are a few KB; an index of 10,000 ids × 20 versions is ~25 MB. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024
+export const MAX_INDEX_BYTES = Number(process.env.CLAUDE_MULTI_MAX_INDEX_BYTES) || 64 * 1024 * 1024
+
+/** The answer is bigger than we read: refused (a registry, however hostile, cannot fill memory). */
+export class TooLargeError extends CliError {
+  constructor(method: string, url: string, max: number) {
+    super('E_TOO_LARGE', `[${method}] "${url}": the answer is larger than ${max} bytes; refusing it`, 1, url.endsWith('/index.json') ? 'if the registry is really that big, raise CLAUDE_MULTI_MAX_INDEX_BYTES' : undefined)
+  }
+}
 
 /**
  * One request over node:http(s). `fetch` would pull in undici, which costs more start-up time
@@ -31,6 +46,7 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
   const u = new URL(url)
   const mod = u.protocol === 'https:' ? await import('node:https') : await import('node:http')
   const method = req.method ?? 'GET'
+  const max = req.maxBytes ?? MAX_DOCUMENT_BYTES
   return new Promise((resolve, reject) => {
     const r = mod.request(
       u,
@@ -40,12 +56,31 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
         timeout: req.timeoutMs ?? TIMEOUT_MS,
       },
       (res) => {
+        const fail = (error: CliError) => {
+          reject(error)
+          res.destroy()
+          r.destroy()
+        }
+        if (Number(res.headers['content-length']) > max) return fail(new TooLargeError(method, url, max))
         const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }))
+        let size = 0
+        res.on('data', (c: Buffer) => {
+          size += c.length
+          if (size > max) fail(new TooLargeError(method, url, max))
+          else chunks.push(c)
+        })
+        res.on('end', () => {
+          clearTimeout(deadline)
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') })
+        })
         res.on('error', (err) => reject(new NetworkError(method, url, err.message)))
       },
     )
+    const deadline = setTimeout(() => {
+      reject(new NetworkError(method, url, `no complete answer within ${DEADLINE_MS / 1000} s`))
+      r.destroy()
+    }, DEADLINE_MS)
+    r.on('close', () => clearTimeout(deadline))
     r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs ?? TIMEOUT_MS} ms`)))
     r.on('error', (err: NodeJS.ErrnoException) => reject(new NetworkError(method, url, err.code ?? err.message)))
     if (req.body !== undefined) r.end(req.body)

@@ -1,8 +1,8 @@
 import { CliError } from '../../shared/errors.js'
-import { integrityOfText } from '../../shared/digest.js'
+import { integrityOfText, jsonTooDeep } from '../../shared/digest.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
 import { RegistryCache } from '../state/cache.js'
-import { errorMessage, httpRequest, NetworkError } from './http-get.js'
+import { errorMessage, httpRequest, MAX_INDEX_BYTES, NetworkError } from './http-get.js'
 import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
 import type { IndexTrust } from '../trust/index-check.js'
 
@@ -25,9 +25,32 @@ const parseIndex = (text: string, where: string): RegistryIndex => {
   } catch {
     throw new CliError('E_BAD_INDEX', `${where} is not valid JSON`)
   }
-  if (!index || index.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null)
+  if (!index || index.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null || Array.isArray(index.templates))
     throw new CliError('E_BAD_INDEX', `${where} is not a claude-multi registry index (formatVersion 1)`)
+  // An index is four levels deep; walking (or signing) a deeper one would overflow the stack.
+  if (jsonTooDeep(index, 16)) throw new CliError('E_BAD_INDEX', `${where} nests deeper than an index does; refusing it`)
   return index
+}
+
+/** A version document as parsed JSON, refused (never an unexpected error) when it is not one. */
+function parseDocument(text: string, where: string): { doc: unknown; integrity: string } {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    throw new CliError('E_BAD_DOCUMENT', `${where} is not valid JSON; refusing it`)
+  }
+  if (jsonTooDeep(doc, 8)) throw new CliError('E_BAD_DOCUMENT', `${where} nests deeper than a template does; refusing it`)
+  return { doc, integrity: integrityOfText(text) }
+}
+
+/** The fields every use of a document reads, checked without zod (a cached copy may predate this client). */
+function asTemplate(doc: unknown, where: string): Template {
+  const t = doc as Partial<Template> | null
+  const strings = (o: unknown) => typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((v) => typeof v === 'string')
+  if (!t || typeof t !== 'object' || typeof t.id !== 'string' || typeof t.version !== 'string' || typeof t.baseUrl !== 'string' || typeof t.auth !== 'string' || !strings(t.models) || !strings(t.env) || (t.inputs !== undefined && !Array.isArray(t.inputs)))
+    throw new CliError('E_BAD_DOCUMENT', `${where} is not a template document; refusing it`, 1, 'delete that file to fetch the document again')
+  return t as Template
 }
 
 /** The content type of a body that is not JSON (`text/html`), or undefined when it is JSON. */
@@ -39,15 +62,6 @@ function nonJson(res: { headers: Record<string, string | string[] | undefined>; 
     return undefined
   } catch {
     return type || 'a body that is not JSON'
-  }
-}
-
-const safeSerial = (text: string): number | undefined => {
-  try {
-    const serial = (JSON.parse(text) as RegistryIndex).serial
-    return typeof serial === 'number' ? serial : undefined
-  } catch {
-    return undefined
   }
 }
 
@@ -116,7 +130,7 @@ export class HttpSource implements RegistrySource {
     let res
     try {
       const etag = cached?.meta.url === url ? cached.meta.etag : undefined
-      res = await httpRequest(url, { headers: this.headers(etag ? { 'if-none-match': etag } : {}) })
+      res = await httpRequest(url, { headers: this.headers(etag ? { 'if-none-match': etag } : {}), maxBytes: MAX_INDEX_BYTES })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
       const index = fromCache(`is unreachable (${err.message})`)
@@ -140,11 +154,7 @@ export class HttpSource implements RegistrySource {
       return index
     }
     const index = parseIndex(res.text, `[GET] "${url}"`)
-    // A signed index carries a serial; an older one than already seen is a replay (rollback attack).
-    const seenSerial = cached ? safeSerial(cached.text) : undefined
-    if (!this.opts.trust && typeof index.serial === 'number' && seenSerial !== undefined && index.serial < seenSerial)
-      throw new CliError('E_ROLLBACK', `registry ${this.name} served index serial ${index.serial}, older than ${seenSerial} already seen; refusing it`)
-    // Signature, expiry and rollback (client/trust) before anything is written.
+    // Signature, expiry and rollback (client/trust, only against a pinned key) before anything is written.
     if (this.opts.trust) await this.opts.trust.check(index, true)
     const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
     this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
@@ -155,13 +165,14 @@ export class HttpSource implements RegistrySource {
     const path = this.cache.versionPath(id, version)
     const cachedText = this.cache.readVersion(id, version)
     if (cachedText !== undefined) {
-      let actual: string | undefined
+      let cached: { doc: unknown; integrity: string } | undefined
       try {
-        actual = integrityOfText(cachedText)
+        cached = parseDocument(cachedText, `cached ${id}@${version} (${path})`)
       } catch {}
-      if (actual !== undefined && (!integrity || actual === integrity)) return { template: JSON.parse(cachedText) as Template, text: cachedText, integrity: actual }
+      const actual = cached?.integrity
+      if (cached && (!integrity || actual === integrity)) return { template: asTemplate(cached.doc, `cached ${id}@${version} (${path})`), text: cachedText, integrity: cached.integrity }
       // Damaged or altered: only a copy. It goes, and the registry's document is checked afresh below.
-      const what = actual === undefined ? 'is not valid JSON' : `has integrity ${actual} but ${integrity} was expected`
+      const what = actual === undefined ? 'is not a valid JSON document' : `has integrity ${actual} but ${integrity} was expected`
       if (this.opts.offline)
         throw new CliError('E_INTEGRITY', `cached ${id}@${version} (${path}) ${what}; refusing it`, 1, 'run without --offline to fetch it again')
       this.cache.dropVersion(id, version)
@@ -172,7 +183,7 @@ export class HttpSource implements RegistrySource {
     const url = `${this.url}/v1/templates/${id}/${version}.json`
     const res = await httpRequest(url, { headers: this.headers() })
     if (res.status !== 200) throw new CliError(res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
-    const actual = integrityOfText(res.text)
+    const actual = parseDocument(res.text, `[GET] "${url}"`).integrity
     if (integrity && actual !== integrity)
       throw new CliError('E_INTEGRITY', `${id}@${version} from ${this.name} has integrity ${actual} but the index says ${integrity}; refusing it`)
     // zod is loaded only here, the first time a document enters the cache, never on the hot path.

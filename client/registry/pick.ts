@@ -1,5 +1,6 @@
 import { CliError } from '../../shared/errors.js'
-import type { TemplateEntry } from '../../shared/types.js'
+import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
+import { findEntry } from './entry.js'
 import { compareVersions, simpleRange } from './range.js'
 
 export interface Picked {
@@ -35,12 +36,13 @@ export const sortVersions = (versions: string[]) => [...versions].sort((a, b) =>
  */
 export async function pickVersion(entry: TemplateEntry, range: string): Promise<Picked | undefined> {
   const versions = entry.versions
-  const tagged = entry['dist-tags'][range]
-  if (tagged !== undefined && !simpleRange(range)) return versions[tagged] ? mk(entry, tagged) : undefined
+  // Own keys only: a range `constructor` or `toString` is an unknown tag, not Object.prototype's.
+  const tagged = Object.hasOwn(entry['dist-tags'], range) ? entry['dist-tags'][range] : undefined
+  if (tagged !== undefined && !simpleRange(range)) return Object.hasOwn(versions, tagged) ? mk(entry, tagged) : undefined
   const satisfies = await matcher(range)
   if (!satisfies) return undefined
   const latest = entry['dist-tags'].latest
-  if (latest && versions[latest] && !versions[latest].deprecated && satisfies(latest)) return mk(entry, latest)
+  if (latest && Object.hasOwn(versions, latest) && !versions[latest]!.deprecated && satisfies(latest)) return mk(entry, latest)
   const matching = sortVersions(Object.keys(versions)).filter(satisfies)
   const best = matching.find((v) => !versions[v]!.deprecated) ?? matching[0]
   return best === undefined ? undefined : mk(entry, best)
@@ -57,7 +59,7 @@ export async function rangeMatches(entry: TemplateEntry, range: string, version:
 }
 
 const mk = (entry: TemplateEntry, version: string): Picked => {
-  const deprecated = entry.versions[version]?.deprecated
+  const deprecated = Object.hasOwn(entry.versions, version) ? entry.versions[version]!.deprecated : undefined
   return deprecated ? { version, deprecated } : { version }
 }
 
@@ -73,8 +75,9 @@ export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<
   )
 }
 
-export function requireEntry(index: { templates: Record<string, TemplateEntry> }, id: string, registry: string): TemplateEntry {
-  const entry = index.templates[id]
+/** The checked entry of `id` (client/registry/entry.ts): own keys only, versions and tags valid. */
+export function requireEntry(index: RegistryIndex, id: string, registry: string): TemplateEntry {
+  const entry = findEntry(index, id, registry)
   if (!entry) throw new CliError('E_NOT_FOUND', `template "${id}" not found in registry ${registry}`, 1, 'run `claude-multi templates` to see what exists')
   return entry
 }

@@ -3,6 +3,9 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic.js'
 import { readText } from './json-file.js'
+import { CliError } from '../../shared/errors.js'
+import { isValidId } from '../../shared/ids.js'
+import { parseVersion } from '../registry/range.js'
 
 export interface IndexCacheMeta {
   url: string
@@ -48,7 +51,9 @@ export class RegistryCache {
     writeFileAtomic(join(this.dir, 'index.meta.json'), JSON.stringify(meta) + '\n')
   }
 
+  /** Ids and versions come from a registry: checked here too, so no value from it is ever a path. */
   versionPath(id: string, version: string): string {
+    if (!isValidId(id) || !parseVersion(version)) throw new CliError('E_BAD_INDEX', `${JSON.stringify(`${id}@${version}`.slice(0, 120))} is not a template id and version; refusing it`)
     return join(this.dir, 'templates', ...id.split('/'), `${version}.json`)
   }
 

@@ -4,6 +4,7 @@ import { PLACEHOLDER_RE } from '../../shared/placeholders.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
+import { allEntries } from '../registry/entry.js'
 import { sortVersions } from '../registry/pick.js'
 import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
@@ -92,7 +93,7 @@ export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: str
   const forced = opts.template ? parseSpec(opts.template) : undefined
   const registry = ctx.registries.nameFor(forced?.id ?? inst.providerTemplate ?? 'x', opts.registry)
   const index = await ctx.registries.get(registry).index()
-  const entries = Object.values(index.templates)
+  const { entries } = allEntries(index)
   const candidates: TemplateEntry[] = forced
     ? entries.filter((e) => e.id === forced.id)
     : [...entries.filter((e) => e.id === inst.providerTemplate), ...entries.filter((e) => e.id !== inst.providerTemplate)]

@@ -1,3 +1,4 @@
+import { isDebug } from '../../shared/cli-support.js'
 import { CliError } from '../../shared/errors.js'
 import type { SyncContext } from './context.js'
 import { planInstance, type InstancePlan, type PlanOptions } from './plan.js'
@@ -21,7 +22,9 @@ export async function planAll(ctx: SyncContext, names: string[], opts: PlanOptio
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') result.plans.push(s.value)
     else if (s.reason instanceof CliError) result.errors.push({ name: selected[i]!, code: s.reason.code, message: s.reason.message.replace(`${selected[i]}: `, ''), ...(s.reason.hint ? { hint: s.reason.hint } : {}) })
-    else throw s.reason
+    // Whatever one registry or document did to this instance, the others still get their plan.
+    else if (isDebug(process.env.DEBUG)) throw s.reason
+    else result.errors.push({ name: selected[i]!, code: 'E_UNEXPECTED', message: `unexpected error: ${(s.reason as Error)?.message ?? String(s.reason)}`, hint: 'set DEBUG=claude-multi for details' })
   })
   return result
 }

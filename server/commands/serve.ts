@@ -10,6 +10,12 @@ import { parseInteger, parseSize, parseUrl } from './_parse.js'
 import { openStoreFromArgs, storeArgs } from './_store-args.js'
 import { signArgs, signingFromArgs } from '../signing.js'
 
+/** Time to receive a request's headers, and the whole request; idle keep-alive connections close sooner. */
+export const HEADERS_TIMEOUT_MS = 10_000
+export const REQUEST_TIMEOUT_MS = 30_000
+const KEEP_ALIVE_MS = 5_000
+const MAX_CONNECTIONS = 1024
+
 export default defineCommand({
   meta: { name: 'serve', description: 'Serve the registry over HTTP' },
   args: {
@@ -25,10 +31,12 @@ export default defineCommand({
     'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT), description: 'Largest request body (bytes, or 64kb / 1mb)' },
     'log-format': { type: 'string', default: 'json', description: 'Request log on stderr: json or pretty' },
     quiet: { type: 'boolean', default: false, description: 'No request log' },
+    'max-connections': { type: 'string', default: String(MAX_CONNECTIONS), description: 'Open connections at most; more are refused until one closes' },
     ...signArgs,
   },
   async run({ args }) {
     const port = parseInteger(args.port, '--port', 0, 65535)
+    const maxConnections = parseInteger(args['max-connections'], '--max-connections', 1, 1_000_000)
     const bodyLimit = parseSize(args['body-limit'], '--body-limit')
     const logFormat = args['log-format']
     if (logFormat !== 'json' && logFormat !== 'pretty') throw new UsageError(`--log-format must be json or pretty, got "${logFormat}"`)
@@ -56,13 +64,17 @@ export default defineCommand({
     })
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port, hostname: args.host }, (info) => {
+      // A client that sends its headers or body one byte at a time (slowloris) is cut off, and the
+      // number of open connections is bounded, so a few sockets cannot hold the registry.
+      const serverOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS }
+      const s = serve({ fetch: app.fetch, port, hostname: args.host, serverOptions }, (info) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
         const url = `http://${host}:${info.port}`
         // The one line a newcomer needs next: the client reads the bundled files unless told otherwise.
         process.stdout.write(`claude-multi-registry listening on ${url}\n  point a client at it: export CLAUDE_MULTI_REGISTRY=${url}\n`)
         resolve(s)
       })
+      s.maxConnections = maxConnections
       s.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') reject(new CliError('E_PORT', `port ${port} on ${args.host} is already in use`, 1, 'pick another with --port (0 = any free port)'))
         else if (error.code === 'EACCES') reject(new CliError('E_PORT', `not allowed to listen on ${args.host}:${port}`, 1, 'use a port above 1024'))

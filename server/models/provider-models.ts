@@ -22,7 +22,12 @@ function errorText(json: unknown): string {
 async function getJson(url: string, headers: Record<string, string>, opts: ListOptions): Promise<{ status: number; json: unknown }> {
   const timeoutMs = opts.timeoutMs ?? 10_000
   try {
-    const res = await (opts.fetch ?? globalThis.fetch)(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    // Never followed: fetch would carry the key (`x-api-key`) to whatever origin a redirect names.
+    const res = await (opts.fetch ?? globalThis.fetch)(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location') ?? '?'
+      throw new CliError('E_PROVIDER', `${new URL(url).host} answered a redirect to ${to.slice(0, 200)}; not following it with the key`, 1, 'use the final URL with --provider-url')
+    }
     const text = await res.text()
     let json: unknown
     try {
@@ -32,6 +37,7 @@ async function getJson(url: string, headers: Record<string, string>, opts: ListO
     }
     return { status: res.status, json }
   } catch (err) {
+    if (err instanceof CliError) throw err
     const name = (err as { name?: string }).name
     const host = new URL(url).host
     if (name === 'TimeoutError' || name === 'AbortError') throw new CliError('E_PROVIDER', `no answer from ${host} within ${timeoutMs / 1000} s`)

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { integrityOfText } from '../../shared/digest.js'
 import { parseTemplateJson } from '../../shared/schema.js'
+import { unsafeTextProblem } from '../../shared/text.js'
 import type { AppEnv } from '../env.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import type { Metrics } from '../metrics.js'
@@ -122,8 +123,8 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     const body = await readObject(c)
     const message = body.message
     if (typeof message !== 'string') throw badRequest('E_BAD_BODY', 'send {"message": "<why>"} (an empty message clears the deprecation)')
-    if (message.length > MAX_MESSAGE || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(message)) {
-      throw badRequest('E_BAD_BODY', `the message must be at most ${MAX_MESSAGE} characters without control characters`)
+    if (message.length > MAX_MESSAGE || unsafeTextProblem(message, { multiline: true })) {
+      throw badRequest('E_BAD_BODY', `the message must be at most ${MAX_MESSAGE} characters without control or bidi characters`)
     }
     if (!(await store.deprecate(id, version, message))) throw notFound(`${id}@${version} does not exist`)
     onPublished?.()

@@ -54,7 +54,7 @@ export function latestOf(entry: TemplateEntry): string | undefined {
 
 export function catalogueRow(entry: TemplateEntry, latest: Pick<Template, 'baseUrl' | 'deprecated'> | null): CatalogueRow {
   const version = latestOf(entry)
-  const deprecated = (version && entry.versions[version]?.deprecated) || latest?.deprecated || undefined
+  const deprecated = (version && Object.hasOwn(entry.versions, version) && entry.versions[version]!.deprecated) || latest?.deprecated || undefined
   const host = hostOf(latest?.baseUrl)
   return {
     id: entry.id,

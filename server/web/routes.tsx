@@ -117,7 +117,8 @@ export function createWebRoutes(deps: WebDeps): Hono {
     const from = c.req.query('from')?.slice(0, MAX_QUERY)
     const to = c.req.query('to')?.slice(0, MAX_QUERY)
     return page(c, `/t/${id ?? ''}?from=${from ?? ''}&to=${to ?? ''}`, async (index) => {
-      const entry = id ? index.templates[id] : undefined
+      // Own keys only: `/t/constructor` is an unknown id, not Object.prototype's constructor.
+      const entry = id && Object.hasOwn(index.templates, id) ? index.templates[id] : undefined
       const latestVersion = entry && latestOf(entry)
       const latest = latestVersion ? await version(entry.id, latestVersion) : null
       if (!entry || !latest) return toPage(<NotFoundPage id={id ?? ''} />, 404, !entry)
@@ -126,8 +127,8 @@ export function createWebRoutes(deps: WebDeps): Hono {
       const docs = new Map(await Promise.all(ordered.map(async (v) => [v, await version(entry.id, v)] as const)))
       const versions: VersionRow[] = ordered.map((v) => ({
         version: v,
-        publishedAt: entry.versions[v]?.publishedAt,
-        deprecated: entry.versions[v]?.deprecated,
+        publishedAt: Object.hasOwn(entry.versions, v) ? entry.versions[v]!.publishedAt : undefined,
+        deprecated: Object.hasOwn(entry.versions, v) ? entry.versions[v]!.deprecated : undefined,
         changelog: docs.get(v)?.changelog,
       }))
       const compare = comparison(ordered, docs, from, to, latest.version)

@@ -33,7 +33,7 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
   const required = (latest.inputs ?? []).filter((i) => i.default === undefined && /^[a-z][a-z0-9_]*$/.test(i.name))
   const command = [`claude-multi add ${suggestedName(entry.id)} ${entry.id}`, ...required.map((i) => `--input ${i.name}=${i.name.toUpperCase()}`)].join(' ')
   const homepage = safeHref(latest.homepage ?? entry.homepage)
-  const deprecated = entry.versions[latest.version]?.deprecated || latest.deprecated
+  const deprecated = (Object.hasOwn(entry.versions, latest.version) && entry.versions[latest.version]!.deprecated) || latest.deprecated
   const extraEnv = Object.entries(latest.env ?? {})
   const derived = envOf(latest)
   const retired = Object.entries(latest.retired ?? {})

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandbox, startRegistry, type Registry, type Sandbox } from '../e2e/client-helpers.js'
 import { ROOT, runCli, startServer } from '../e2e/server-helpers.js'
 import { REPLAYED_HERE } from './attack-replay-kinds.js'
+import { replayMirror, replayServer, type MirrorFixture, type ServerFixture } from './replay-server.js'
 import { catalogueDoc, clientFiles, codeRunningClaude, startHostile, type Hostile, type HostileState } from './hostile.js'
 
 const DIR = join(import.meta.dirname, '../fixtures/attacks')
@@ -25,11 +26,14 @@ type Step =
   | { plant: [string, string] }
   | { strip: [string, string] }
   | { claude: string; env?: Record<string, string>; expect?: Record<string, string | null>; nowhere?: string }
+  | { requests: string; absentHeaders: string[]; min?: number }
 
 type Fixture = { file: string; description: string; open?: string } & (
   | { kind: 'publish'; document: Record<string, unknown>; expect: { status: number; code: string; paths?: string[]; message?: string } }
   | { kind: 'client'; hostileEnv?: Record<string, string>; steps: Step[] }
   | { kind: 'server-log'; paths: string[] }
+  | ({ kind: 'mirror' } & MirrorFixture)
+  | ({ kind: 'server' } & ServerFixture)
 )
 
 const work = mkdtempSync(join(tmpdir(), 'cm-replay-'))
@@ -54,13 +58,20 @@ const substitute = <T>(value: T): T =>
       .replace(/\{\{([a-z0-9-]+)\.(latest|patch|minor|major)\}\}/g, (_, id: string, which: string) => catalogueVersion(id, which)),
   ) as T
 
-/** `{ "$catalogue": "glm@1.5.0", …fields }` → that catalogue document with the fields replaced. */
+/**
+ * `{ "$catalogue": "glm@1.5.0", …fields }` → that catalogue document with the fields replaced;
+ * `{ "$deep": n }` → the text of arrays nested n deep.
+ */
 function expand(doc: unknown): unknown {
+  if (doc && typeof doc === 'object' && '$deep' in doc) return `${'['.repeat((doc as { $deep: number }).$deep)}${']'.repeat((doc as { $deep: number }).$deep)}`
   if (!doc || typeof doc !== 'object' || !('$catalogue' in doc)) return doc
   const { $catalogue, ...patch } = doc as { $catalogue: string } & Record<string, unknown>
   const [id, version] = $catalogue.split('@') as [string, string]
   return catalogueDoc(id, version === 'latest' ? catalogueVersion(id, 'latest') : version, patch)
 }
+
+const expandAll = (templates: HostileState['templates']): HostileState['templates'] =>
+  Object.fromEntries(Object.entries(templates ?? {}).map(([id, t]) => [id, { ...t, versions: Object.fromEntries(Object.entries(t.versions).map(([v, d]) => [v, expand(d)])) }]))
 
 const fixtures: Fixture[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -104,6 +115,8 @@ describe('replayed attacks against real processes (test/fixtures/attacks)', () =
       rmSync(CANARY, { force: true })
       if (f.kind === 'publish') await replayPublish(registry, f)
       else if (f.kind === 'client') await replayClient(f)
+      else if (f.kind === 'mirror') await replayMirror({ ...f, upstream: { ...f.upstream, templates: expandAll(f.upstream.templates) } })
+      else if (f.kind === 'server') await replayServer(f)
       else await replayLog(f)
       expect(existsSync(CANARY), 'a command ran').toBe(false)
     })
@@ -143,7 +156,9 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
   const sb: Sandbox = sandbox(hostile.url, { CLAUDE_MULTI_CLAUDE_PATH: codeRunningClaude(work, repo) })
   try {
     if (f.hostileEnv) proveAttackWorks(f.hostileEnv, repo)
-    for (const step of f.steps) {
+    // `{{HOSTILE}}` is this registry; `{{HOSTILE_ALT}}` the same process under another origin.
+    const steps = JSON.parse(JSON.stringify(f.steps).replaceAll('{{HOSTILE}}', hostile.url).replaceAll('{{HOSTILE_ALT}}', hostile.url.replace('127.0.0.1', 'localhost'))) as Step[]
+    for (const step of steps) {
       if ('serve' in step) {
         const templates: HostileState['templates'] = {}
         for (const [id, versions] of Object.entries(step.serve)) templates[id] = { versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, expand(d)])) }
@@ -166,6 +181,11 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
         const dir = join(sb.home, 'cache', `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`, 'templates', ...id.split('/'))
         mkdirSync(dir, { recursive: true })
         writeFileSync(join(dir, `${version}.json`), text)
+      } else if ('requests' in step) {
+        // What reached a path of the hostile registry: never one of these headers (a key, a token).
+        const seen = hostile.requests().filter((r) => r.path === step.requests)
+        expect(seen.length, `requests to ${step.requests}`).toBeGreaterThanOrEqual(step.min ?? 0)
+        for (const r of seen) for (const h of step.absentHeaders) expect(r.headers[h], `${h} sent to ${step.requests}`).toBeUndefined()
       } else if ('strip' in step) {
         // A wrapper as an older claude-multi wrote it: without the lines matching the pattern.
         const [name, pattern] = step.strip

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -80,13 +80,19 @@ describe('client index trust', () => {
     expect(warnings.join()).toMatch(/expired .*--allow-expired/)
   })
 
-  it('without a pinned key: unsigned is fine, a lower serial is still refused; a damaged trust.json only resets history', async () => {
+  it('without a pinned key: unsigned is fine and a serial is never recorded (a forged one cannot poison later indexes)', async () => {
     const { home, t } = trust({ publicKey: undefined as unknown as string })
     await t.check(base, true)
-    await t.check({ ...changed, serial: 9 }, true)
-    expect((await refusal(t.check({ ...base, serial: 3 }, true))).code).toBe('E_ROLLBACK')
+    await t.check({ ...changed, serial: Number.MAX_SAFE_INTEGER }, true)
+    await expect(t.check({ ...base, serial: 3 }, true)).resolves.toEqual({})
+    expect(existsSync(trustFile(home))).toBe(false)
+  })
+
+  it('a damaged trust.json only resets history', async () => {
+    const { home, t } = trust()
+    await t.check(signIndex(changed, a.privateKeyPem, { serial: 9 }), true)
     writeFileSync(trustFile(home), '{garbage')
-    await expect(t.check({ ...base, serial: 3 }, true)).resolves.toBeDefined()
+    await expect(t.check(signIndex(base, a.privateKeyPem, { serial: 3 }), true)).resolves.toBeDefined()
   })
 
   it('a pinned key that is not a key is a clear configuration error', () => {
