@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty'
 
 type Lazy = () => Promise<CommandDef<any>>
-const load = (name: string): Lazy => () => import(`./${name}.js`).then((m: { default: CommandDef<any> }) => m.default)
+const load = (name: string): Lazy => () => import(/* @vite-ignore */ `./${name}.js`).then((m: { default: CommandDef<any> }) => m.default)
 
 // Each command module is imported only when it runs, so `sync --check` never pays for the rest.
 export const commands: Record<string, Lazy> = {

@@ -11,8 +11,9 @@ export async function readSecret(prompt: string): Promise<string> {
     for await (const chunk of stdin) chunks.push(chunk as Buffer)
     return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]!.trim()
   }
-  process.stderr.write(prompt)
+  // Echo goes off before the prompt shows: a key typed as soon as the prompt appears is never echoed.
   stdin.setRawMode(true)
+  process.stderr.write(prompt)
   stdin.resume()
   return new Promise((resolve, reject) => {
     let value = ''
