@@ -75,6 +75,19 @@ export function readHolder(path: string): Holder | undefined {
   }
 }
 
+/**
+ * The holder writes who it is right after it takes the lock; a process refused in that instant
+ * reads an empty file. A few short retries let the refusal name the holder all the same.
+ */
+async function holderOf(path: string): Promise<Holder | undefined> {
+  for (let i = 0; i < 10; i++) {
+    const holder = readHolder(path)
+    if (holder) return holder
+    await sleep(10)
+  }
+  return undefined
+}
+
 export function busyError(path: string, holder: Holder | undefined, waitedMs: number): CliError {
   const who = holder ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})` : 'another claude-multi'
   return waitedMs > 0
@@ -104,7 +117,7 @@ export async function acquireWriteLock(paths: Pick<Paths, 'home'>, opts: LockOpt
     }
     if (Date.now() >= deadline) {
       closeSync(fd)
-      throw busyError(path, readHolder(path), opts.waitMs ?? 0)
+      throw busyError(path, await holderOf(path), opts.waitMs ?? 0)
     }
     // Jitter keeps a crowd of waiters from retrying in lock-step.
     await sleep(Math.min(delay * (0.5 + Math.random()), Math.max(1, deadline - Date.now())))

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
+import { refusedEnvProblem } from '../../shared/env-refused.js'
 
 /**
  * A bug found by these suites stays reproduced in test/fixtures/attacks/<file> with an `open` field
@@ -119,14 +120,9 @@ export const hostileValue = (canary: string): fc.Arbitrary<string> => {
 }
 
 /**
- * Names the shell owns (read-only, magic, fatal in dash) or that make the exec'd program load
- * code. A template must not set them; they are covered by the attack fixtures, not generated here.
+ * Names the managed block refuses (the shell's own, and those that make programs load code): one list,
+ * shared/env-refused.ts. They are covered by the attack fixtures, not generated here.
  */
-export const RESERVED_NAMES = (
-  '_ OPTIND OPTARG OPTERR IFS PS1 PS2 PS3 PS4 PWD OLDPWD PPID UID EUID SHELLOPTS RANDOM SRANDOM SECONDS ' +
-  'LINENO HISTCMD EPOCHSECONDS EPOCHREALTIME GROUPS DIRSTACK FUNCNAME PIPESTATUS ENV PATH HOME SHELL CDPATH ' +
-  'NODE_OPTIONS NODE_PATH NODE_TLS_REJECT_UNAUTHORIZED NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR'
-).split(' ')
-export const isReservedName = (name: string): boolean => RESERVED_NAMES.includes(name) || /^(BASH|LD_|DYLD_|COMP_)/.test(name)
+export const isReservedName = (name: string): boolean => refusedEnvProblem(name) !== undefined
 
 export const envName: fc.Arbitrary<string> = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,24}$/).filter((n) => !isReservedName(n))
