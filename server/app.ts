@@ -59,8 +59,14 @@ export function createApp(options: AppOptions) {
   app.route('/', createReadRoutes({ index, schemaText, keysText }))
   app.route('/', createWriteRoutes({ store, metrics, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onPublished: () => index.invalidate() }))
   if (options.web !== false) {
-    app.use('/', async (c, next) => (c.set('route', '/'), next()))
-    app.use('/t/*', async (c, next) => (c.set('route', '/t/:id'), next()))
+    app.use('/', async (c, next) => {
+      c.set('route', '/')
+      return next()
+    })
+    app.use('/t/*', async (c, next) => {
+      c.set('route', '/t/:id')
+      return next()
+    })
     app.route(
       '/',
       createWebRoutes({

@@ -10,6 +10,7 @@ import { UsageError } from './errors.js'
 
 export interface CliMain {
   prog: string
+  // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
   main: CommandDef<any>
   /** Names of the subcommands, known without importing them. */
   commands: readonly string[]

@@ -7,6 +7,7 @@ import type { CommandDef } from 'citty'
 import { CliError, UsageError, ValidationError } from './errors.js'
 import { safeText } from './text.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
 type AnyCommand = CommandDef<any>
 const resolve = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
   typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value

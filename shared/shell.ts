@@ -50,7 +50,7 @@ export function readStaticWord(text: string): string | undefined {
       out += text[i + 1]
       i += 2
     } else if (c === ' ' || c === '\t') {
-      return /^[ \t]*(#[^]*)?$/.test(text.slice(i)) ? out : undefined
+      return /^[ \t]*(#[\s\S]*)?$/.test(text.slice(i)) ? out : undefined
     } else if (DYNAMIC.includes(c) || (c === '~' && i === 0)) {
       return undefined
     } else {

@@ -82,7 +82,7 @@ export function renderKeyLines(name: string, authVar: AuthVar, key: KeySpec, exp
 /** `lines` come as they will be written; with `crlf` the generated marker and source lines end in CR too. */
 function renderBlock(lines: string[], source?: string, crlf = false): string {
   const cr = crlf ? '\r' : ''
-  return [BLOCK_START + cr, ...(source ? [SOURCE_PREFIX + oneLine(source) + cr] : []), ...lines, BLOCK_END + cr].join('\n') + '\n'
+  return `${[BLOCK_START + cr, ...(source ? [SOURCE_PREFIX + oneLine(source) + cr] : []), ...lines, BLOCK_END + cr].join('\n')}\n`
 }
 
 const oneLine = (text: string) => text.replace(/[\0\r\n]/g, ' ')
@@ -102,7 +102,7 @@ export function renderWrapper(spec: WrapperSpec): string {
 }
 
 // `[^]` and not `.`: a value may hold U+2028/U+2029, which `.` does not match.
-const EXPORT_RE = /^[ \t]*export[ \t]+([A-Za-z_][A-Za-z0-9_]*)=([^]*)$/
+const EXPORT_RE = /^[ \t]*export[ \t]+([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/
 
 function parseLine(raw: string): BlockLine {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
@@ -148,7 +148,7 @@ export function parseWrapper(text: string): ParsedWrapper {
     }
   }
   return {
-    before: lines.slice(0, start).map((l) => l + '\n').join(''),
+    before: lines.slice(0, start).map((l) => `${l}\n`).join(''),
     after: lines.slice(end + 1).join('\n'),
     lines: block,
     env,

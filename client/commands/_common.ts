@@ -136,7 +136,7 @@ export async function confirm(shown: string, question: string, yes: boolean | un
   }
 }
 
-export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 export const printJson = (value: unknown) => out(safeJson(value, 2))
 
 /** Warnings go to stderr so `--json` output stays parseable; they often quote registry text. */

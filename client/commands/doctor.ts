@@ -21,6 +21,7 @@ export default defineCommand({
     if (args.models) {
       // Written separately (client/models); loaded only when asked for.
       const path = './doctor-models.js'
+      // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
       const mod = (await import(path)) as { default: CommandDef<any> }
       await runCommand(mod.default, { rawArgs: rawArgs.filter((a) => a !== '--models') })
       return

@@ -29,7 +29,7 @@ export default defineCommand({
     await write(session, { command: `key ${args.name}`, rawArgs }, async (tx) => {
       const inst = requireInstance(session.config, args.name)
       const entry = session.lock.instances[args.name]
-      if (!entry || entry.target.kind !== 'wrapper') throw new CliError('E_UNMANAGED', `${args.name} has no claude-multi wrapper; its key stays where it is`)
+      if (entry?.target.kind !== 'wrapper') throw new CliError('E_UNMANAGED', `${args.name} has no claude-multi wrapper; its key stays where it is`)
       const key: KeyRef = envVar ? { env: envVar } : { file: writeKeyFile(tx, inst.configDir, secret!) }
       const text = readText(entry.target.path)
       if (text === undefined) throw new CliError('E_MISSING', `${entry.target.path} does not exist`, 1, `re-create it with \`claude-multi sync ${args.name}\``)

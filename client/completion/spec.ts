@@ -16,6 +16,7 @@ export interface CommandSpec {
   subcommands: Record<string, CommandSpec>
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
 type AnyCommand = CommandDef<any>
 const resolve = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
   typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value

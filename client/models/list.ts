@@ -80,5 +80,5 @@ export async function listModelEntries(
 /** The ids only (see listModelEntries). */
 export async function listModels(...args: Parameters<typeof listModelEntries>): Promise<string[] | null> {
   const entries = await listModelEntries(...args)
-  return entries && entries.map((m) => m.id)
+  return entries ? entries.map((m) => m.id) : null
 }

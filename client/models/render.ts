@@ -9,7 +9,7 @@ const visible = (s: string) => s.replace(ANSI_RE, '').length
 /** Pads every column to its widest visible cell (colour codes take no room). */
 export function formatTable(rows: string[][], indent = ''): string[] {
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))))
+  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(cell))
   return rows.map(
     (row) =>
       indent +
@@ -69,5 +69,5 @@ export function summaryLine(report: ModelsReport): string {
 export function renderModelsReport(report: ModelsReport, opts: { color?: boolean } = {}): string {
   const c = pc.createColors(opts.color ?? false)
   const blocks = report.instances.map((i) => renderInstance(i, c).join('\n'))
-  return [...blocks, summaryLine(report)].join('\n\n') + '\n'
+  return `${[...blocks, summaryLine(report)].join('\n\n')}\n`
 }

@@ -13,7 +13,7 @@ export function readToken(paths: Paths, registry: string, tokenEnv?: string): st
 
 export function storeToken(tx: Transaction, paths: Paths, registry: string, token: string): string {
   const path = tokenPath(paths, registry)
-  tx.write(path, token + '\n', { mode: 0o600, dirMode: 0o700 })
+  tx.write(path, `${token}\n`, { mode: 0o600, dirMode: 0o700 })
   return path
 }
 

@@ -25,7 +25,7 @@ const parseIndex = (text: string, where: string): RegistryIndex => {
   } catch {
     throw new CliError('E_BAD_INDEX', `${where} is not valid JSON`)
   }
-  if (!index || index.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null || Array.isArray(index.templates))
+  if (index?.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null || Array.isArray(index.templates))
     throw new CliError('E_BAD_INDEX', `${where} is not a claude-multi registry index (formatVersion 1)`)
   // An index is four levels deep; walking (or signing) a deeper one would overflow the stack.
   if (jsonTooDeep(index, 16)) throw new CliError('E_BAD_INDEX', `${where} nests deeper than an index does; refusing it`)

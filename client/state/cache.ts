@@ -48,7 +48,7 @@ export class RegistryCache {
 
   writeIndex(text: string, meta: IndexCacheMeta): void {
     writeFileAtomic(join(this.dir, 'index.json'), text)
-    writeFileAtomic(join(this.dir, 'index.meta.json'), JSON.stringify(meta) + '\n')
+    writeFileAtomic(join(this.dir, 'index.meta.json'), `${JSON.stringify(meta)}\n`)
   }
 
   /** Ids and versions come from a registry: checked here too, so no value from it is ever a path. */

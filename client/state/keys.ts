@@ -8,7 +8,7 @@ import type { Transaction } from './transaction.js'
 export function writeKeyFile(tx: Transaction, configDir: string, key: string): string {
   assertKey(key)
   const path = keyFile(configDir)
-  tx.write(path, key + '\n', { mode: 0o600, dirMode: 0o700 })
+  tx.write(path, `${key}\n`, { mode: 0o600, dirMode: 0o700 })
   return path
 }
 

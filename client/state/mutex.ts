@@ -88,7 +88,7 @@ async function holderOf(path: string): Promise<Holder | undefined> {
   return undefined
 }
 
-export function busyError(path: string, holder: Holder | undefined, waitedMs: number): CliError {
+export function busyError(_path: string, holder: Holder | undefined, waitedMs: number): CliError {
   const who = holder ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})` : 'another claude-multi'
   return waitedMs > 0
     ? new CliError('E_BUSY', `${who} is still changing instances after ${(waitedMs / 1000).toFixed(waitedMs % 1000 ? 1 : 0)} s of waiting`, 1, 'try again later, or wait longer with --wait=SECONDS')

@@ -42,7 +42,7 @@ function extractInputs(pattern: string, value: string | undefined, into: Record<
   })
   const m = new RegExp(`^${source.join('')}$`).exec(value)
   if (!m) return false
-  names.forEach((n, i) => (into[n] ??= m[i + 1]!))
+  for (const [i, n] of names.entries()) into[n] ??= m[i + 1]!
   return true
 }
 

@@ -74,7 +74,7 @@ export function checkInstance(inst: InstanceConfig, entry: LockEntry): Check[] {
     const mode = statSync(entry.target.path).mode & 0o777
     if (!(mode & 0o100)) checks.push(fail(id, `the wrapper ${entry.target.path} is not executable (mode ${mode.toString(8)})`, `chmod 755 ${entry.target.path}`, { kind: 'chmod', path: entry.target.path, mode: 0o755 }))
     const claude = execTarget(text)
-    if (claude !== undefined && claude.includes('/') && !executable(claude))
+    if (claude?.includes('/') && !executable(claude))
       checks.push(fail(id, `the wrapper runs ${claude}, which is not an executable file`, 'install Claude Code there, or fix the exec line of the wrapper (it is yours, outside the managed block)'))
     checks.push(...keyChecks(id, inst.name, entry))
     const managed = Object.keys(safeEnv(text))

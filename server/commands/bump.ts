@@ -50,7 +50,8 @@ export default defineCommand({
       })
       const checked = validateTemplate(next)
       if (!checked.ok) throw new ValidationError(checked.issues, `${id}@${next.version}`)
-      const written = args['dry-run'] ? false : (await publishTemplate(store, next), true)
+      const written = !args['dry-run']
+      if (written) await publishTemplate(store, next)
 
       if (args.json) {
         console.log(safeJson({ id, from: latest.version, to: next.version, level: picked, reasons, changes, warnings, written, document: next }, 2))

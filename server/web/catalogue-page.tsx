@@ -26,6 +26,7 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
         Versioned base URL and role → model mappings for running Claude Code against other providers. Pick one and
         add it with <code>claude-multi add</code>; <code>claude-multi sync</code> keeps it current.
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: role=search on the form is the fallback the <search> element still needs in older browsers */}
       <form class="search" method="get" action="/" role="search">
         <label for="q">Search templates</label>
         <input id="q" name="q" type="search" value={q} placeholder="name, id, provider host…" autocomplete="off" />

@@ -40,7 +40,7 @@ function zsh(...words: string[]): string[] {
   const script = `source "$0"; t() { emulate -L sh; setopt kshglob noshglob braceexpand; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _claude_multi; printf '%s\\n' "\${COMPREPLY[@]}"; }; t "$@"`
   const r = spawnSync('zsh', ['-f', '-c', script, scripts.zsh!, 'claude-multi', ...words], { env: env(), encoding: 'utf8' })
   expect(r.stderr).toBe('')
-  return r.stdout.split('\n').filter((w) => w && w.startsWith(words.at(-1)!)).sort()
+  return r.stdout.split('\n').filter((w) => w.length > 0 && w.startsWith(words.at(-1)!)).sort()
 }
 
 function fish(line: string): string[] {

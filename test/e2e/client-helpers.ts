@@ -108,7 +108,7 @@ export function derive(id: string, from: string, version: string, change: (doc: 
   const doc = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, `${from}.json`), 'utf8')) as Record<string, any>
   doc.version = version
   change(doc)
-  return JSON.stringify(doc, null, 2) + '\n'
+  return `${JSON.stringify(doc, null, 2)}\n`
 }
 
 export interface LockHolder {

@@ -58,7 +58,7 @@ function ok(args: string[]) {
 describe('the life of an instance', () => {
   it('add → hand edit → refused override changes nothing → rename → remove → add again', () => {
     ok(['add', 'work', 'glm', '--api-key-env', 'WORK_KEY'])
-    const edited = s.read(wrapper('work')).replace(/export ANTHROPIC_DEFAULT_SONNET_MODEL=.*/, "export ANTHROPIC_DEFAULT_SONNET_MODEL='my-sonnet'") + '# my own line\n'
+    const edited = `${s.read(wrapper('work')).replace(/export ANTHROPIC_DEFAULT_SONNET_MODEL=.*/, "export ANTHROPIC_DEFAULT_SONNET_MODEL='my-sonnet'")}# my own line\n`
     writeFileSync(wrapper('work'), edited)
 
     const before = snapshot()

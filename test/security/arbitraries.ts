@@ -53,6 +53,7 @@ export const hostileFragments = (canary: string): string[] => [
   `touch ${canary}`,
   "$'\\x27'",
   '$IFS',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} is the hostile input under test
   '${IFS}',
   '$((1+1))',
   '$HOME',

@@ -56,11 +56,17 @@ describe('client index trust', () => {
     const b = generateSigningKey()
     const doc = { formatVersion: 1, keys: [signKeyRotation(b.entry, a.privateKeyPem), a.entry] }
     let fetched = 0
-    const { home, t } = trust({ fetchKeys: async () => (fetched++, doc) })
+    const { home, t } = trust({ fetchKeys: async () => {
+      fetched++
+      return doc
+    } })
     await expect(t.check(signIndex(base, b.privateKeyPem, { serial: 5 }), true)).resolves.toMatchObject({ keyId: b.entry.keyId })
     expect(fetched).toBe(1)
     // Next command: the rotated key is known without asking keys.json again.
-    const again = createIndexTrust({ name: 'acme', url: 'https://r.example', publicKey: a.entry.publicKey, home, fetchKeys: async () => (fetched++, undefined) })
+    const again = createIndexTrust({ name: 'acme', url: 'https://r.example', publicKey: a.entry.publicKey, home, fetchKeys: async () => {
+      fetched++
+      return undefined
+    } })
     await expect(again.check(signIndex(changed, b.privateKeyPem, { serial: 6 }), true)).resolves.toMatchObject({ keyId: b.entry.keyId })
     expect(fetched).toBe(1)
   })

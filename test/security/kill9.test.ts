@@ -87,7 +87,7 @@ beforeAll(async () => {
   // Let every instance move to the newest version of its major on the next sync.
   const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as { instances: Record<string, { range: string }> }
   for (const e of Object.values(lock.instances)) e.range = '^1'
-  writeFileSync(join(s.home, 'claude-multi.lock'), JSON.stringify(lock, null, 2) + '\n')
+  writeFileSync(join(s.home, 'claude-multi.lock'), `${JSON.stringify(lock, null, 2)}\n`)
   oldState = snap()
   const first = await run(['sync'])
   expect(first.code, first.stderr).toBe(0)

@@ -65,7 +65,7 @@ function materialize(c: Omit<RenderCase, 'spec'> & { spec: Omit<WrapperSpec, 'ke
   const prev = c.previous ? { previous: c.previous } : {}
   if (c.key.kind === 'file') {
     const file = join(work, `key-${keyFiles++}`)
-    writeFileSync(file, c.key.content + '\n', { mode: 0o600 })
+    writeFileSync(file, `${c.key.content}\n`, { mode: 0o600 })
     return { spec: { ...c.spec, key: { file } }, key: c.key, ...prev }
   }
   if (c.key.kind === 'env') return { spec: { ...c.spec, key: { env: c.key.name } }, key: c.key, ...prev }
@@ -98,7 +98,7 @@ function saveCase(c: RenderCase): string {
   const dir = join(process.cwd(), 'test/artifacts/attacks-found')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `render-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`)
-  writeFileSync(file, JSON.stringify({ kind: 'render', spec: c.spec, key: c.key, previous: c.previous }, null, 2) + '\n')
+  writeFileSync(file, `${JSON.stringify({ kind: 'render', spec: c.spec, key: c.key, previous: c.previous }, null, 2)}\n`)
   return file
 }
 

@@ -64,7 +64,7 @@ export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: strin
       driver.push(`printf '\\0\\001REC ${i}\\0'; ${preset}. ${shq(file)}; ${prints || ':'}; printf '\\0'; export -p; printf '\\0END\\0'${cleanup ? `; unset -v ${cleanup}` : ''}`)
     })
     const script = join(work, 'driver.sh')
-    writeFileSync(script, driver.join('\n') + '\n')
+    writeFileSync(script, `${driver.join('\n')}\n`)
     const res = await run(shell, script, work)
     return parseOutput(res.stdout, cases).map((r) => (r.values ? r : { ...r, stderr: res.stderr.slice(-2000) }))
   } finally {

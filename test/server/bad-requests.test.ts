@@ -127,7 +127,7 @@ const corpus: BadRequest[] = [
     body: doc(),
     headers: { 'content-type': type },
   })),
-  ...[null, { header: 'Bearer' }, { header: 'Bearer ' }, { header: 'Basic dXNlcjpwYXNz' }, { header: 'Bearer cmr_forged' }, { header: 'Bearer cmr_' + 'A'.repeat(43) }, { header: 'Token abc' }, { header: 'Bearer a b' }, { header: `Bearer ${'x'.repeat(600)}` }, { header: 'Bearer \u00e9\u00e9' }].map(
+  ...[null, { header: 'Bearer' }, { header: 'Bearer ' }, { header: 'Basic dXNlcjpwYXNz' }, { header: 'Bearer cmr_forged' }, { header: `Bearer cmr_${'A'.repeat(43)}` }, { header: 'Token abc' }, { header: 'Bearer a b' }, { header: `Bearer ${'x'.repeat(600)}` }, { header: 'Bearer \u00e9\u00e9' }].map(
     (auth, i) => ({ name: `token #${i}`, method: 'PUT', path: '/v1/templates/newt/1.0.0', body: doc(), auth }),
   ),
   { name: 'out of scope: acme token, plain id', method: 'PUT', path: '/v1/templates/newt/1.0.0', body: doc(), auth: 'acme' },

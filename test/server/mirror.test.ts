@@ -10,7 +10,10 @@ import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 async function startUpstream(r: Registry) {
   const seen: string[] = []
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req) => (seen.push(new URL(req.url).pathname), r.app.fetch(req)), port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    const s = serve({ fetch: (req) => {
+      seen.push(new URL(req.url).pathname)
+      return r.app.fetch(req)
+    }, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

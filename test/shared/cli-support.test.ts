@@ -10,7 +10,7 @@ describe('cli support', () => {
   it('finds the command a request is about, through lazy subcommands', async () => {
     const [cmd, parent] = await findCommand(main, ['registry', 'add', '--scope', 'x'])
     expect((cmd.meta as { name: string }).name).toBe('add')
-    expect((parent?.meta as { name: string }).name).toBe('registry')
+    expect((parent!.meta as { name: string }).name).toBe('registry')
   })
 
   it('refuses a flag the command does not declare, accepting aliases and --no-', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseTemplateJson, templateJsonSchema, validateTemplate } from '../../shared/schema.js'
 import { resolveEnv } from '../../shared/resolve.js'
 
-export const glm = {
+const glm = {
   id: 'glm',
   version: '2.1.0',
   name: 'Z.AI GLM',

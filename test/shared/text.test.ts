@@ -46,8 +46,8 @@ describe('the schema refuses control and bidi characters in every string', () =>
     ['changelog', (t, b) => ({ ...t, changelog: `fine\n${b}` })],
     ['deprecated', (t, b) => ({ ...t, deprecated: `use 1.6${b}` })],
     ['retired', (t, b) => ({ ...t, retired: { [`glm-5.1${b}`]: 'glm-5.3' } })],
-    ['inputs[0].description', (t, b) => ({ ...router, inputs: [{ name: 'model', description: `slug${b}` }] })],
-    ['inputs[0].default', (t, b) => ({ ...router, inputs: [{ name: 'model', description: 'slug', default: `x${b}` }] })],
+    ['inputs[0].description', (_t, b) => ({ ...router, inputs: [{ name: 'model', description: `slug${b}` }] })],
+    ['inputs[0].default', (_t, b) => ({ ...router, inputs: [{ name: 'model', description: 'slug', default: `x${b}` }] })],
   ]
   for (const [field, make] of cases) {
     it(field, () => {

@@ -30,6 +30,7 @@ describe('renderWrapper', () => {
   it('quotes hostile values so the shell runs nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-canary-'))
     const canary = join(dir, 'pwned')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PATH} is the hostile input under test
     const hostile = [`'; touch ${canary}; '`, `$(touch ${canary})`, `\`touch ${canary}\``, `"$HOME"\\`, `it's ✓ ünïcödé 🙂`, '', '!!', '${PATH}']
     const env = Object.fromEntries(hostile.map((v, i) => [`V${i}`, v]))
     const text = renderWrapper(spec({ env, configDir: `/tmp/$(touch ${canary})'x` }))
