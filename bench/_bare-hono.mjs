@@ -12,7 +12,9 @@ const routes = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const bodies = new Map(Object.entries(routes).map(([path, route]) => [path, readFileSync(route.file)]))
 const extra = new Map(Object.entries(routes).map(([path, route]) => [path, route.headers ?? {}]))
 // A strong validator per body, so a conditional GET can be compared with ours too.
-const etags = new Map([...bodies].map(([path, body]) => [path, `"${createHash('sha256').update(body).digest('base64url')}"`]))
+const etags = new Map(
+  [...bodies].map(([path, body]) => [path, `"${createHash('sha256').update(body).digest('base64url')}"`]),
+)
 
 const app = new Hono()
 app.get('*', (c) => {

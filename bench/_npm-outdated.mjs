@@ -15,8 +15,17 @@ import { join } from 'node:path'
 const name = (i) => `bench-dep-${String(i).padStart(3, '0')}`
 
 function packument(pkg, base) {
-  const version = (v) => ({ name: pkg, version: v, dist: { tarball: `${base}/${pkg}/-/${pkg}-${v}.tgz`, shasum: '0'.repeat(40) } })
-  return { name: pkg, 'dist-tags': { latest: '1.1.0' }, versions: { '1.0.0': version('1.0.0'), '1.1.0': version('1.1.0') }, time: {} }
+  const version = (v) => ({
+    name: pkg,
+    version: v,
+    dist: { tarball: `${base}/${pkg}/-/${pkg}-${v}.tgz`, shasum: '0'.repeat(40) },
+  })
+  return {
+    name: pkg,
+    'dist-tags': { latest: '1.1.0' },
+    versions: { '1.0.0': version('1.0.0'), '1.1.0': version('1.1.0') },
+    time: {},
+  }
 }
 
 function run(cmd, args, options) {
@@ -46,9 +55,15 @@ export async function npmOutdated({ deps = 50, runs = 5 } = {}) {
     for (let i = 0; i < deps; i++) {
       dependencies[name(i)] = '^1.0.0'
       await mkdir(join(dir, 'node_modules', name(i)), { recursive: true })
-      await writeFile(join(dir, 'node_modules', name(i), 'package.json'), JSON.stringify({ name: name(i), version: '1.0.0' }))
+      await writeFile(
+        join(dir, 'node_modules', name(i), 'package.json'),
+        JSON.stringify({ name: name(i), version: '1.0.0' }),
+      )
     }
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bench-project', version: '1.0.0', private: true, dependencies }, null, 2))
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'bench-project', version: '1.0.0', private: true, dependencies }, null, 2),
+    )
     await writeFile(join(dir, '.npmrc-user'), '')
     await writeFile(join(dir, '.npmrc-global'), '')
     const env = {
@@ -67,7 +82,8 @@ export async function npmOutdated({ deps = 50, runs = 5 } = {}) {
       const r = await run('npm', ['outdated', '--json'], { cwd: dir, env })
       // npm outdated exits 1 when something is outdated, which is the case here by construction.
       const found = r.out.trim() ? Object.keys(JSON.parse(r.out)).length : 0
-      if (found !== deps) throw new Error(`npm outdated reported ${found} of ${deps} outdated (exit ${r.code}): ${r.err.slice(0, 500)}`)
+      if (found !== deps)
+        throw new Error(`npm outdated reported ${found} of ${deps} outdated (exit ${r.code}): ${r.err.slice(0, 500)}`)
       if (i > 0) times.push(r.ms)
     }
     times.sort((a, b) => a - b)

@@ -19,7 +19,11 @@ const URL_RE = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1?\]|0\.0\.0\.0|[\w.-]+
 
 /** Spawns `node <args>` and resolves once it prints a URL with a port (stdout or stderr). */
 export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000 } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no URL printed within ${timeoutMs} ms`)), timeoutMs)
@@ -77,8 +81,16 @@ export async function startBare(routes) {
 }
 
 /** autocannon with our defaults; a short warm-up first so JIT and caches are hot for both sides. */
-export async function load(url, { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200, warm = true } = {}) {
-  const options = { url, connections, headers, ...(paths ? { requests: paths.map((path) => ({ method: 'GET', path })) } : {}) }
+export async function load(
+  url,
+  { paths, seconds = SECONDS, connections = CONNECTIONS, headers, status = 200, warm = true } = {},
+) {
+  const options = {
+    url,
+    connections,
+    headers,
+    ...(paths ? { requests: paths.map((path) => ({ method: 'GET', path })) } : {}),
+  }
   if (warm) await autocannon({ ...options, duration: 2 })
   const r = await autocannon({ ...options, duration: seconds })
   const wrong = status === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[status]?.count ?? 0)
@@ -100,10 +112,22 @@ export async function compareLoad(oursUrl, baseUrl, options = {}, rounds = 4) {
   const b = []
   for (let i = 0; i < rounds; i++) {
     a.push(await load(oursUrl, { ...options, seconds, warm: i === 0 }))
-    b.push(await load(baseUrl, { ...options, ...(options.baselineHeaders ? { headers: options.baselineHeaders } : {}), seconds, warm: i === 0 }))
+    b.push(
+      await load(baseUrl, {
+        ...options,
+        ...(options.baselineHeaders ? { headers: options.baselineHeaders } : {}),
+        seconds,
+        warm: i === 0,
+      }),
+    )
   }
   const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / list.length
-  const summary = (list) => ({ rps: mean(list, 'rps'), p50: mean(list, 'p50'), p99: mean(list, 'p99'), atLeast: list.some((r) => r.atLeast) })
+  const summary = (list) => ({
+    rps: mean(list, 'rps'),
+    p50: mean(list, 'p50'),
+    p99: mean(list, 'p99'),
+    atLeast: list.some((r) => r.atLeast),
+  })
   return [summary(a), summary(b)]
 }
 

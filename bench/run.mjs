@@ -46,18 +46,31 @@ function meetsGoal(row) {
   const value = m[3] ? row.ours : row.ratio
   if (typeof value !== 'number') return undefined
   const limit = Number(m[2])
-  return { '>=': value >= limit, '≥': value >= limit, '<=': value <= limit, '≤': value <= limit, '<': value < limit, '>': value > limit }[m[1]]
+  return {
+    '>=': value >= limit,
+    '≥': value >= limit,
+    '<=': value <= limit,
+    '≤': value <= limit,
+    '<': value < limit,
+    '>': value > limit,
+  }[m[1]]
 }
 
 const fmt = (n) =>
-  typeof n !== 'number' ? (n ?? '') : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString()
+  typeof n !== 'number'
+    ? (n ?? '')
+    : Math.abs(n) >= 100
+      ? Math.round(n).toLocaleString('en-US')
+      : Number(n.toPrecision(3)).toString()
 
 const table = [
   ['benchmark', 'ours', 'baseline', 'ratio', 'goal', 'ok'],
   ...rows.map((r) => [
     r.name,
     `${r.note ? '> ' : ''}${fmt(r.ours)} ${r.unit ?? ''}`.trim(),
-    r.baseline === undefined || r.baseline === null ? '' : `${fmt(r.baseline)} ${r.unit ?? ''} (${r.baselineName ?? 'baseline'})`.trim(),
+    r.baseline === undefined || r.baseline === null
+      ? ''
+      : `${fmt(r.baseline)} ${r.unit ?? ''} (${r.baselineName ?? 'baseline'})`.trim(),
     r.ratio === undefined || r.ratio === null ? '' : `${fmt(r.ratio)}×`,
     r.goal ?? '',
     r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
@@ -65,7 +78,9 @@ const table = [
 ]
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)))
 const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`
-console.log([line(table[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.slice(1).map(line)].join('\n'))
+console.log(
+  [line(table[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.slice(1).map(line)].join('\n'),
+)
 for (const f of failures) console.log(`\n${f.bench}: FAILED: ${f.message}`)
 
 const result = {

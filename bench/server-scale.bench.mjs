@@ -35,15 +35,35 @@ export default async function serverScaleBench() {
     t = performance.now()
     await plainRead(data)
     const plainMs = performance.now() - t
-    rows.push({ name: `scale: index build, first GET (${label})`, ours: buildMs, baseline: plainMs, baselineName: 'plain fs read + JSON', unit: 'ms', ratio: ratio(buildMs, plainMs), ...common })
+    rows.push({
+      name: `scale: index build, first GET (${label})`,
+      ours: buildMs,
+      baseline: plainMs,
+      baselineName: 'plain fs read + JSON',
+      unit: 'ms',
+      ratio: ratio(buildMs, plainMs),
+      ...common,
+    })
 
     const built = memoryOf(ours.pid)
-    rows.push({ name: 'scale: server RSS after the index build', ours: built.rss, unit: 'MB', goal: '< 300 MB', ...common })
+    rows.push({
+      name: 'scale: server RSS after the index build',
+      ours: built.rss,
+      unit: 'MB',
+      goal: '< 300 MB',
+      ...common,
+    })
 
     t = performance.now()
     const page = await fetchOk(`${ours.url}/`)
     const pageMs = performance.now() - t
-    rows.push({ name: `scale: GET / catalogue page, first render (${(page.length / 1024).toFixed(0)} KB)`, ours: pageMs, unit: 'ms', ...common, detail: `${label}; reads every latest version once` })
+    rows.push({
+      name: `scale: GET / catalogue page, first render (${(page.length / 1024).toFixed(0)} KB)`,
+      ours: pageMs,
+      unit: 'ms',
+      ...common,
+      detail: `${label}; reads every latest version once`,
+    })
 
     rows.push({ name: 'scale: server RSS after rendering /', ours: memoryOf(ours.pid).rss, unit: 'MB', ...common })
 
@@ -61,14 +81,52 @@ export default async function serverScaleBench() {
 
     const mb = (index.length / 1024 / 1024).toFixed(1)
     const [a, b] = await compareLoad(`${ours.url}/v1/index.json`, `${bare.url}/v1/index.json`)
-    rows.push({ name: `scale: GET /v1/index.json p99 (${mb} MB)`, ...cut(a), ours: a.p99, baseline: b.p99, baselineName, unit: 'ms', ratio: ratio(a.p99, b.p99), goal: '< 50 ms', ...common })
-    rows.push({ name: `scale: GET /v1/index.json req/s (${mb} MB)`, ours: a.rps, baseline: b.rps, baselineName, unit: 'req/s', ratio: ratio(a.rps, b.rps), ...common })
+    rows.push({
+      name: `scale: GET /v1/index.json p99 (${mb} MB)`,
+      ...cut(a),
+      ours: a.p99,
+      baseline: b.p99,
+      baselineName,
+      unit: 'ms',
+      ratio: ratio(a.p99, b.p99),
+      goal: '< 50 ms',
+      ...common,
+    })
+    rows.push({
+      name: `scale: GET /v1/index.json req/s (${mb} MB)`,
+      ours: a.rps,
+      baseline: b.rps,
+      baselineName,
+      unit: 'req/s',
+      ratio: ratio(a.rps, b.rps),
+      ...common,
+    })
 
     if (gzipped) {
-      const [g, h] = await compareLoad(`${ours.url}/v1/index.json`, `${bare.url}/gz/v1/index.json`, { headers: { 'accept-encoding': 'gzip' } })
+      const [g, h] = await compareLoad(`${ours.url}/v1/index.json`, `${bare.url}/gz/v1/index.json`, {
+        headers: { 'accept-encoding': 'gzip' },
+      })
       const gzmb = (gz.body.length / 1024 / 1024).toFixed(1)
-      rows.push({ name: `scale: GET /v1/index.json gzip p99 (${gzmb} MB)`, ...cut(g), ours: g.p99, baseline: h.p99, baselineName, unit: 'ms', ratio: ratio(g.p99, h.p99), goal: '< 50 ms', ...common })
-      rows.push({ name: `scale: GET /v1/index.json gzip req/s (${gzmb} MB)`, ours: g.rps, baseline: h.rps, baselineName, unit: 'req/s', ratio: ratio(g.rps, h.rps), ...common })
+      rows.push({
+        name: `scale: GET /v1/index.json gzip p99 (${gzmb} MB)`,
+        ...cut(g),
+        ours: g.p99,
+        baseline: h.p99,
+        baselineName,
+        unit: 'ms',
+        ratio: ratio(g.p99, h.p99),
+        goal: '< 50 ms',
+        ...common,
+      })
+      rows.push({
+        name: `scale: GET /v1/index.json gzip req/s (${gzmb} MB)`,
+        ours: g.rps,
+        baseline: h.rps,
+        baselineName,
+        unit: 'req/s',
+        ratio: ratio(g.rps, h.rps),
+        ...common,
+      })
     }
 
     if (etag) {
@@ -77,18 +135,67 @@ export default async function serverScaleBench() {
         baselineHeaders: { 'if-none-match': bareEtag },
         status: 304,
       })
-      rows.push({ name: 'scale: GET /v1/index.json revalidation (304) p99', ours: c304.p99, baseline: b304.p99, baselineName, unit: 'ms', ratio: ratio(c304.p99, b304.p99), goal: '< 50 ms', ...common })
+      rows.push({
+        name: 'scale: GET /v1/index.json revalidation (304) p99',
+        ours: c304.p99,
+        baseline: b304.p99,
+        baselineName,
+        unit: 'ms',
+        ratio: ratio(c304.p99, b304.p99),
+        goal: '< 50 ms',
+        ...common,
+      })
     }
 
     const [va, vb] = await compareLoad(ours.url, bare.url, { paths })
-    rows.push({ name: `scale: GET version documents p99 (${SAMPLE} random)`, ours: va.p99, baseline: vb.p99, baselineName, unit: 'ms', ratio: ratio(va.p99, vb.p99), goal: '< 50 ms', ...common })
-    rows.push({ name: `scale: GET version documents req/s (${SAMPLE} random)`, ours: va.rps, baseline: vb.rps, baselineName, unit: 'req/s', ratio: ratio(va.rps, vb.rps), ...common })
+    rows.push({
+      name: `scale: GET version documents p99 (${SAMPLE} random)`,
+      ours: va.p99,
+      baseline: vb.p99,
+      baselineName,
+      unit: 'ms',
+      ratio: ratio(va.p99, vb.p99),
+      goal: '< 50 ms',
+      ...common,
+    })
+    rows.push({
+      name: `scale: GET version documents req/s (${SAMPLE} random)`,
+      ours: va.rps,
+      baseline: vb.rps,
+      baselineName,
+      unit: 'req/s',
+      ratio: ratio(va.rps, vb.rps),
+      ...common,
+    })
 
     const mo = memoryOf(ours.pid)
     const mbare = memoryOf(bare.pid)
-    rows.push({ name: 'scale: server RSS, peak after the load', ours: mo.peak, baseline: mbare.peak, baselineName, unit: 'MB', ratio: ratio(mo.peak, mbare.peak), goal: '< 300 MB', ...common })
-    rows.push({ name: 'scale: server RSS, now', ours: mo.rss, baseline: mbare.rss, baselineName, unit: 'MB', ratio: ratio(mo.rss, mbare.rss), ...common })
-    if (generated) rows.push({ name: `scale: generating the registry (${label})`, ours: generated, unit: 'ms', detail: 'setup, not a goal' })
+    rows.push({
+      name: 'scale: server RSS, peak after the load',
+      ours: mo.peak,
+      baseline: mbare.peak,
+      baselineName,
+      unit: 'MB',
+      ratio: ratio(mo.peak, mbare.peak),
+      goal: '< 300 MB',
+      ...common,
+    })
+    rows.push({
+      name: 'scale: server RSS, now',
+      ours: mo.rss,
+      baseline: mbare.rss,
+      baselineName,
+      unit: 'MB',
+      ratio: ratio(mo.rss, mbare.rss),
+      ...common,
+    })
+    if (generated)
+      rows.push({
+        name: `scale: generating the registry (${label})`,
+        ours: generated,
+        unit: 'ms',
+        detail: 'setup, not a goal',
+      })
     return rows
   } finally {
     await Promise.all([ours.stop(), bare?.stop()])
@@ -105,7 +212,10 @@ const versionOf = (j) => `1.${j}.0`
 function samplePaths() {
   let seed = 42
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-  return Array.from({ length: SAMPLE }, () => `/v1/templates/${idOf(Math.floor(next() * IDS))}/${versionOf(Math.floor(next() * VERSIONS))}.json`)
+  return Array.from(
+    { length: SAMPLE },
+    () => `/v1/templates/${idOf(Math.floor(next() * IDS))}/${versionOf(Math.floor(next() * VERSIONS))}.json`,
+  )
 }
 
 function doc(i, j) {
@@ -145,14 +255,19 @@ async function generate(dir) {
     for (let j = 0; j < VERSIONS; j++) {
       const text = `${JSON.stringify(doc(i, j), null, 2)}\n`
       await writeFile(join(idDir, `${versionOf(j)}.json`), text)
-      meta.versions[versionOf(j)] = { publishedAt: new Date(Date.UTC(2025, 0, 1 + j * 7)).toISOString(), integrity: integrityOfText(text) }
+      meta.versions[versionOf(j)] = {
+        publishedAt: new Date(Date.UTC(2025, 0, 1 + j * 7)).toISOString(),
+        integrity: integrityOfText(text),
+      }
     }
     await writeFile(join(idDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
   }
   let next = 0
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < IDS) await writeId(next++)
-  }))
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < IDS) await writeId(next++)
+    }),
+  )
   await writeFile(marker, '')
   return performance.now() - started
 }
@@ -167,7 +282,14 @@ async function plainRead(dir) {
       const files = await readdir(join(root, id))
       const meta = JSON.parse(await readFile(join(root, id, 'meta.json'), 'utf8'))
       const latest = JSON.parse(await readFile(join(root, id, `${meta['dist-tags'].latest}.json`), 'utf8'))
-      templates[id] = { id, name: latest.name, description: latest.description, 'dist-tags': meta['dist-tags'], versions: meta.versions, files: files.length }
+      templates[id] = {
+        id,
+        name: latest.name,
+        description: latest.description,
+        'dist-tags': meta['dist-tags'],
+        versions: meta.versions,
+        files: files.length,
+      }
     }),
   )
   return JSON.stringify({ formatVersion: 1, templates })

@@ -25,8 +25,23 @@ export default async function serverBench() {
     const compare = async (name, path, extra) => {
       const [a, b] = await compareLoad(`${ours.url}${path}`, `${bare.url}${path}`)
       const common = { baselineName: 'bare Hono, same bytes', ...extra }
-      rows.push({ name: `${name} req/s`, ours: a.rps, baseline: b.rps, unit: 'req/s', ratio: ratio(a.rps, b.rps), ...common })
-      rows.push({ name: `${name} p99`, ours: a.p99, baseline: b.p99, unit: 'ms', ratio: ratio(a.p99, b.p99), ...common, goal: undefined })
+      rows.push({
+        name: `${name} req/s`,
+        ours: a.rps,
+        baseline: b.rps,
+        unit: 'req/s',
+        ratio: ratio(a.rps, b.rps),
+        ...common,
+      })
+      rows.push({
+        name: `${name} p99`,
+        ours: a.p99,
+        baseline: b.p99,
+        unit: 'ms',
+        ratio: ratio(a.p99, b.p99),
+        ...common,
+        goal: undefined,
+      })
     }
     await compare(`GET /v1/index.json (${kb(index)})`, '/v1/index.json', { goal: '>= 0.8' })
     await compare(`GET ${versionPath}`, versionPath, {})

@@ -22,12 +22,14 @@ const adminUrl = process.env.PG_BENCH_URL ?? process.env.PG_TEST_URL ?? 'postgre
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 
 // --quiet: a request log line per request would measure the log pipe, not the store.
-const serve = (args) => startNode([cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--quiet', ...args], { timeoutMs: 30_000 })
+const serve = (args) =>
+  startNode([cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--quiet', ...args], { timeoutMs: 30_000 })
 
 async function requestsPerSecond(url, seconds) {
   const target = `${url}/v1/index.json`
   const result = await autocannon({ url: target, connections: 10, duration: seconds })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return result.requests.total / seconds
 }
 
@@ -59,7 +61,9 @@ export default async function bench() {
     servers.push(pg)
     const fs = await serve(['--store', dataDir])
     servers.push(fs)
-    const [pgIndex, fsIndex] = await Promise.all([fetch(`${pg.url}/v1/index.json`), fetch(`${fs.url}/v1/index.json`)].map(async (r) => (await r).text()))
+    const [pgIndex, fsIndex] = await Promise.all(
+      [fetch(`${pg.url}/v1/index.json`), fetch(`${fs.url}/v1/index.json`)].map(async (r) => (await r).text()),
+    )
     if (pgIndex !== fsIndex) throw new Error('the two stores serve different index bytes for the same catalogue')
     const [ours, baseline] = await compare(pg.url, fs.url)
     return [

@@ -28,7 +28,13 @@ function makeHome(dir, url, count) {
     if (r.status !== 0 && r.status !== 100) throw new Error(`claude-multi ${args.join(' ')}: ${r.stderr}`)
     return r
   }
-  const seeds = [['glm', 'glm@^1.4.0'], ['minimax', 'minimax@^1.3.0'], ['deepseek', 'deepseek'], ['kimi', 'kimi'], ['qwen', 'qwen']]
+  const seeds = [
+    ['glm', 'glm@^1.4.0'],
+    ['minimax', 'minimax@^1.3.0'],
+    ['deepseek', 'deepseek'],
+    ['kimi', 'kimi'],
+    ['qwen', 'qwen'],
+  ]
   for (const [name, spec] of seeds) cm('add', name, spec, '--api-key-env', 'BENCH_KEY')
   const configPath = join(env.CLAUDE_MULTI_HOME, 'config.json')
   const lockPath = join(env.CLAUDE_MULTI_HOME, 'claude-multi.lock')
@@ -54,7 +60,10 @@ function timeBoth(a, b, runs) {
   const ta = []
   const tb = []
   for (let i = 0; i < runs; i++) {
-    for (const [fn, out] of [[a, ta], [b, tb]]) {
+    for (const [fn, out] of [
+      [a, ta],
+      [b, tb],
+    ]) {
       const t0 = process.hrtime.bigint()
       fn()
       out.push(Number(process.hrtime.bigint() - t0) / 1e6)
@@ -117,7 +126,11 @@ export default async function syncCheckBench() {
       if (r.status !== 0) throw new Error(`sync exited ${r.status}: ${r.stderr}`)
     }
     const full = times.sort((x, y) => x - y)[2]
-    const [, nodeFor200] = timeBoth(() => {}, () => spawnSync(process.execPath, ['-e', '']), 5)
+    const [, nodeFor200] = timeBoth(
+      () => {},
+      () => spawnSync(process.execPath, ['-e', '']),
+      5,
+    )
     return [
       {
         name: 'sync --check, 50 instances, warm cache (304)',

@@ -33,10 +33,12 @@ export default async function syncVsNpmBench() {
     const cm = (...args) => {
       const started = performance.now()
       const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' })
-      if (r.status !== 0) throw new Error(`claude-multi ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`)
+      if (r.status !== 0)
+        throw new Error(`claude-multi ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`)
       return performance.now() - started
     }
-    for (let i = 0; i < COUNT; i++) cm('add', `${SEEDS[i % SEEDS.length]}-${i}`, SEEDS[i % SEEDS.length], '--api-key-env', 'BENCH_KEY')
+    for (let i = 0; i < COUNT; i++)
+      cm('add', `${SEEDS[i % SEEDS.length]}-${i}`, SEEDS[i % SEEDS.length], '--api-key-env', 'BENCH_KEY')
     cm('sync', '--check') // fills the cache; later runs revalidate the index with a 304
     const ours = []
     for (let i = 0; i < RUNS; i++) ours.push(cm('sync', '--check'))

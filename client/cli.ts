@@ -15,12 +15,32 @@ const rawArgs = at >= 0 && ALIASES[argv[at]!] ? argv.map((a, i) => (i === at ? A
 /** With `--json`, a command that fails as a whole still prints the one documented shape on stdout. */
 function jsonError(err: unknown, exitCode: number, args: string[]): void {
   if (!args.includes('--json')) return
-  const command = args.filter((a) => !a.startsWith('-')).slice(0, 1).join(' ') || null
+  const command =
+    args
+      .filter((a) => !a.startsWith('-'))
+      .slice(0, 1)
+      .join(' ') || null
   const e = err as { code?: string; message?: string; hint?: string }
-  const error = { code: e.code ?? 'E_UNEXPECTED', message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) }
+  const error = {
+    code: e.code ?? 'E_UNEXPECTED',
+    message: e.message ?? String(err),
+    ...(e.hint ? { hint: e.hint } : {}),
+  }
   process.stdout.write(`${JSON.stringify({ command, exitCode, errors: [error], warnings: [] }, null, 2)}\n`)
 }
 
-const globalFlags: [string, string][] = [['--allow-expired', 'Accept a signed index past its expiry date (a registry that stopped re-signing); every command']]
+const globalFlags: [string, string][] = [
+  ['--allow-expired', 'Accept a signed index past its expiry date (a registry that stopped re-signing); every command'],
+]
 
-runCli({ prog: 'claude-multi', main, commands: Object.keys(commands), globalFlags, mapError: (err) => describeFsError(err), onError: jsonError }, rawArgs)
+runCli(
+  {
+    prog: 'claude-multi',
+    main,
+    commands: Object.keys(commands),
+    globalFlags,
+    mapError: (err) => describeFsError(err),
+    onError: jsonError,
+  },
+  rawArgs,
+)

@@ -45,19 +45,37 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024
 export function createApp(options: AppOptions) {
   const { store } = options
   const metrics = options.metrics ?? createMetrics()
-  const upstream = options.upstream ? createUpstream({ ...options.upstream, onFailure: () => metrics.upstreamFailure() }) : undefined
-  const index = createIndexService({ store, ...(upstream ? { upstream } : {}), ...(options.finalizeIndex ? { finalize: options.finalizeIndex } : {}), ...(options.indexMaxAgeMs ? { maxAgeMs: options.indexMaxAgeMs } : {}) })
+  const upstream = options.upstream
+    ? createUpstream({ ...options.upstream, onFailure: () => metrics.upstreamFailure() })
+    : undefined
+  const index = createIndexService({
+    store,
+    ...(upstream ? { upstream } : {}),
+    ...(options.finalizeIndex ? { finalize: options.finalizeIndex } : {}),
+    ...(options.indexMaxAgeMs ? { maxAgeMs: options.indexMaxAgeMs } : {}),
+  })
   const schemaText = JSON.stringify(templateJsonSchema())
   const keysText = async () => JSON.stringify((await options.keys?.()) ?? { keys: [] })
 
   const app = new Hono<AppEnv>()
-  app.use('*', requestLog({ format: options.logFormat ?? 'none', metrics, ...(options.log ? { write: options.log } : {}) }))
+  app.use(
+    '*',
+    requestLog({ format: options.logFormat ?? 'none', metrics, ...(options.log ? { write: options.log } : {}) }),
+  )
   app.use('*', rejectDotSegments())
   if (options.authRead) app.use('*', readAuth({ store }))
 
   app.route('/', createOpsRoutes({ store, metrics }))
   app.route('/', createReadRoutes({ index, schemaText, keysText }))
-  app.route('/', createWriteRoutes({ store, metrics, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onPublished: () => index.invalidate() }))
+  app.route(
+    '/',
+    createWriteRoutes({
+      store,
+      metrics,
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      onPublished: () => index.invalidate(),
+    }),
+  )
   if (options.web !== false) {
     app.use('/', async (c, next) => {
       c.set('route', '/')
@@ -86,7 +104,10 @@ export function createApp(options: AppOptions) {
 
   app.notFound((c) => {
     c.set('route', c.get('route') ?? 'unmatched')
-    return c.json({ error: { code: 'E_NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404)
+    return c.json(
+      { error: { code: 'E_NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } },
+      404,
+    )
   })
 
   app.onError((error, c) => {
@@ -104,7 +125,10 @@ export function createApp(options: AppOptions) {
       return c.json({ error: { code: 'E_STORE_UNAVAILABLE', message: error.message } }, 503)
     }
     if (process.env.DEBUG?.includes('claude-multi')) console.error(error)
-    else process.stderr.write(`claude-multi-registry: internal error on ${safeText(`${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}`)}\n`)
+    else
+      process.stderr.write(
+        `claude-multi-registry: internal error on ${safeText(`${c.req.method} ${c.req.path.slice(0, 200)}: ${(error as Error).message}`)}\n`,
+      )
     return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; see the server log' } }, 500)
   })
 

@@ -3,9 +3,12 @@ import { defineCommand, type CommandDef } from 'citty'
 import { runCli } from '../shared/cli-main.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-type Lazy = () => Promise<CommandDef<any>>
-// biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-const load = (name: string): Lazy => () => import(`./commands/${name}.js`).then((m: { default: CommandDef<any> }) => m.default)
+type AnyCommand = CommandDef<any>
+type Lazy = () => Promise<AnyCommand>
+const load =
+  (name: string): Lazy =>
+  () =>
+    import(`./commands/${name}.js`).then((m: { default: AnyCommand }) => m.default)
 
 // Each command module (and its dependencies: hono, zod, the postgres driver) loads only when used.
 const commands: Record<string, Lazy> = {

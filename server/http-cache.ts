@@ -31,7 +31,8 @@ export async function sendCompressible(
   stale = false,
 ): Promise<Response> {
   c.header('Vary', 'Accept-Encoding')
-  if (doc.bytes.byteLength < 1024 || !acceptsGzip(c.req.header('accept-encoding'))) return sendDocument(c, doc.bytes, doc.etag, cacheControl, stale)
+  if (doc.bytes.byteLength < 1024 || !acceptsGzip(c.req.header('accept-encoding')))
+    return sendDocument(c, doc.bytes, doc.etag, cacheControl, stale)
   c.header('ETag', gzipEtag(doc.etag))
   c.header('Cache-Control', cacheControl)
   if (stale) c.header('Warning', STALE_WARNING)
@@ -42,7 +43,13 @@ export async function sendCompressible(
 }
 
 /** Answers exact JSON bytes with validators, or a bodiless 304 when the client already has them. */
-export function sendDocument(c: Context, text: string | Uint8Array, etag: string, cacheControl: string, stale = false): Response {
+export function sendDocument(
+  c: Context,
+  text: string | Uint8Array,
+  etag: string,
+  cacheControl: string,
+  stale = false,
+): Response {
   c.header('ETag', etag)
   c.header('Cache-Control', cacheControl)
   if (stale) c.header('Warning', STALE_WARNING)

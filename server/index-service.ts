@@ -62,7 +62,9 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
 
   async function build(upstreamState: Awaited<ReturnType<Upstream['index']>> | null): Promise<Built> {
     const ids = await store.listIds()
-    const entries = (await Promise.all(ids.map((id) => store.getEntry(id)))).filter((e): e is TemplateEntry => e !== null)
+    const entries = (await Promise.all(ids.map((id) => store.getEntry(id)))).filter(
+      (e): e is TemplateEntry => e !== null,
+    )
     const localIds = new Set(ids)
     const ownScopes = new Set(ids.flatMap((id) => scopeOf(id) ?? []))
     for (const token of await store.listTokens().catch(() => [])) {
@@ -74,7 +76,8 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
     const merged = [...entries]
     for (const [id, entry] of Object.entries(upstreamState?.index?.templates ?? {})) {
       const scope = scopeOf(id)
-      if (!isValidId(id) || !isEntry(entry) || entry.id !== id || localIds.has(id) || (scope && ownScopes.has(scope))) continue
+      if (!isValidId(id) || !isEntry(entry) || entry.id !== id || localIds.has(id) || (scope && ownScopes.has(scope)))
+        continue
       merged.push(entry)
     }
     let index = makeIndex(merged)
@@ -127,7 +130,8 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
       if (local) return { entry: local, stale: false }
       if (!upstream) return null
       const built = await current()
-      const entry = built.localIds.has(id) || !Object.hasOwn(built.index.templates, id) ? undefined : built.index.templates[id]
+      const entry =
+        built.localIds.has(id) || !Object.hasOwn(built.index.templates, id) ? undefined : built.index.templates[id]
       return entry ? { entry, stale: built.stale } : null
     },
 
@@ -143,7 +147,8 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
       const scope = scopeOf(id)
       if (built.localIds.has(id) || (scope && built.ownScopes.has(scope))) return null
       const upstreamEntry = Object.hasOwn(built.index.templates, id) ? built.index.templates[id]! : undefined
-      const known = upstreamEntry && Object.hasOwn(upstreamEntry.versions, version) ? upstreamEntry.versions[version] : undefined
+      const known =
+        upstreamEntry && Object.hasOwn(upstreamEntry.versions, version) ? upstreamEntry.versions[version] : undefined
       if (!known) return null
       const got = await upstream.version(id, version, known.integrity)
       if ('raw' in got) return { raw: got.raw, etag: versionEtag(got.raw), stale: built.stale }
@@ -189,7 +194,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typ
 
 /** An upstream is trusted for content, not for shape: a malformed entry is skipped, never served. */
 function isEntry(entry: unknown): entry is TemplateEntry {
-  return isObject(entry) && typeof entry.id === 'string' && typeof entry.name === 'string' && isObject(entry['dist-tags']) && isObject(entry.versions)
+  return (
+    isObject(entry) &&
+    typeof entry.id === 'string' &&
+    typeof entry.name === 'string' &&
+    isObject(entry['dist-tags']) &&
+    isObject(entry.versions)
+  )
 }
 
 /** A version's ETag is its integrity, so it never changes for the life of the version. */

@@ -33,7 +33,10 @@ export function parseTemplatePath(rawRest: string, suffix = ''): TemplatePath {
 export function assertId(id: string): void {
   if (!isValidId(id)) {
     const shown = id.length > 60 ? `${id.slice(0, 60)}…` : id
-    throw badRequest('E_BAD_ID', `${JSON.stringify(shown)} is not a valid template id (lowercase letters, digits, dashes; @scope/name)`)
+    throw badRequest(
+      'E_BAD_ID',
+      `${JSON.stringify(shown)} is not a valid template id (lowercase letters, digits, dashes; @scope/name)`,
+    )
   }
 }
 

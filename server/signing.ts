@@ -48,15 +48,26 @@ export function loadSigningKey(keyFile: string): KeyObject {
   try {
     pem = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new CliError('E_SIGN_KEY', `cannot read the signing key ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`, 1, 'create one with `claude-multi-registry keygen --out DIR`')
+    throw new CliError(
+      'E_SIGN_KEY',
+      `cannot read the signing key ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      1,
+      'create one with `claude-multi-registry keygen --out DIR`',
+    )
   }
   let key: KeyObject
   try {
     key = createPrivateKey(pem)
   } catch {
-    throw new CliError('E_SIGN_KEY', `${path} is not a PEM private key`, 1, 'create one with `claude-multi-registry keygen --out DIR`')
+    throw new CliError(
+      'E_SIGN_KEY',
+      `${path} is not a PEM private key`,
+      1,
+      'create one with `claude-multi-registry keygen --out DIR`',
+    )
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new CliError('E_SIGN_KEY', `${path} is a ${key.asymmetricKeyType} key; an ed25519 key is needed`)
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new CliError('E_SIGN_KEY', `${path} is a ${key.asymmetricKeyType} key; an ed25519 key is needed`)
   warnIfReadable(path)
   return key
 }
@@ -99,10 +110,14 @@ export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
   const validity = opts.validityMs ?? DEFAULT_VALIDITY_MS
   const serialFile = opts.serialFile === undefined ? `${resolve(opts.keyFile)}.serial` : opts.serialFile
   const now = opts.now ?? Date.now
-  const published = readPublishedKeys(opts.publicKeysFile === undefined ? join(dirname(resolve(opts.keyFile)), 'public-key.json') : opts.publicKeysFile)
+  const published = readPublishedKeys(
+    opts.publicKeysFile === undefined ? join(dirname(resolve(opts.keyFile)), 'public-key.json') : opts.publicKeysFile,
+  )
   // The published entry of this very key carries its rotation record; the others are history.
   const self = published.find((k) => k.keyId === entry.keyId) ?? entry
-  const listed = [self, ...published, ...(opts.extraKeys ?? [])].filter((k, i, all) => all.findIndex((o) => o.keyId === k.keyId) === i)
+  const listed = [self, ...published, ...(opts.extraKeys ?? [])].filter(
+    (k, i, all) => all.findIndex((o) => o.keyId === k.keyId) === i,
+  )
   let lastSerial = readSerial(serialFile)
   let last: { content: string; signed: RegistryIndex; signedAt: number } | undefined
 
@@ -123,7 +138,10 @@ export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
       const t = now()
       // Re-use the signature until half its validity has passed, so caches and ETags stay stable.
       if (last && last.content === content && t - last.signedAt < validity / 2) return last.signed
-      const signed = signIndex(rest as RegistryIndex, key, { serial: nextSerial(), expires: new Date(t + validity).toISOString() })
+      const signed = signIndex(rest as RegistryIndex, key, {
+        serial: nextSerial(),
+        expires: new Date(t + validity).toISOString(),
+      })
       last = { content, signed, signedAt: t }
       return signed
     },
@@ -144,7 +162,13 @@ export function readPublishedKeys(file: string | false): PublicKeyEntry[] {
     throw new CliError('E_SIGN_KEY', `cannot read ${file}: ${(err as Error).message}`)
   }
   const keys = (doc as KeysDocument | null)?.keys
-  if (!Array.isArray(keys)) throw new CliError('E_SIGN_KEY', `${file} has no "keys" array`, 1, 'it should be the public-key.json written by keygen')
+  if (!Array.isArray(keys))
+    throw new CliError(
+      'E_SIGN_KEY',
+      `${file} has no "keys" array`,
+      1,
+      'it should be the public-key.json written by keygen',
+    )
   return keys.filter(isKeyEntry)
 }
 
@@ -161,11 +185,18 @@ export interface SigningAppOptions {
 }
 
 /** The createApp options that make the app sign its index and publish keys.json (none without a key). */
-export function signingFromArgs(args: { 'sign-key'?: string | undefined; 'sign-validity'?: string | undefined }): SigningAppOptions {
+export function signingFromArgs(args: {
+  'sign-key'?: string | undefined
+  'sign-validity'?: string | undefined
+}): SigningAppOptions {
   if (!args['sign-key']) return {}
   const days = Number(args['sign-validity'] ?? '7')
   if (!Number.isFinite(days) || days <= 0 || days > 366) {
-    throw new CliError('E_USAGE', `--sign-validity must be a number of days between 0 and 366, got "${args['sign-validity']}"`, 2)
+    throw new CliError(
+      'E_USAGE',
+      `--sign-validity must be a number of days between 0 and 366, got "${args['sign-validity']}"`,
+      2,
+    )
   }
   const validityMs = Math.round(days * 24 * 60 * 60 * 1000)
   const signer = createIndexSigner({ keyFile: args['sign-key'], validityMs })

@@ -21,7 +21,9 @@ export function newToken(name: string, scopes: string[], readOnly: boolean): { s
 
 /** `*`, `@acme/*` or an exact id. */
 export const isScopePattern = (pattern: string): boolean =>
-  pattern === '*' || /^@[a-z0-9][a-z0-9-]*\/\*$/.test(pattern) || /^(?:@[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/.test(pattern)
+  pattern === '*' ||
+  /^@[a-z0-9][a-z0-9-]*\/\*$/.test(pattern) ||
+  /^(?:@[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/.test(pattern)
 
 export function scopeCovers(pattern: string, id: string): boolean {
   if (pattern === '*') return true

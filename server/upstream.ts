@@ -123,7 +123,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       await writeAtomic(etagPath, `${etag ?? ''}\n`).catch(() => {})
     } catch (error) {
       if (error instanceof TooLarge) return fail(`index is larger than ${MAX_UPSTREAM_INDEX_BYTES} bytes`)
-      fail((error as Error).name === 'TimeoutError' ? 'index request timed out' : `index request failed: ${(error as Error).message}`)
+      fail(
+        (error as Error).name === 'TimeoutError'
+          ? 'index request timed out'
+          : `index request failed: ${(error as Error).message}`,
+      )
     }
   }
 
@@ -171,7 +175,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         await writeAtomic(path, raw).catch(() => {})
         return { raw }
       } catch (error) {
-        fail(error instanceof TooLarge ? `${id}@${version} is larger than ${MAX_UPSTREAM_DOCUMENT_BYTES} bytes` : `${id}@${version} request failed: ${(error as Error).message}`)
+        fail(
+          error instanceof TooLarge
+            ? `${id}@${version} is larger than ${MAX_UPSTREAM_DOCUMENT_BYTES} bytes`
+            : `${id}@${version} request failed: ${(error as Error).message}`,
+        )
         return { unreachable: true }
       }
     },
@@ -189,7 +197,14 @@ function parseIndex(text: string): RegistryIndex | null {
   } catch {
     return null
   }
-  if (raw?.formatVersion !== 1 || !raw.templates || typeof raw.templates !== 'object' || Array.isArray(raw.templates) || jsonTooDeep(raw, 16)) return null
+  if (
+    raw?.formatVersion !== 1 ||
+    !raw.templates ||
+    typeof raw.templates !== 'object' ||
+    Array.isArray(raw.templates) ||
+    jsonTooDeep(raw, 16)
+  )
+    return null
   const templates: Record<string, TemplateEntry> = Object.create(null)
   for (const [id, entry] of Object.entries(raw.templates as Record<string, unknown>)) {
     const checked = isValidId(id) ? checkEntry(id, entry) : undefined
@@ -209,7 +224,12 @@ function documentProblem(raw: string, id: string, version: string, integrity: st
   }
   if (integrity && actual !== integrity) return 'does not match its integrity'
   const parsed = parseTemplateJson(raw)
-  if (!parsed.ok) return `is not a valid template (${parsed.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ').slice(0, 300)})`
-  if (parsed.template.id !== id || parsed.template.version !== version) return `is ${parsed.template.id}@${parsed.template.version}`
+  if (!parsed.ok)
+    return `is not a valid template (${parsed.issues
+      .map((i) => `${i.path || '(root)'}: ${i.message}`)
+      .join('; ')
+      .slice(0, 300)})`
+  if (parsed.template.id !== id || parsed.template.version !== version)
+    return `is ${parsed.template.id}@${parsed.template.version}`
   return undefined
 }

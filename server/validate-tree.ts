@@ -26,7 +26,8 @@ const VERSION_FILE = /^(.+)\.json$/
 export async function validateTree(dataDir: string): Promise<TreeReport> {
   const templatesDir = join(dataDir, 'templates')
   const problems: TreeProblem[] = []
-  const report = (path: string, message: string) => problems.push({ file: relative(process.cwd(), path) || path, message })
+  const report = (path: string, message: string) =>
+    problems.push({ file: relative(process.cwd(), path) || path, message })
   let ids = 0
   let versions = 0
 
@@ -56,7 +57,8 @@ export async function validateTree(dataDir: string): Promise<TreeReport> {
         continue
       }
       if (result.template.id !== id) report(path, `id: "${result.template.id}" does not match its folder "${id}"`)
-      if (result.template.version !== version) report(path, `version: "${result.template.version}" does not match its file name "${version}"`)
+      if (result.template.version !== version)
+        report(path, `version: "${result.template.version}" does not match its file name "${version}"`)
       found.set(version, text)
     }
     if (files === 0) report(dir, 'no version documents')
@@ -99,14 +101,21 @@ async function listIdDirs(templatesDir: string, report: (path: string, message: 
   return ids
 }
 
-async function checkMeta(path: string, found: Map<string, string>, report: (path: string, message: string) => void): Promise<void> {
+async function checkMeta(
+  path: string,
+  found: Map<string, string>,
+  report: (path: string, message: string) => void,
+): Promise<void> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch {
     return // meta.json is optional: dates then come from the files, latest from the versions
   }
-  let meta: { 'dist-tags'?: Record<string, unknown>; versions?: Record<string, { integrity?: unknown; publishedAt?: unknown }> }
+  let meta: {
+    'dist-tags'?: Record<string, unknown>
+    versions?: Record<string, { integrity?: unknown; publishedAt?: unknown }>
+  }
   try {
     meta = JSON.parse(text)
   } catch {
@@ -114,7 +123,8 @@ async function checkMeta(path: string, found: Map<string, string>, report: (path
     return
   }
   for (const [tag, version] of Object.entries(meta['dist-tags'] ?? {})) {
-    if (typeof version !== 'string' || !found.has(version)) report(path, `dist-tags.${tag}: points to ${JSON.stringify(version)}, which has no valid document`)
+    if (typeof version !== 'string' || !found.has(version))
+      report(path, `dist-tags.${tag}: points to ${JSON.stringify(version)}, which has no valid document`)
   }
   for (const [version, entry] of Object.entries(meta.versions ?? {})) {
     const doc = found.get(version)
@@ -122,7 +132,10 @@ async function checkMeta(path: string, found: Map<string, string>, report: (path
       report(path, `versions.${version}: no valid ${version}.json next to it`)
       continue
     }
-    if (entry.publishedAt !== undefined && (typeof entry.publishedAt !== 'string' || Number.isNaN(Date.parse(entry.publishedAt)))) {
+    if (
+      entry.publishedAt !== undefined &&
+      (typeof entry.publishedAt !== 'string' || Number.isNaN(Date.parse(entry.publishedAt)))
+    ) {
       report(path, `versions.${version}.publishedAt: not an ISO date`)
     }
     if (entry.integrity !== undefined && entry.integrity !== integrityOfText(doc)) {

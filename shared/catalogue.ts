@@ -17,7 +17,11 @@ export interface EntryMeta {
 }
 
 /** One id's entry; name and description come from its latest version. Versions ascend. */
-export function makeEntry(id: string, latest: Pick<Template, 'name' | 'description' | 'homepage'>, meta: EntryMeta): TemplateEntry {
+export function makeEntry(
+  id: string,
+  latest: Pick<Template, 'name' | 'description' | 'homepage'>,
+  meta: EntryMeta,
+): TemplateEntry {
   const versions: Record<string, VersionEntry> = {}
   for (const v of sortVersions(Object.keys(meta.versions))) {
     const { publishedAt, integrity, deprecated } = meta.versions[v]!

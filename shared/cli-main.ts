@@ -37,7 +37,8 @@ async function run({ prog, main, commands, globalFlags }: CliMain, rawArgs: stri
     return 0
   }
   const first = rawArgs.find((a) => !a.startsWith('-'))
-  if (!first || !commands.includes(first)) throw new UsageError(`unknown command "${first ?? rawArgs[0]}"`, `run \`${prog} --help\` to see the commands`)
+  if (!first || !commands.includes(first))
+    throw new UsageError(`unknown command "${first ?? rawArgs[0]}"`, `run \`${prog} --help\` to see the commands`)
   await checkFlags(prog, main, rawArgs)
   await checkArity(prog, main, rawArgs)
   await runCommand(main, { rawArgs })

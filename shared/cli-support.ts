@@ -36,7 +36,12 @@ export async function findCommand(main: AnyCommand, args: string[]): Promise<[An
  * citty accepts any flag, so a typo such as `sync --dryrun` would run for real. Every flag must be
  * one the command declares (or one the entry point handles itself, like `--help`).
  */
-export async function checkFlags(prog: string, main: AnyCommand, rawArgs: string[], global: string[] = []): Promise<void> {
+export async function checkFlags(
+  prog: string,
+  main: AnyCommand,
+  rawArgs: string[],
+  global: string[] = [],
+): Promise<void> {
   const [cmd] = await findCommand(main, rawArgs)
   const defs = (cmd.args ? await resolve(cmd.args) : {}) as Record<string, { alias?: string | string[] }>
   const known = new Set(global)
@@ -62,13 +67,25 @@ type PositionalDef = { type?: string; valueHint?: string; required?: boolean; al
  * parent's name for `registry add`), `[NAME...]` for a positional that takes several, and the
  * global options every command accepts.
  */
-export async function polishUsage(usage: string, prog: string, cmd: AnyCommand, global: [string, string][] = []): Promise<string> {
+export async function polishUsage(
+  usage: string,
+  prog: string,
+  cmd: AnyCommand,
+  global: [string, string][] = [],
+): Promise<string> {
   const defs = ((cmd.args ? await resolve(cmd.args) : {}) ?? {}) as Record<string, PositionalDef>
-  let out = usage.replace(/^((?:\x1b\[[0-9;]*m)*USAGE(?:\x1b\[[0-9;]*m)* )(.*)$/m, (line, head: string, rest: string) => (stripAnsi(rest).startsWith(`${prog} `) || stripAnsi(rest) === prog ? line : `${head}${prog} ${rest}`))
+  let out = usage.replace(
+    /^((?:\x1b\[[0-9;]*m)*USAGE(?:\x1b\[[0-9;]*m)* )(.*)$/m,
+    (line, head: string, rest: string) =>
+      stripAnsi(rest).startsWith(`${prog} `) || stripAnsi(rest) === prog ? line : `${head}${prog} ${rest}`,
+  )
   for (const [name, def] of Object.entries(defs)) {
     if (def.type !== 'positional' || !def.valueHint?.endsWith('...')) continue
     const upper = name.toUpperCase()
-    out = out.replace(`[${upper}]`, `[${upper}...]`).replace(`<${upper}>`, `<${upper}...>`).replace(`${upper}=<${def.valueHint}>`, `${upper}...`)
+    out = out
+      .replace(`[${upper}]`, `[${upper}...]`)
+      .replace(`<${upper}>`, `<${upper}...>`)
+      .replace(`${upper}=<${def.valueHint}>`, `${upper}...`)
   }
   if (global.length) {
     const width = Math.max(...global.map(([f]) => f.length))
@@ -86,9 +103,12 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
   const defs = ((cmd.args ? await resolve(cmd.args) : {}) ?? {}) as Record<string, PositionalDef>
   const positional = Object.values(defs).filter((d) => d.type === 'positional')
   if (positional.some((d) => d.valueHint?.endsWith('...'))) return
-  const path = [(await resolve(parent?.meta ?? {}))?.name, (await resolve(cmd.meta ?? {}))?.name].filter((n): n is string => Boolean(n) && n !== prog)
+  const path = [(await resolve(parent?.meta ?? {}))?.name, (await resolve(cmd.meta ?? {}))?.name].filter(
+    (n): n is string => Boolean(n) && n !== prog,
+  )
   const takesValue = new Set<string>()
-  for (const [name, def] of Object.entries(defs)) if (def.type === 'string') for (const n of [name, ...[def.alias ?? []].flat()]) takesValue.add(n)
+  for (const [name, def] of Object.entries(defs))
+    if (def.type === 'string') for (const n of [name, ...[def.alias ?? []].flat()]) takesValue.add(n)
   const words: string[] = []
   for (let i = 0; i < rawArgs.length; i++) {
     const a = rawArgs[i]!
@@ -106,7 +126,10 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
   const extra = words.slice(path.length + positional.length)
   if (extra.length) {
     const where = [prog, ...path].join(' ')
-    throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} for \`${where}\`: ${extra.join(' ')}`, `run \`${where} --help\``)
+    throw new UsageError(
+      `unexpected argument${extra.length > 1 ? 's' : ''} for \`${where}\`: ${extra.join(' ')}`,
+      `run \`${where} --help\``,
+    )
   }
 }
 
@@ -116,11 +139,17 @@ export function describeError(prog: string, err: unknown, debug: boolean): { tex
   if (err instanceof CliError) {
     // Messages quote registry text (ids, versions, URLs, a provider's answer): escaped, never raw.
     const line = `${err.message}${err.hint ? ` (${err.hint})` : ''}`
-    return { text: `${stack}${prog}: ${safeText(line, { keepNewlines: err instanceof ValidationError })}\n`, exitCode: err.exitCode }
+    return {
+      text: `${stack}${prog}: ${safeText(line, { keepNewlines: err instanceof ValidationError })}\n`,
+      exitCode: err.exitCode,
+    }
   }
   if (err instanceof Error && err.name === 'CLIError') {
     return { text: `${stack}${prog}: ${stripAnsi(err.message)} (see --help)\n`, exitCode: 2 }
   }
   const message = err instanceof Error ? err.message : String(err)
-  return { text: `${stack}${prog}: unexpected error: ${safeText(message)}${debug ? '' : ' (set DEBUG=claude-multi for details)'}\n`, exitCode: 1 }
+  return {
+    text: `${stack}${prog}: unexpected error: ${safeText(message)}${debug ? '' : ' (set DEBUG=claude-multi for details)'}\n`,
+    exitCode: 1,
+  }
 }

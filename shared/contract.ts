@@ -28,7 +28,9 @@ export function contractOf(t: Pick<Template, 'baseUrl' | 'auth' | 'inputs' | 'en
     baseUrl: t.baseUrl,
     auth: t.auth,
     inputs: (t.inputs ?? []).map((i) => `${i.name}${i.default === undefined ? ' (required)' : ''}`).sort(),
-    env: Object.keys(t.env ?? {}).filter((n) => !isModelVar(n)).sort(),
+    env: Object.keys(t.env ?? {})
+      .filter((n) => !isModelVar(n))
+      .sort(),
   }
 }
 
@@ -45,7 +47,8 @@ export function contractChanges(a: Template, b: Template): string[] {
   const [ia, ib] = [req(a), req(b)]
   for (const [name, required] of ib) {
     if (!ia.has(name)) out.push(`input ${name} added${required ? ' (required)' : ''}`)
-    else if (ia.get(name) !== required) out.push(`input ${name}: ${required ? 'optional → required' : 'required → optional'}`)
+    else if (ia.get(name) !== required)
+      out.push(`input ${name}: ${required ? 'optional → required' : 'required → optional'}`)
   }
   for (const name of ia.keys()) if (!ib.has(name)) out.push(`input ${name} removed`)
   for (const n of added(x.env, y.env)) out.push(`env ${n} added`)
@@ -53,15 +56,22 @@ export function contractChanges(a: Template, b: Template): string[] {
   return out
 }
 
-const modelVars = (t: Template) => Object.fromEntries(Object.entries(t.env ?? {}).filter(([n]) => isModelVar(n)).sort())
+const modelVars = (t: Template) =>
+  Object.fromEntries(
+    Object.entries(t.env ?? {})
+      .filter(([n]) => isModelVar(n))
+      .sort(),
+  )
 
 /** Changes to the model mapping from `a` to `b` (a minor at least). */
 export function mappingChanges(a: Template, b: Template): string[] {
   const out: string[] = []
-  for (const role of ROLES) if (a.models[role] !== b.models[role]) out.push(`models.${role}: ${a.models[role]} → ${b.models[role]}`)
+  for (const role of ROLES)
+    if (a.models[role] !== b.models[role]) out.push(`models.${role}: ${a.models[role]} → ${b.models[role]}`)
   const ma = modelVars(a)
   const mb = modelVars(b)
-  for (const n of new Set([...Object.keys(ma), ...Object.keys(mb)])) if (ma[n] !== mb[n]) out.push(`env.${n}: ${ma[n] ?? '(unset)'} → ${mb[n] ?? '(unset)'}`)
+  for (const n of new Set([...Object.keys(ma), ...Object.keys(mb)]))
+    if (ma[n] !== mb[n]) out.push(`env.${n}: ${ma[n] ?? '(unset)'} → ${mb[n] ?? '(unset)'}`)
   if (JSON.stringify(sortedRetired(a)) !== JSON.stringify(sortedRetired(b))) out.push('retired changed')
   return out
 }
@@ -137,7 +147,9 @@ export interface SemverProblem {
 export function neighbours(version: string, published: string[]): { earlier?: string; later?: string } {
   const group = caretGroup(version)
   if (!group || group.startsWith('0.0.')) return {}
-  const same = published.filter((v) => v !== version && caretGroup(v) === group && !isPrerelease(v)).sort(compareVersions)
+  const same = published
+    .filter((v) => v !== version && caretGroup(v) === group && !isPrerelease(v))
+    .sort(compareVersions)
   const earlier = same.filter((v) => compareVersions(v, version) < 0).at(-1)
   const later = same.find((v) => compareVersions(v, version) > 0)
   return { ...(earlier ? { earlier } : {}), ...(later ? { later } : {}) }
@@ -148,7 +160,11 @@ export function neighbours(version: string, published: string[]): { earlier?: st
  * may differ only by what the bump allows, the later one must keep its contract. `taken` lists every
  * published version, so the suggested one is free.
  */
-export function semverProblem(next: Template, near: { earlier?: Template; later?: Template }, taken: string[]): SemverProblem | undefined {
+export function semverProblem(
+  next: Template,
+  near: { earlier?: Template; later?: Template },
+  taken: string[],
+): SemverProblem | undefined {
   const { earlier, later } = near
   if (earlier) {
     const need = requiredLevel(earlier, next)
@@ -181,8 +197,31 @@ export function suggest(level: Level, from: string, taken: string[]): string {
   const p = parse(from)!
   const all = taken.map(parse).filter((v): v is Parsed => Boolean(v))
   const top = (xs: number[], floor: number) => Math.max(floor, ...xs)
-  if (level === 'major' && p.major === 0) return `0.${top(all.filter((v) => v.major === 0).map((v) => v.minor), p.minor) + 1}.0`
-  if (level === 'major') return `${top(all.map((v) => v.major), p.major) + 1}.0.0`
-  if (level === 'minor') return `${p.major}.${top(all.filter((v) => v.major === p.major).map((v) => v.minor), p.minor) + 1}.0`
-  return `${p.major}.${p.minor}.${top(all.filter((v) => v.major === p.major && v.minor === p.minor).map((v) => v.patch), p.patch) + 1}`
+  if (level === 'major' && p.major === 0)
+    return `0.${
+      top(
+        all.filter((v) => v.major === 0).map((v) => v.minor),
+        p.minor,
+      ) + 1
+    }.0`
+  if (level === 'major')
+    return `${
+      top(
+        all.map((v) => v.major),
+        p.major,
+      ) + 1
+    }.0.0`
+  if (level === 'minor')
+    return `${p.major}.${
+      top(
+        all.filter((v) => v.major === p.major).map((v) => v.minor),
+        p.minor,
+      ) + 1
+    }.0`
+  return `${p.major}.${p.minor}.${
+    top(
+      all.filter((v) => v.major === p.major && v.minor === p.minor).map((v) => v.patch),
+      p.patch,
+    ) + 1
+  }`
 }

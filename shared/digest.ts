@@ -21,7 +21,8 @@ export const integrityOf = (doc: unknown): string => `sha256-${sha256Base64(cano
 export const integrityOfText = (jsonText: string): string => integrityOf(JSON.parse(jsonText))
 
 /** Strong ETag of exact response bytes. */
-export const etagOf = (text: string): string => `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`
+export const etagOf = (text: string): string =>
+  `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`
 
 /**
  * Whether a parsed JSON value nests deeper than `max`, checked without recursion. JSON.parse takes
@@ -34,7 +35,8 @@ export function jsonTooDeep(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!
     if (v === null || typeof v !== 'object') continue
     if (depth > max) return true
-    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    for (const child of Object.values(v as object))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
   }
   return false
 }

@@ -26,9 +26,12 @@ export function checkEntry(id: string, raw: unknown): TemplateEntry | string {
   for (const v of names) {
     const meta = raw.versions[v]
     if (!isValidVersion(v)) return `${JSON.stringify(v.slice(0, 80))} is not a semver version`
-    if (!isObject(meta) || typeof meta.integrity !== 'string' || !INTEGRITY_RE.test(meta.integrity)) return `version ${v} has no sha256 integrity`
-    if (meta.deprecated !== undefined && typeof meta.deprecated !== 'string') return `version ${v} has a deprecation that is not text`
-    const unsafe = typeof meta.deprecated === 'string' ? unsafeTextProblem(meta.deprecated, { multiline: true }) : undefined
+    if (!isObject(meta) || typeof meta.integrity !== 'string' || !INTEGRITY_RE.test(meta.integrity))
+      return `version ${v} has no sha256 integrity`
+    if (meta.deprecated !== undefined && typeof meta.deprecated !== 'string')
+      return `version ${v} has a deprecation that is not text`
+    const unsafe =
+      typeof meta.deprecated === 'string' ? unsafeTextProblem(meta.deprecated, { multiline: true }) : undefined
     if (unsafe) return `the deprecation of ${v} ${unsafe}`
     versions[v] = {
       publishedAt: typeof meta.publishedAt === 'string' ? meta.publishedAt.slice(0, 40) : '',
@@ -45,7 +48,8 @@ export function checkEntry(id: string, raw: unknown): TemplateEntry | string {
   const tags: Record<string, string> = Object.create(null)
   for (const [tag, v] of Object.entries(raw['dist-tags'])) {
     if (!TAG_RE.test(tag)) return `${JSON.stringify(tag.slice(0, 80))} is not a dist-tag name`
-    if (typeof v !== 'string' || !Object.hasOwn(versions, v)) return `dist-tags.${tag} names ${JSON.stringify(String(v).slice(0, 80))}, which is not one of its versions`
+    if (typeof v !== 'string' || !Object.hasOwn(versions, v))
+      return `dist-tags.${tag} names ${JSON.stringify(String(v).slice(0, 80))}, which is not one of its versions`
     tags[tag] = v
   }
   return {
@@ -57,4 +61,3 @@ export function checkEntry(id: string, raw: unknown): TemplateEntry | string {
     versions,
   }
 }
-

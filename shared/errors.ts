@@ -34,6 +34,9 @@ export class ValidationError extends CliError {
     what = 'template',
   ) {
     // One line per issue: the newlines are ours, anything inside an issue is escaped.
-    super('E_INVALID', `invalid ${what}:\n${issues.map((i) => `  ${safeText(i.path || '(root)')}: ${safeText(i.message)}`).join('\n')}`)
+    super(
+      'E_INVALID',
+      `invalid ${what}:\n${issues.map((i) => `  ${safeText(i.path || '(root)')}: ${safeText(i.message)}`).join('\n')}`,
+    )
   }
 }

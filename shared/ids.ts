@@ -14,7 +14,8 @@ export const isScoped = (id: string): boolean => id.startsWith('@')
 export const scopeOf = (id: string): string | undefined => (isScoped(id) ? id.slice(0, id.indexOf('/')) : undefined)
 
 /** semver 2.0 without build metadata (`semver.valid(v) === v`), as one expression: no semver import. */
-const VERSION_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/
+const VERSION_RE =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/
 
 /**
  * Strict semver (no `v` prefix, no loose forms, no build metadata): what may be published and

@@ -65,7 +65,10 @@ export interface DerivedLimits {
   output?: number
 }
 
-export function deriveLimits(env: Readonly<Record<string, string>>, limits: Readonly<Limits> | undefined): DerivedLimits {
+export function deriveLimits(
+  env: Readonly<Record<string, string>>,
+  limits: Readonly<Limits> | undefined,
+): DerivedLimits {
   const min = (values: (number | undefined)[]) => {
     const known = values.filter((v): v is number => typeof v === 'number')
     return known.length ? Math.min(...known) : undefined
@@ -79,7 +82,10 @@ export function deriveLimits(env: Readonly<Record<string, string>>, limits: Read
 }
 
 /** The variables the wrapper exports for the derived limits, in a fixed order. */
-export function limitEnv(env: Readonly<Record<string, string>>, limits: Readonly<Limits> | undefined): Record<string, string> {
+export function limitEnv(
+  env: Readonly<Record<string, string>>,
+  limits: Readonly<Limits> | undefined,
+): Record<string, string> {
   const { window, output } = deriveLimits(env, limits)
   return {
     ...(window !== undefined ? { [COMPACT_WINDOW_ENV]: String(window) } : {}),
@@ -107,7 +113,8 @@ export function formatTokens(n: number): string {
   return String(n)
 }
 
-const isTokens = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= max
+const isTokens = (v: unknown, max: number): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= max
 
 /** Limits read back from local state (the lock): well-formed entries only, anything else dropped. */
 export function sanitizeLimits(raw: unknown): Limits {
@@ -116,7 +123,9 @@ export function sanitizeLimits(raw: unknown): Limits {
   for (const [model, value] of Object.entries(raw as Record<string, unknown>)) {
     const v = value as Partial<ModelLimits> | null
     if (!v || !isTokens(v.context, MAX_CONTEXT_TOKENS)) continue
-    out[model] = isTokens(v.output, Math.min(MAX_OUTPUT_TOKENS, v.context)) ? { context: v.context, output: v.output } : { context: v.context }
+    out[model] = isTokens(v.output, Math.min(MAX_OUTPUT_TOKENS, v.context))
+      ? { context: v.context, output: v.output }
+      : { context: v.context }
   }
   return out
 }

@@ -17,19 +17,33 @@ export function resolveInputs(t: Template, given: Readonly<Record<string, string
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
       const known = [...declared.keys()]
-      throw new CliError('E_INPUT', `${t.id} has no input "${name}"`, 2, known.length ? `its inputs are: ${known.join(', ')}` : `${t.id} takes no inputs`)
+      throw new CliError(
+        'E_INPUT',
+        `${t.id} has no input "${name}"`,
+        2,
+        known.length ? `its inputs are: ${known.join(', ')}` : `${t.id} takes no inputs`,
+      )
     }
   }
   const missing = missingInputs(t, given)
   if (missing.length) {
-    throw new CliError('E_INPUT', `${t.id}@${t.version} needs ${missing.map((m) => `--input ${m}=…`).join(' ')}`, 2, describeInputs(t, missing))
+    throw new CliError(
+      'E_INPUT',
+      `${t.id}@${t.version} needs ${missing.map((m) => `--input ${m}=…`).join(' ')}`,
+      2,
+      describeInputs(t, missing),
+    )
   }
   const out: Record<string, string> = {}
   for (const input of t.inputs ?? []) {
     const value = given[input.name] ?? input.default!
     if (!isOneLine(value)) throw new CliError('E_INPUT', `input "${input.name}" must not contain a newline or NUL`, 2)
     if (input.choices && !input.choices.includes(value)) {
-      throw new CliError('E_INPUT', `input "${input.name}" must be one of ${input.choices.join(', ')} (got "${value}")`, 2)
+      throw new CliError(
+        'E_INPUT',
+        `input "${input.name}" must be one of ${input.choices.join(', ')} (got "${value}")`,
+        2,
+      )
     }
     out[input.name] = value
   }
@@ -60,16 +74,26 @@ export interface ResolveOptions {
  * allowlist here, the one road from a template to a wrapper, so even a signed template from an old
  * cache cannot get a name past it.
  */
-export function resolveEnv(t: Template, given: Readonly<Record<string, string>> = {}, learned: Readonly<Limits> = {}, opts: ResolveOptions = {}): Record<string, string> {
+export function resolveEnv(
+  t: Template,
+  given: Readonly<Record<string, string>> = {},
+  learned: Readonly<Limits> = {},
+  opts: ResolveOptions = {},
+): Record<string, string> {
   const inputs = resolveInputs(t, given)
   // Checked on the template's own entries first: `env.__proto__` would vanish into a setter below.
-  if (!opts.unchecked) for (const [name, value] of Object.entries(t.env)) assertAllowed(t, name, templateEnvProblem(name, substitute(value, inputs), t.auth))
+  if (!opts.unchecked)
+    for (const [name, value] of Object.entries(t.env))
+      assertAllowed(t, name, templateEnvProblem(name, substitute(value, inputs), t.auth))
   const env: Record<string, string> = { [BASE_URL_ENV]: substitute(t.baseUrl, inputs) }
   for (const role of ROLES) env[ROLE_ENV[role]] = substitute(t.models[role], inputs)
   for (const [name, value] of Object.entries(t.env)) env[name] = substitute(value, inputs)
-  for (const [name, value] of Object.entries(limitEnv(env, { ...learned, ...t.limits }))) if (!Object.hasOwn(env, name)) env[name] = value
+  for (const [name, value] of Object.entries(limitEnv(env, { ...learned, ...t.limits })))
+    if (!Object.hasOwn(env, name)) env[name] = value
   assertSafeBaseUrl(t, env[BASE_URL_ENV]!)
-  if (!opts.unchecked) for (const [name, value] of Object.entries(env)) if (!Object.hasOwn(t.env, name)) assertAllowed(t, name, renderedEnvProblem(name, value))
+  if (!opts.unchecked)
+    for (const [name, value] of Object.entries(env))
+      if (!Object.hasOwn(t.env, name)) assertAllowed(t, name, renderedEnvProblem(name, value))
   return env
 }
 
@@ -86,5 +110,10 @@ function assertAllowed(t: Template, name: string, problem: string | undefined): 
 /** An input may not turn an https template into a plain-http or foreign-scheme URL. */
 function assertSafeBaseUrl(t: Template, value: string): void {
   if (baseUrlProblem(value) === undefined) return
-  throw new CliError('E_INPUT', `${t.id}: the base URL "${value}" is not an https URL`, 2, 'check the inputs given with --input')
+  throw new CliError(
+    'E_INPUT',
+    `${t.id}: the base URL "${value}" is not an https URL`,
+    2,
+    'check the inputs given with --input',
+  )
 }

@@ -16,7 +16,6 @@ export type AuthVar = (typeof AUTH_VARS)[number]
 
 export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/
 
-
 const ENV_ROLE = new Map(Object.entries(ROLE_ENV).map(([role, name]) => [name, role as Role]))
 
 export const isRole = (key: string): key is Role => (ROLES as readonly string[]).includes(key)

@@ -55,34 +55,41 @@ const models = z.strictObject({
   haiku: nonEmpty(200),
 })
 
-const tokens = (max: number) => z.number().int('must be a whole number of tokens').positive('must be positive').max(max, `at most ${max.toLocaleString('en-US')}`)
-const modelLimits = z.strictObject({ context: tokens(MAX_CONTEXT_TOKENS), output: tokens(MAX_OUTPUT_TOKENS).optional() })
+const tokens = (max: number) =>
+  z
+    .number()
+    .int('must be a whole number of tokens')
+    .positive('must be positive')
+    .max(max, `at most ${max.toLocaleString('en-US')}`)
+const modelLimits = z.strictObject({
+  context: tokens(MAX_CONTEXT_TOKENS),
+  output: tokens(MAX_OUTPUT_TOKENS).optional(),
+})
 const MAX_LIMITS = 64
 
-export const TemplateSchema = z
-  .strictObject({
-    $schema: plain(2048).optional(),
-    id: z.string().max(MAX_ID_LENGTH).regex(ID_RE, 'must be lowercase [a-z0-9-], optionally @scope/name'),
-    version: z.string().refine(isValidVersion, 'must be a strict semver version such as 1.2.0'),
-    name: nonEmpty(100),
-    description: plain(500),
-    // Not z.url(): it trims the value it checks, while the published bytes keep what was trimmed.
-    homepage: plain(2048).refine(isWebUrl, 'must be an http(s) URL').optional(),
-    baseUrl,
-    auth: z.enum(AUTH_VARS),
-    models,
-    // Names and values are checked against the allowlist in crossFieldIssues, with messages that
-    // name the variable (zod reports a bad record key only as "Invalid key in record").
-    env: z.record(z.string(), z.string().max(4096, 'at most 4096 characters')),
-    inputs: z.array(input).max(20).default([]),
-    changelog: text(20000).optional(),
-    deprecated: text(2000).optional(),
-    retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
-    limits: z
-      .record(nonEmpty(200), modelLimits)
-      .refine((l) => Object.keys(l).length <= MAX_LIMITS, `at most ${MAX_LIMITS} models`)
-      .optional(),
-  })
+export const TemplateSchema = z.strictObject({
+  $schema: plain(2048).optional(),
+  id: z.string().max(MAX_ID_LENGTH).regex(ID_RE, 'must be lowercase [a-z0-9-], optionally @scope/name'),
+  version: z.string().refine(isValidVersion, 'must be a strict semver version such as 1.2.0'),
+  name: nonEmpty(100),
+  description: plain(500),
+  // Not z.url(): it trims the value it checks, while the published bytes keep what was trimmed.
+  homepage: plain(2048).refine(isWebUrl, 'must be an http(s) URL').optional(),
+  baseUrl,
+  auth: z.enum(AUTH_VARS),
+  models,
+  // Names and values are checked against the allowlist in crossFieldIssues, with messages that
+  // name the variable (zod reports a bad record key only as "Invalid key in record").
+  env: z.record(z.string(), z.string().max(4096, 'at most 4096 characters')),
+  inputs: z.array(input).max(20).default([]),
+  changelog: text(20000).optional(),
+  deprecated: text(2000).optional(),
+  retired: z.record(nonEmpty(200), nonEmpty(200).nullable()).optional(),
+  limits: z
+    .record(nonEmpty(200), modelLimits)
+    .refine((l) => Object.keys(l).length <= MAX_LIMITS, `at most ${MAX_LIMITS} models`)
+    .optional(),
+})
 
 type Loose = { [key: string]: unknown }
 const asObject = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {})
@@ -128,15 +135,19 @@ function crossFieldIssues(raw: unknown): SchemaIssue[] {
 function limitsIssues(doc: Loose, env: Loose): SchemaIssue[] {
   const issues: SchemaIssue[] = []
   const mapped = new Set(
-    [...Object.values(asObject(doc.models)), env[SUBAGENT_MODEL_ENV]].filter((m): m is string => typeof m === 'string').map(modelAsSent),
+    [...Object.values(asObject(doc.models)), env[SUBAGENT_MODEL_ENV]]
+      .filter((m): m is string => typeof m === 'string')
+      .map(modelAsSent),
   )
   for (const [model, raw] of Object.entries(asObject(doc.limits))) {
     const path = `limits.${model}`
     const limit = asObject(raw)
     if (typeof limit.output === 'number' && typeof limit.context === 'number' && limit.output > limit.context)
       issues.push({ path: `${path}.output`, message: 'must not exceed context' })
-    if (placeholders(model).length) issues.push({ path, message: 'a model chosen at setup has no fixed limits (claude-multi add asks the provider)' })
-    else if (modelAsSent(model) !== model) issues.push({ path, message: `write the model name as sent, without [1m]: "${modelAsSent(model)}"` })
+    if (placeholders(model).length)
+      issues.push({ path, message: 'a model chosen at setup has no fixed limits (claude-multi add asks the provider)' })
+    else if (modelAsSent(model) !== model)
+      issues.push({ path, message: `write the model name as sent, without [1m]: "${modelAsSent(model)}"` })
     else if (!mapped.has(model)) issues.push({ path, message: 'is not a model this version maps' })
   }
   return issues
@@ -147,7 +158,10 @@ export type TemplateDocument = z.output<typeof TemplateSchema>
 export type ValidationResult = { ok: true; template: Template } | { ok: false; issues: SchemaIssue[] }
 
 const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '')
+  path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  )
 
 /** Validates a parsed document and lists every issue with its JSON path, not only the first. */
 export function validateTemplate(doc: unknown): ValidationResult {
@@ -157,7 +171,9 @@ export function validateTemplate(doc: unknown): ValidationResult {
     const { $schema: _, ...template } = result.data
     return { ok: true, template: template as Template }
   }
-  const issues = result.success ? [] : result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+  const issues = result.success
+    ? []
+    : result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
   return { ok: false, issues: [...issues, ...extra] }
 }
 
@@ -172,7 +188,9 @@ export function parseTemplateJson(text: string): ValidationResult {
 }
 
 export function templateJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(TemplateSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>> }
+  const schema = z.toJSONSchema(TemplateSchema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, Record<string, unknown>>
+  }
   // The allowlist, so editors flag a variable no registry accepts.
   const settable = Object.keys(ENV_ALLOWLIST).filter((n) => ['env', 'key'].includes(ENV_ALLOWLIST[n]!.from))
   schema.properties.env = { ...schema.properties.env, propertyNames: { type: 'string', enum: settable } }

@@ -100,7 +100,8 @@ export interface SignOptions {
 
 /** The index with `serial`, `expires` and `signature` set (any previous signature replaced). */
 export function signIndex(index: RegistryIndex, privateKey: string | KeyObject, opts: SignOptions): RegistryIndex {
-  if (!Number.isSafeInteger(opts.serial) || opts.serial < 0) throw new TypeError('serial must be a non-negative integer')
+  if (!Number.isSafeInteger(opts.serial) || opts.serial < 0)
+    throw new TypeError('serial must be a non-negative integer')
   const key = privateKeyObject(privateKey)
   const expires = opts.expires ?? new Date((opts.now ?? Date.now()) + DEFAULT_VALIDITY_MS).toISOString()
   const { signature: _, ...rest } = index
@@ -137,8 +138,13 @@ const fail = (reason: VerifyFailure, message: string, keyId?: string): VerifyRes
  * Checks the signature against the trusted keys, then freshness. Never throws: an index is
  * untrusted input, so every shape problem is a typed failure.
  */
-export function verifyIndex(index: unknown, trustedKeys: readonly PublicKeyEntry[], opts: VerifyOptions = {}): VerifyResult {
-  if (typeof index !== 'object' || index === null || Array.isArray(index)) return fail('malformed', 'the index is not a JSON object')
+export function verifyIndex(
+  index: unknown,
+  trustedKeys: readonly PublicKeyEntry[],
+  opts: VerifyOptions = {},
+): VerifyResult {
+  if (typeof index !== 'object' || index === null || Array.isArray(index))
+    return fail('malformed', 'the index is not a JSON object')
   const doc = index as RegistryIndex
   const signature = doc.signature as unknown
   if (signature === undefined || signature === null) return fail('missing', 'the index is not signed')
@@ -147,16 +153,19 @@ export function verifyIndex(index: unknown, trustedKeys: readonly PublicKeyEntry
     return fail('malformed', 'the index signature is malformed')
   }
   const key = trustedKeys.find((k) => k.keyId === keyId)
-  if (!key) return fail('unknown-key', `the index is signed by key ${safeId(keyId)}, which is not trusted`, safeId(keyId))
+  if (!key)
+    return fail('unknown-key', `the index is signed by key ${safeId(keyId)}, which is not trusted`, safeId(keyId))
   let bytes: Buffer
   try {
     bytes = unsignedBytes(doc)
   } catch {
     return fail('malformed', 'the index cannot be canonicalized')
   }
-  if (!checkSig(key.publicKey, bytes, sig)) return fail('bad-signature', `the index signature does not verify with key ${keyId}`, keyId)
+  if (!checkSig(key.publicKey, bytes, sig))
+    return fail('bad-signature', `the index signature does not verify with key ${keyId}`, keyId)
   // Only a signed serial/expires counts: both are checked after the signature covers them.
-  if (!Number.isSafeInteger(doc.serial) || (doc.serial as number) < 0) return fail('malformed', 'the signed index has no valid serial', keyId)
+  if (!Number.isSafeInteger(doc.serial) || (doc.serial as number) < 0)
+    return fail('malformed', 'the signed index has no valid serial', keyId)
   const expiresAt = typeof doc.expires === 'string' ? Date.parse(doc.expires) : Number.NaN
   if (Number.isNaN(expiresAt)) return fail('malformed', 'the signed index has no valid expires time', keyId)
   const expired = expiresAt <= (opts.now ?? Date.now())
@@ -201,13 +210,17 @@ export type RotationResult = { ok: true; entry: PublicKeyEntry; from: PublicKeyE
 /** A rotated-in key is trusted when a trusted key signed its rotation record. */
 export function verifyKeyRotation(entry: unknown, trustedKeys: readonly PublicKeyEntry[]): RotationResult {
   if (!isKeyEntry(entry)) return { ok: false, message: 'the key entry is malformed' }
-  if (keyIdOf(entry.publicKey) !== entry.keyId) return { ok: false, message: `key ${safeId(entry.keyId)} does not match its public key` }
+  if (keyIdOf(entry.publicKey) !== entry.keyId)
+    return { ok: false, message: `key ${safeId(entry.keyId)} does not match its public key` }
   const rotation = entry.rotation as unknown
-  if (typeof rotation !== 'object' || rotation === null) return { ok: false, message: `key ${entry.keyId} carries no rotation record` }
+  if (typeof rotation !== 'object' || rotation === null)
+    return { ok: false, message: `key ${entry.keyId} carries no rotation record` }
   const { fromKeyId, sig } = rotation as { fromKeyId?: unknown; sig?: unknown }
-  if (typeof fromKeyId !== 'string' || typeof sig !== 'string') return { ok: false, message: `key ${entry.keyId} has a malformed rotation record` }
+  if (typeof fromKeyId !== 'string' || typeof sig !== 'string')
+    return { ok: false, message: `key ${entry.keyId} has a malformed rotation record` }
   const from = trustedKeys.find((k) => k.keyId === fromKeyId)
-  if (!from) return { ok: false, message: `key ${entry.keyId} is vouched for by ${safeId(fromKeyId)}, which is not trusted` }
+  if (!from)
+    return { ok: false, message: `key ${entry.keyId} is vouched for by ${safeId(fromKeyId)}, which is not trusted` }
   if (!checkSig(from.publicKey, rotationBytes(entry, fromKeyId), sig)) {
     return { ok: false, message: `the rotation record of key ${entry.keyId} does not verify with key ${fromKeyId}` }
   }
@@ -256,7 +269,11 @@ export function parsePublicKey(text: string): PublicKeyEntry {
   const trimmed = text.trim()
   if (trimmed.startsWith('{')) {
     const doc = JSON.parse(trimmed) as unknown
-    const entry = isKeyEntry(doc) ? doc : Array.isArray((doc as KeysDocument)?.keys) ? (doc as KeysDocument).keys.find(isKeyEntry) : undefined
+    const entry = isKeyEntry(doc)
+      ? doc
+      : Array.isArray((doc as KeysDocument)?.keys)
+        ? (doc as KeysDocument).keys.find(isKeyEntry)
+        : undefined
     if (!entry) throw new TypeError('no ed25519 key found in that JSON document')
     return publicKeyEntry(publicKeyObject(entry.publicKey), entry.createdAt)
   }

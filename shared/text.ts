@@ -13,7 +13,8 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g')
 /** The same, but tab and newline are allowed: changelogs and deprecation messages span lines. */
-const UNSAFE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+const UNSAFE_MULTILINE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 /** What is wrong with a string a registry supplies, or undefined when it may be shown as it is. */
 export function unsafeTextProblem(text: string, opts: { multiline?: boolean } = {}): string | undefined {
@@ -45,5 +46,8 @@ const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
  */
 export function safeJson(value: unknown, indent?: number): string {
   // JSON.stringify already escapes C0 inside strings; a raw newline here is indentation.
-  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+  return JSON.stringify(value, null, indent).replace(
+    RAW_IN_JSON,
+    (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )
 }

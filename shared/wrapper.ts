@@ -61,17 +61,31 @@ const exportLine = (name: string, value: string): string => {
  * the block itself exports (`exported`). They are regenerated on every sync, never merged. With no
  * key there is nothing to send: the wrapper stops rather than pass on whatever key the shell holds.
  */
-export function renderKeyLines(name: string, authVar: AuthVar, key: KeySpec, exported: Iterable<string> = []): string[] {
+export function renderKeyLines(
+  name: string,
+  authVar: AuthVar,
+  key: KeySpec,
+  exported: Iterable<string> = [],
+): string[] {
   // The auth variable is written unquoted, so only the two known names may ever reach the script.
-  if (!(AUTH_VARS as readonly string[]).includes(authVar)) throw new CliError('E_VALUE', `"${authVar}" is not an API key variable (${AUTH_VARS.join(' or ')})`, 1)
+  if (!(AUTH_VARS as readonly string[]).includes(authVar))
+    throw new CliError('E_VALUE', `"${authVar}" is not an API key variable (${AUTH_VARS.join(' or ')})`, 1)
   const fail = (message: string) => `{ printf '%s\\n' ${shQuote(`claude-${name}: ${message}`)} >&2; exit 1; }`
-  if (!key) return [`${fail(`no API key is set up; set one with: claude-multi key ${name} --api-key-stdin (or --api-key-env VAR)`)}${KEY_MARK}`]
+  if (!key)
+    return [
+      `${fail(`no API key is set up; set one with: claude-multi key ${name} --api-key-stdin (or --api-key-env VAR)`)}${KEY_MARK}`,
+    ]
   const isolate = `unset ${clearedNames(authVar, exported).join(' ')}${KEY_MARK}`
   if ('file' in key) {
     const hint = `cannot read the API key from ${key.file}; set it with: claude-multi key ${name} --api-key-stdin`
-    return [`${authVar}=$(cat ${shQuote(key.file)} 2>/dev/null) && [ -n "$${authVar}" ] || ${fail(hint)}${KEY_MARK}`, `export ${authVar}${KEY_MARK}`, isolate]
+    return [
+      `${authVar}=$(cat ${shQuote(key.file)} 2>/dev/null) && [ -n "$${authVar}" ] || ${fail(hint)}${KEY_MARK}`,
+      `export ${authVar}${KEY_MARK}`,
+      isolate,
+    ]
   }
-  if (!ENV_NAME_RE.test(key.env)) throw new CliError('E_VALUE', `"${key.env}" is not a valid environment variable name`, 2)
+  if (!ENV_NAME_RE.test(key.env))
+    throw new CliError('E_VALUE', `"${key.env}" is not a valid environment variable name`, 2)
   return [
     `[ -n "\${${key.env}:-}" ] || ${fail(`${key.env} is not set; export it with your API key`)}${KEY_MARK}`,
     `export ${authVar}="$${key.env}"${KEY_MARK}`,
@@ -125,10 +139,20 @@ export function parseWrapper(text: string): ParsedWrapper {
   const starts = lines.flatMap((l, i) => (isMarker(l, BLOCK_START) ? [i] : []))
   const ends = lines.flatMap((l, i) => (isMarker(l, BLOCK_END) ? [i] : []))
   if (starts.length === 0 && ends.length === 0) {
-    throw new CliError('E_WRAPPER', 'the wrapper has no claude-multi managed block', 1, 'adopt it with `claude-multi adopt` or re-create it with `claude-multi add`')
+    throw new CliError(
+      'E_WRAPPER',
+      'the wrapper has no claude-multi managed block',
+      1,
+      'adopt it with `claude-multi adopt` or re-create it with `claude-multi add`',
+    )
   }
   if (starts.length !== 1 || ends.length !== 1 || ends[0]! < starts[0]!) {
-    throw new CliError('E_WRAPPER', `the wrapper's managed block is broken (expected one "${BLOCK_START}" line followed by one "${BLOCK_END}" line)`, 1, 'restore the markers by hand or run `claude-multi rollback`')
+    throw new CliError(
+      'E_WRAPPER',
+      `the wrapper's managed block is broken (expected one "${BLOCK_START}" line followed by one "${BLOCK_END}" line)`,
+      1,
+      'restore the markers by hand or run `claude-multi rollback`',
+    )
   }
   const start = starts[0]!
   const end = ends[0]!
@@ -148,7 +172,10 @@ export function parseWrapper(text: string): ParsedWrapper {
     }
   }
   return {
-    before: lines.slice(0, start).map((l) => `${l}\n`).join(''),
+    before: lines
+      .slice(0, start)
+      .map((l) => `${l}\n`)
+      .join(''),
     after: lines.slice(end + 1).join('\n'),
     lines: block,
     env,
@@ -163,7 +190,12 @@ export function parseWrapper(text: string): ParsedWrapper {
  * written when its value is unchanged; the user's own lines stay after the variable they followed.
  * `keyLines` replaces the key lines (e.g. when a new major changes the auth variable).
  */
-export function spliceWrapper(parsed: ParsedWrapper, env: Record<string, string>, source?: string, keyLines?: string[]): string {
+export function spliceWrapper(
+  parsed: ParsedWrapper,
+  env: Record<string, string>,
+  source?: string,
+  keyLines?: string[],
+): string {
   const leading: string[] = []
   const following = new Map<string, string[]>()
   const rawOf = new Map<string, BlockLine & { kind: 'var' }>()

@@ -12,11 +12,19 @@ import type { SyncContext } from '../sync/context.js'
 
 /** Flags shared by the read commands. */
 export const jsonArg = { json: { type: 'boolean', description: 'Print JSON instead of a table' } } as const
-export const offlineArg = { offline: { type: 'boolean', description: 'Use only the local cache, never the network' } } as const
-export const registryArg = { registry: { type: 'string', description: 'Registry for plain template ids (default: public)' } } as const
+export const offlineArg = {
+  offline: { type: 'boolean', description: 'Use only the local cache, never the network' },
+} as const
+export const registryArg = {
+  registry: { type: 'string', description: 'Registry for plain template ids (default: public)' },
+} as const
 /** Declared boolean so `--wait work` never eats the name; the seconds come from `--wait=N` (see waitMs). */
 export const waitArg = {
-  wait: { type: 'boolean', description: 'If another claude-multi is changing instances, wait for it (--wait=SECONDS, default 60) instead of failing' },
+  wait: {
+    type: 'boolean',
+    description:
+      'If another claude-multi is changing instances, wait for it (--wait=SECONDS, default 60) instead of failing',
+  },
 } as const
 
 export const DEFAULT_WAIT_S = 60
@@ -30,7 +38,8 @@ export function waitMs(rawArgs: string[]): number {
     else if (a === '--no-wait') ms = 0
     else if (a.startsWith('--wait=')) {
       const s = Number(a.slice(7))
-      if (a.length === 7 || !Number.isFinite(s) || s < 0 || s > 86_400) throw new UsageError(`${a}: give the number of seconds to wait, e.g. --wait=30`)
+      if (a.length === 7 || !Number.isFinite(s) || s < 0 || s > 86_400)
+        throw new UsageError(`${a}: give the number of seconds to wait, e.g. --wait=30`)
       ms = s * 1000
     }
   }
@@ -59,7 +68,10 @@ function readLock(paths: Paths, tolerate: boolean): { lock: Lockfile; damaged?: 
     if (!tolerate || !(err instanceof CliError) || err.code !== 'E_CORRUPT') throw err
     const text = readText(paths.lock) ?? ''
     const backup = `${paths.lock}.damaged-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`
-    return { lock: { lockfileVersion: 1, instances: {} }, damaged: { error: err.message, backup, backUp: (tx) => tx.write(backup, text, { mode: 0o600 }) } }
+    return {
+      lock: { lockfileVersion: 1, instances: {} },
+      damaged: { error: err.message, backup, backUp: (tx) => tx.write(backup, text, { mode: 0o600 }) },
+    }
   }
 }
 
@@ -68,7 +80,9 @@ function readLock(paths: Paths, tolerate: boolean): { lock: Lockfile; damaged?: 
  * A committed journal of an interrupted command is read through (see state/journal.ts), so even a
  * command that takes no lock sees the state the next writer completes, never half of it.
  */
-export function openSession(opts: { offline?: boolean; registry?: string | undefined; damagedLock?: boolean } = {}): Session {
+export function openSession(
+  opts: { offline?: boolean; registry?: string | undefined; damagedLock?: boolean } = {},
+): Session {
   const paths = resolvePaths()
   overlayCommittedJournal(paths)
   const loaded = loadConfig(paths)
@@ -81,7 +95,16 @@ export function openSession(opts: { offline?: boolean; registry?: string | undef
     ...(opts.registry ? { registry: opts.registry } : {}),
     warn: (m) => warnings.push(m),
   })
-  return { paths, config: loaded.config, loaded, lock, registries, docs: new Map(), warnings, ...(damaged ? { damaged } : {}) }
+  return {
+    paths,
+    config: loaded.config,
+    loaded,
+    lock,
+    registries,
+    docs: new Map(),
+    warnings,
+    ...(damaged ? { damaged } : {}),
+  }
 }
 
 /** Re-reads config and lock (under the write lock), keeping registries and fetched documents. */
@@ -117,7 +140,9 @@ export function write<T>(
   )
 }
 
-export const yesArg = { yes: { type: 'boolean', alias: 'y', description: 'Do it without asking (required when stdin is not a terminal)' } } as const
+export const yesArg = {
+  yes: { type: 'boolean', alias: 'y', description: 'Do it without asking (required when stdin is not a terminal)' },
+} as const
 
 /**
  * Shows what is about to go and asks on a terminal; `--yes` skips the question. Without a
@@ -126,7 +151,11 @@ export const yesArg = { yes: { type: 'boolean', alias: 'y', description: 'Do it 
 export async function confirm(shown: string, question: string, yes: boolean | undefined): Promise<boolean> {
   if (shown) out(shown)
   if (yes) return true
-  if (!process.stdin.isTTY) throw new UsageError(`${question.replace(/\?$/, '')}: refusing without a terminal to ask on`, 'pass --yes to confirm')
+  if (!process.stdin.isTTY)
+    throw new UsageError(
+      `${question.replace(/\?$/, '')}: refusing without a terminal to ask on`,
+      'pass --yes to confirm',
+    )
   const { createInterface } = await import('node:readline/promises')
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
@@ -154,14 +183,23 @@ export interface CmdError {
  * Every `--json` output has this one top-level shape: the command, its exit code (the same number
  * the process exits with), the command's own fields, then `errors` and `warnings`.
  */
-export function emitJson(command: string, exitCode: number, data: Record<string, unknown>, errors: CmdError[] = [], warnings: string[] = []): void {
+export function emitJson(
+  command: string,
+  exitCode: number,
+  data: Record<string, unknown>,
+  errors: CmdError[] = [],
+  warnings: string[] = [],
+): void {
   printJson({ command, exitCode, ...data, errors, warnings })
 }
 
 /** Per-instance failures on stderr, one line each, in the same form as a command's own error. */
 export function reportErrors(errors: CmdError[]): void {
   // Messages quote registry text (ids, versions, a server's answer): escaped, never raw.
-  for (const e of errors) process.stderr.write(`claude-multi: ${e.name ? `${e.name}: ` : ''}${safeText(`${e.message}${e.hint ? ` (${e.hint})` : ''}`)}\n`)
+  for (const e of errors)
+    process.stderr.write(
+      `claude-multi: ${e.name ? `${e.name}: ` : ''}${safeText(`${e.message}${e.hint ? ` (${e.hint})` : ''}`)}\n`,
+    )
 }
 
 /** Warnings go to stderr so `--json` output stays parseable; the same warning is printed once. */

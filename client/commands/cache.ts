@@ -6,14 +6,19 @@ import { emitJson, jsonArg, out } from './_common.js'
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KiB`
 
 const verify = defineCommand({
-  meta: { name: 'verify', description: 'Check every cached index and template document; drop what is damaged (fetched again when needed)' },
+  meta: {
+    name: 'verify',
+    description: 'Check every cached index and template document; drop what is damaged (fetched again when needed)',
+  },
   args: { ...jsonArg },
   run({ args }) {
     const paths = resolvePaths()
     const r = verifyCache(paths.cache)
     if (args.json) return emitJson('cache verify', 0, { cache: paths.cache, ...r })
     for (const d of r.dropped) out(`dropped ${d.path}: ${d.why}`)
-    out(`${paths.cache}: ${r.registries} registr${r.registries === 1 ? 'y' : 'ies'}, ${r.documents} documents verified (${kb(r.bytes)})${r.dropped.length ? `, ${r.dropped.length} damaged dropped` : ''}`)
+    out(
+      `${paths.cache}: ${r.registries} registr${r.registries === 1 ? 'y' : 'ies'}, ${r.documents} documents verified (${kb(r.bytes)})${r.dropped.length ? `, ${r.dropped.length} damaged dropped` : ''}`,
+    )
   },
 })
 

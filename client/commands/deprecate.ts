@@ -13,9 +13,19 @@ export default defineCommand({
   },
   async run({ args }) {
     const { id, range } = parseSpec(args.spec)
-    if (!range || !isValidVersion(range)) throw new UsageError(`"${args.spec}" must name one exact version, e.g. glm@1.4.0`)
+    if (!range || !isValidVersion(range))
+      throw new UsageError(`"${args.spec}" must name one exact version, e.g. glm@1.4.0`)
     const source = openSession({ registry: args.registry }).registries.forId(id, args.registry)
-    await registryWrite(source, 'POST', `/v1/templates/${id}/${range}/deprecate`, JSON.stringify({ message: args.message }))
-    out(args.message ? `deprecated ${id}@${range} on ${source.name}` : `cleared the deprecation of ${id}@${range} on ${source.name}`)
+    await registryWrite(
+      source,
+      'POST',
+      `/v1/templates/${id}/${range}/deprecate`,
+      JSON.stringify({ message: args.message }),
+    )
+    out(
+      args.message
+        ? `deprecated ${id}@${range} on ${source.name}`
+        : `cleared the deprecation of ${id}@${range} on ${source.name}`,
+    )
   },
 })

@@ -20,18 +20,51 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    if (args.to !== undefined && !isValidVersion(args.to)) throw new UsageError(`--to "${args.to}" is not a version`, 'give an exact version such as 1.5.0')
+    if (args.to !== undefined && !isValidVersion(args.to))
+      throw new UsageError(`--to "${args.to}" is not a version`, 'give an exact version such as 1.5.0')
     const session = openSession({ offline: args.offline })
-    const plan = await planInstance(session, args.name, { ...(args.to ? { to: args.to } : {}), theirs: Boolean(args.theirs) })
+    const plan = await planInstance(session, args.name, {
+      ...(args.to ? { to: args.to } : {}),
+      theirs: Boolean(args.theirs),
+    })
     flushWarnings(session)
     const rows = diffRows(plan)
-    if (args.json) return emitJson('diff', 0, { name: plan.name, template: plan.template, from: plan.current, to: plan.wanted, variables: rows, ...(plan.held ? { held: plan.held } : {}), contract: plan.contract }, [], plan.warnings)
-    const colour = (s: string, t: string) => (s === 'conflict' ? c.red(t) : s === 'update' || s === 'added' || s === 'removed' ? c.green(t) : s === 'same' ? c.dim(t) : c.cyan(t))
-    out(`${c.bold(plan.name)}  ${safeText(`${plan.template} ${plan.current} → ${plan.wanted}`)} ${c.dim(`(${plan.registry})`)}`)
+    if (args.json)
+      return emitJson(
+        'diff',
+        0,
+        {
+          name: plan.name,
+          template: plan.template,
+          from: plan.current,
+          to: plan.wanted,
+          variables: rows,
+          ...(plan.held ? { held: plan.held } : {}),
+          contract: plan.contract,
+        },
+        [],
+        plan.warnings,
+      )
+    const colour = (s: string, t: string) =>
+      s === 'conflict'
+        ? c.red(t)
+        : s === 'update' || s === 'added' || s === 'removed'
+          ? c.green(t)
+          : s === 'same'
+            ? c.dim(t)
+            : c.cyan(t)
+    out(
+      `${c.bold(plan.name)}  ${safeText(`${plan.template} ${plan.current} → ${plan.wanted}`)} ${c.dim(`(${plan.registry})`)}`,
+    )
     out(
       formatTable([
         ['Variable', 'Local', 'After sync', ''].map((h) => c.bold(h)),
-        ...rows.map((r) => [r.role ?? r.key, show(r.key, r.local), colour(r.status, show(r.key, r.next)), colour(r.status, STATUS_TEXT[r.status])]),
+        ...rows.map((r) => [
+          r.role ?? r.key,
+          show(r.key, r.local),
+          colour(r.status, show(r.key, r.next)),
+          colour(r.status, STATUS_TEXT[r.status]),
+        ]),
       ]),
     )
     if (plan.contract.length) out(c.yellow(safeText(`contract changes: ${plan.contract.join('; ')}`)))

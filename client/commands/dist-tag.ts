@@ -14,10 +14,16 @@ export default defineCommand({
   },
   async run({ args }) {
     if (!isValidId(args.id)) throw new UsageError(`"${args.id}" is not a valid template id`)
-    if (!/^[a-z][a-z0-9._-]*$/i.test(args.tag) || isValidVersion(args.tag)) throw new UsageError(`"${args.tag}" is not a valid tag name`)
+    if (!/^[a-z][a-z0-9._-]*$/i.test(args.tag) || isValidVersion(args.tag))
+      throw new UsageError(`"${args.tag}" is not a valid tag name`)
     if (!isValidVersion(args.version)) throw new UsageError(`"${args.version}" is not a version`)
     const source = openSession({ registry: args.registry }).registries.forId(args.id, args.registry)
-    await registryWrite(source, 'PUT', `/v1/templates/${args.id}/dist-tags/${args.tag}`, JSON.stringify({ version: args.version }))
+    await registryWrite(
+      source,
+      'PUT',
+      `/v1/templates/${args.id}/dist-tags/${args.tag}`,
+      JSON.stringify({ version: args.version }),
+    )
     out(`${args.id}: ${args.tag} → ${args.version} on ${source.name}`)
   },
 })

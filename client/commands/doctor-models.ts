@@ -17,7 +17,8 @@ export interface DoctorModelsOptions {
 export function parseTimeout(raw: string | number | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_TIMEOUT_MS
   const seconds = Number(raw)
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${raw} is not a number of seconds`, 'e.g. --timeout 30')
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${raw} is not a number of seconds`, 'e.g. --timeout 30')
   return Math.round(seconds * 1000)
 }
 
@@ -30,19 +31,31 @@ export async function runDoctorModels(names: string[], opts: DoctorModelsOptions
   const timeoutMs = parseTimeout(opts.timeout)
   const report = await checkModels(await loadModelTargets(names), { probe: opts.probe ?? false, timeoutMs })
   const code = exitCodeOf(report)
-  process.stdout.write(opts.json ? `${JSON.stringify({ command: 'doctor --models', exitCode: code, ...report, errors: [], warnings: [] }, null, 2)}\n` : renderModelsReport(report, { color: opts.color ?? false }))
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify({ command: 'doctor --models', exitCode: code, ...report, errors: [], warnings: [] }, null, 2)}\n`
+      : renderModelsReport(report, { color: opts.color ?? false }),
+  )
   return code
 }
 
 export default defineCommand({
-  meta: { name: 'doctor --models', description: 'Check that every instance\'s provider still serves the models it maps' },
+  meta: {
+    name: 'doctor --models',
+    description: "Check that every instance's provider still serves the models it maps",
+  },
   args: {
     ...doctorModelsArgs,
     json: { type: 'boolean', description: 'Print JSON instead of tables' },
   },
   async run({ args }) {
     const { useColor } = await import('../render/colors.js')
-    const code = await runDoctorModels(args._.map(String), { probe: args.probe, timeout: args.timeout, json: args.json, color: useColor })
+    const code = await runDoctorModels(args._.map(String), {
+      probe: args.probe,
+      timeout: args.timeout,
+      json: args.json,
+      color: useColor,
+    })
     if (code) process.exitCode = code
   },
 })

@@ -8,11 +8,27 @@ import { doctorModelsArgs } from '../models/args.js'
 const MARK = { ok: () => c.green('✓'), warn: () => c.yellow('!'), fail: () => c.red('✗') }
 
 export default defineCommand({
-  meta: { name: 'doctor', description: 'Check PATH, the claude binary, wrappers, keys, lock vs config vs disk, the cache and registries; --fix repairs the safe ones' },
+  meta: {
+    name: 'doctor',
+    description:
+      'Check PATH, the claude binary, wrappers, keys, lock vs config vs disk, the cache and registries; --fix repairs the safe ones',
+  },
   args: {
-    name: { type: 'positional', required: false, description: 'With --models: the instances to ask about (default: all)', valueHint: 'NAME...' },
-    fix: { type: 'boolean', description: 'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache' },
-    models: { type: 'boolean', description: 'Ask each provider (GET /v1/models) whether it still serves the models your instances map' },
+    name: {
+      type: 'positional',
+      required: false,
+      description: 'With --models: the instances to ask about (default: all)',
+      valueHint: 'NAME...',
+    },
+    fix: {
+      type: 'boolean',
+      description:
+        'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache',
+    },
+    models: {
+      type: 'boolean',
+      description: 'Ask each provider (GET /v1/models) whether it still serves the models your instances map',
+    },
     ...doctorModelsArgs,
     ...waitArg,
     ...jsonArg,
@@ -44,9 +60,12 @@ export default defineCommand({
     if (args.json) emitJson('doctor', exitCode, { checks, failed, warned, fixed })
     else {
       for (const f of fixed) out(`${c.green('fixed')} ${f}`)
-      for (const x of checks) out(`${MARK[x.status]()} ${x.check}: ${safeText(x.message)}${x.hint ? c.dim(` (${safeText(x.hint)})`) : ''}`)
+      for (const x of checks)
+        out(`${MARK[x.status]()} ${x.check}: ${safeText(x.message)}${x.hint ? c.dim(` (${safeText(x.hint)})`) : ''}`)
       const fixable = checks.filter((x) => x.fix && x.status !== 'ok').length
-      out(`${failed ? `${failed} problem(s)` : 'no problems'}${warned ? `, ${warned} warning(s)` : ''}${fixable && !args.fix ? `; \`claude-multi doctor --fix\` repairs ${fixable} of them` : ''}`)
+      out(
+        `${failed ? `${failed} problem(s)` : 'no problems'}${warned ? `, ${warned} warning(s)` : ''}${fixable && !args.fix ? `; \`claude-multi doctor --fix\` repairs ${fixable} of them` : ''}`,
+      )
     }
     process.exitCode = exitCode
   },

@@ -1,9 +1,12 @@
 import { defineCommand, type CommandDef } from 'citty'
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-type Lazy = () => Promise<CommandDef<any>>
-// biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-const load = (name: string): Lazy => () => import(/* @vite-ignore */ `./${name}.js`).then((m: { default: CommandDef<any> }) => m.default)
+type AnyCommand = CommandDef<any>
+type Lazy = () => Promise<AnyCommand>
+const load =
+  (name: string): Lazy =>
+  () =>
+    import(/* @vite-ignore */ `./${name}.js`).then((m: { default: AnyCommand }) => m.default)
 
 // Each command module is imported only when it runs, so `sync --check` never pays for the rest.
 export const commands: Record<string, Lazy> = {

@@ -10,7 +10,11 @@ import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registr
 export default defineCommand({
   meta: { name: 'info', description: 'Show a template: versions, tags, and the role → model table of one version' },
   args: {
-    template: { type: 'positional', required: true, description: 'Template id, optionally with a range: glm, glm@^1.4' },
+    template: {
+      type: 'positional',
+      required: true,
+      description: 'Template id, optionally with a range: glm, glm@^1.4',
+    },
     ...registryArg,
     ...offlineArg,
     ...jsonArg,
@@ -27,9 +31,20 @@ export default defineCommand({
     flushWarnings(session)
     const versions = sortVersions(Object.keys(entry.versions)).map((v) => ({ version: v, ...entry.versions[v]! }))
     if (args.json)
-      return emitJson('info', 0, { id, registry, name: entry.name, description: entry.description, homepage: entry.homepage, 'dist-tags': entry['dist-tags'], versions, selected: t })
+      return emitJson('info', 0, {
+        id,
+        registry,
+        name: entry.name,
+        description: entry.description,
+        homepage: entry.homepage,
+        'dist-tags': entry['dist-tags'],
+        versions,
+        selected: t,
+      })
     // Everything below comes from the registry: escaped, so no byte of it can drive the terminal.
-    const tags = Object.entries(entry['dist-tags']).map(([k, v]) => `${s(k)}: ${s(v)}`).join(', ')
+    const tags = Object.entries(entry['dist-tags'])
+      .map(([k, v]) => `${s(k)}: ${s(v)}`)
+      .join(', ')
     const lines = [
       `${c.bold(s(entry.id))}  ${s(entry.name)} ${c.dim(`(${registry})`)}`,
       s(entry.description),
@@ -37,13 +52,40 @@ export default defineCommand({
       '',
       `dist-tags: ${tags}`,
       'versions:',
-      formatTable(versions.map((v) => [s(v.version), s(v.publishedAt.slice(0, 10)), v.deprecated ? c.yellow(`deprecated: ${s(v.deprecated)}`) : '']), { indent: '  ' }),
+      formatTable(
+        versions.map((v) => [
+          s(v.version),
+          s(v.publishedAt.slice(0, 10)),
+          v.deprecated ? c.yellow(`deprecated: ${s(v.deprecated)}`) : '',
+        ]),
+        { indent: '  ' },
+      ),
       '',
       `${c.bold(`${s(id)}@${s(t.version)}`)}  base URL ${s(t.baseUrl)}, key in ${s(t.auth)}`,
-      formatTable([['Role', 'Variable', 'Model'].map((h) => c.bold(h)), ...ROLES.map((r) => [r, ROLE_ENV[r], s(t.models[r])])], { indent: '  ' }),
+      formatTable(
+        [['Role', 'Variable', 'Model'].map((h) => c.bold(h)), ...ROLES.map((r) => [r, ROLE_ENV[r], s(t.models[r])])],
+        { indent: '  ' },
+      ),
     ]
-    if (Object.keys(t.env).length) lines.push('env:', formatTable(Object.entries(t.env).map(([k, v]) => [s(k), v === '' ? '""' : s(v)]), { indent: '  ' }))
-    if (t.inputs?.length) lines.push('inputs:', formatTable(t.inputs.map((i) => [`--input ${s(i.name)}=…`, s(i.description + (i.default !== undefined ? ` (default ${i.default})` : ''))]), { indent: '  ' }))
+    if (Object.keys(t.env).length)
+      lines.push(
+        'env:',
+        formatTable(
+          Object.entries(t.env).map(([k, v]) => [s(k), v === '' ? '""' : s(v)]),
+          { indent: '  ' },
+        ),
+      )
+    if (t.inputs?.length)
+      lines.push(
+        'inputs:',
+        formatTable(
+          t.inputs.map((i) => [
+            `--input ${s(i.name)}=…`,
+            s(i.description + (i.default !== undefined ? ` (default ${i.default})` : '')),
+          ]),
+          { indent: '  ' },
+        ),
+      )
     if (t.changelog) lines.push('', `changelog: ${s(t.changelog)}`)
     out(lines.join('\n'))
   },

@@ -13,13 +13,17 @@ export default defineCommand({
   meta: { name: 'key', description: 'Store or change where an instance gets its API key (never printed)' },
   args: {
     name: { type: 'positional', required: true, description: 'Instance' },
-    'api-key-stdin': { type: 'boolean', description: 'Read the key from stdin into <configDir>/.claude-multi-key (0600)' },
+    'api-key-stdin': {
+      type: 'boolean',
+      description: 'Read the key from stdin into <configDir>/.claude-multi-key (0600)',
+    },
     'api-key-env': { type: 'string', description: 'Read the key from this variable at run time instead' },
     ...waitArg,
   },
   async run({ args, rawArgs }) {
     const envVar = args['api-key-env']
-    if (Boolean(envVar) === Boolean(args['api-key-stdin'])) throw new UsageError('give exactly one of --api-key-stdin or --api-key-env VAR')
+    if (Boolean(envVar) === Boolean(args['api-key-stdin']))
+      throw new UsageError('give exactly one of --api-key-stdin or --api-key-env VAR')
     if (envVar && !ENV_NAME_RE.test(envVar)) throw new UsageError(`--api-key-env "${envVar}" is not a variable name`)
     const session = openSession()
     requireInstance(session.config, args.name)
@@ -29,14 +33,30 @@ export default defineCommand({
     await write(session, { command: `key ${args.name}`, rawArgs }, async (tx) => {
       const inst = requireInstance(session.config, args.name)
       const entry = session.lock.instances[args.name]
-      if (entry?.target.kind !== 'wrapper') throw new CliError('E_UNMANAGED', `${args.name} has no claude-multi wrapper; its key stays where it is`)
+      if (entry?.target.kind !== 'wrapper')
+        throw new CliError('E_UNMANAGED', `${args.name} has no claude-multi wrapper; its key stays where it is`)
       const key: KeyRef = envVar ? { env: envVar } : { file: writeKeyFile(tx, inst.configDir, secret!) }
       const text = readText(entry.target.path)
-      if (text === undefined) throw new CliError('E_MISSING', `${entry.target.path} does not exist`, 1, `re-create it with \`claude-multi sync ${args.name}\``)
+      if (text === undefined)
+        throw new CliError(
+          'E_MISSING',
+          `${entry.target.path} does not exist`,
+          1,
+          `re-create it with \`claude-multi sync ${args.name}\``,
+        )
       const doc = await session.registries.get(entry.registry).version(entry.template, entry.version, entry.integrity)
       const parsed = parseWrapper(text)
-      if (envVar && Object.hasOwn(parsed.env, envVar)) throw new UsageError(`--api-key-env ${envVar}: the wrapper itself sets ${envVar}`, 'name another variable for the key')
-      const next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(args.name, doc.template.auth, key, Object.keys(parsed.env)))
+      if (envVar && Object.hasOwn(parsed.env, envVar))
+        throw new UsageError(
+          `--api-key-env ${envVar}: the wrapper itself sets ${envVar}`,
+          'name another variable for the key',
+        )
+      const next = spliceWrapper(
+        parsed,
+        parsed.env,
+        undefined,
+        renderKeyLines(args.name, doc.template.auth, key, Object.keys(parsed.env)),
+      )
       tx.write(entry.target.path, next)
       entry.key = key
       entry.written = digestOf(next)

@@ -27,9 +27,11 @@ export default defineCommand({
     out(
       formatTable([
         head,
-        ...rows.map((r) => r.managed
-          ? [r.name, r.template!, r.version!, r.range!, r.registry!, r.target ?? '']
-          : [r.name, r.template ?? '-', c.dim('not managed'), '-', '-', c.dim('run `claude-multi adopt`')]),
+        ...rows.map((r) =>
+          r.managed
+            ? [r.name, r.template!, r.version!, r.range!, r.registry!, r.target ?? '']
+            : [r.name, r.template ?? '-', c.dim('not managed'), '-', '-', c.dim('run `claude-multi adopt`')],
+        ),
       ]),
     )
   },

@@ -4,7 +4,17 @@ import { c } from '../render/colors.js'
 import { formatTable } from '../render/table.js'
 import { isOutdated, outdatedRows, type OutdatedRow } from '../sync/outdated.js'
 import { describeHeld } from '../sync/hold.js'
-import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, reportErrors, warn, type CmdError } from './_common.js'
+import {
+  emitJson,
+  flushWarnings,
+  jsonArg,
+  offlineArg,
+  openSession,
+  out,
+  reportErrors,
+  warn,
+  type CmdError,
+} from './_common.js'
 import { retiredForInstances } from '../models/retired-instances.js'
 import { describeRetiredWarning } from '../models/retired-report.js'
 import type { PlanSummary } from '../render/sync.js'
@@ -15,7 +25,11 @@ import { CliError } from '../../shared/errors.js'
  * What sync would change in each instance that can move (the same merge, nothing written), so a
  * new window shows like a new model. Loaded only for --long: the table needs just the index.
  */
-async function longChanges(session: SyncContext, rows: OutdatedRow[], errors: CmdError[]): Promise<Map<string, PlanSummary>> {
+async function longChanges(
+  session: SyncContext,
+  rows: OutdatedRow[],
+  errors: CmdError[],
+): Promise<Map<string, PlanSummary>> {
   const [{ planInstance }, { summarize }] = await Promise.all([import('../sync/plan.js'), import('../render/sync.js')])
   const byName = new Map<string, PlanSummary>()
   // A held-back version (contract change, new major) is not what sync would apply: left out.
@@ -31,11 +45,22 @@ async function longChanges(session: SyncContext, rows: OutdatedRow[], errors: Cm
 }
 
 export default defineCommand({
-  meta: { name: 'outdated', description: 'Instances whose template has a newer version (Wanted = best in range, Latest = dist-tag)' },
+  meta: {
+    name: 'outdated',
+    description: 'Instances whose template has a newer version (Wanted = best in range, Latest = dist-tag)',
+  },
   args: {
-    name: { type: 'positional', required: false, description: 'Instances to check (default: all)', valueHint: 'NAME...' },
+    name: {
+      type: 'positional',
+      required: false,
+      description: 'Instances to check (default: all)',
+      valueHint: 'NAME...',
+    },
     all: { type: 'boolean', description: 'Also list instances that are current' },
-    long: { type: 'boolean', description: 'Also show what the update changes in each instance: models, windows, other variables' },
+    long: {
+      type: 'boolean',
+      description: 'Also show what the update changes in each instance: models, windows, other variables',
+    },
     ...offlineArg,
     ...jsonArg,
   },
@@ -48,7 +73,9 @@ export default defineCommand({
     const shown = args.all ? rows : rows.filter(isOutdated)
     // --long reads the version documents (the table alone needs only the index).
     const changes = args.long ? await longChanges(session, shown, errors) : new Map<string, PlanSummary>()
-    const instances = args.long ? shown.map((r) => ({ ...r, ...(changes.has(r.name) ? { changes: changes.get(r.name)!.changes } : {}) })) : shown
+    const instances = args.long
+      ? shown.map((r) => ({ ...r, ...(changes.has(r.name) ? { changes: changes.get(r.name)!.changes } : {}) }))
+      : shown
     const exitCode = errors.length ? 1 : 0
     if (args.json) emitJson('outdated', exitCode, { instances, retired }, errors, warnings)
     else if (shown.length) {
@@ -60,7 +87,11 @@ export default defineCommand({
             r.name,
             safeText(r.template),
             r.deprecated ? c.yellow(safeText(r.current)) : safeText(r.current),
-            r.wanted === r.current ? safeText(r.wanted ?? '-') : r.downgrade ? c.magenta(`${safeText(r.wanted ?? '-')} (downgrade)`) : c.green(safeText(r.wanted ?? '-')),
+            r.wanted === r.current
+              ? safeText(r.wanted ?? '-')
+              : r.downgrade
+                ? c.magenta(`${safeText(r.wanted ?? '-')} (downgrade)`)
+                : c.green(safeText(r.wanted ?? '-')),
             r.latest === r.wanted ? safeText(r.latest ?? '-') : c.magenta(safeText(r.latest ?? '-')),
             r.registry,
           ]),

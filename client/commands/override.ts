@@ -28,7 +28,12 @@ export default defineCommand({
   meta: { name: 'override', description: 'Set, remove or list your own values; they survive every sync' },
   args: {
     name: { type: 'positional', required: true, description: 'Instance' },
-    assignment: { type: 'positional', required: false, description: '<role|VAR>=<value>, one or more', valueHint: '<role|VAR>=<value>...' },
+    assignment: {
+      type: 'positional',
+      required: false,
+      description: '<role|VAR>=<value>, one or more',
+      valueHint: '<role|VAR>=<value>...',
+    },
     unset: { type: 'string', description: 'Drop the override of <role|VAR> (back to the template value)' },
     remove: { type: 'string', description: 'Keep <role|VAR> out of the instance altogether' },
     list: { type: 'boolean', description: 'List the overrides' },

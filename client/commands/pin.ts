@@ -20,16 +20,30 @@ export default defineCommand({
     const { entry, wanted, from } = await write(session, { command: `pin ${args.name}`, rawArgs }, async (tx) => {
       requireInstance(session.config, args.name)
       const entry = session.lock.instances[args.name]
-      if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)
+      if (!entry)
+        throw new CliError(
+          'E_UNMANAGED',
+          `instance "${args.name}" is not managed yet`,
+          1,
+          `run \`claude-multi adopt ${args.name}\``,
+        )
       // Refuse a range nothing satisfies now rather than leave sync failing later.
-      const wanted = (await pickOrThrow(requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry), args.range)).version
+      const wanted = (
+        await pickOrThrow(
+          requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry),
+          args.range,
+        )
+      ).version
       const from = entry.range
       entry.range = args.range
       if (from !== args.range) saveLock(tx, session.paths, session.lock)
       return { entry, wanted, from }
     })
     flushWarnings(session)
-    if (args.json) return emitJson('pin', 0, { name: args.name, from, range: args.range, current: entry.version, wanted })
-    out(`${args.name}: range ${from} → ${args.range} (wanted ${entry.template}@${wanted}${wanted === entry.version ? ', current' : `; run \`claude-multi sync ${args.name}\``})`)
+    if (args.json)
+      return emitJson('pin', 0, { name: args.name, from, range: args.range, current: entry.version, wanted })
+    out(
+      `${args.name}: range ${from} → ${args.range} (wanted ${entry.template}@${wanted}${wanted === entry.version ? ', current' : `; run \`claude-multi sync ${args.name}\``})`,
+    )
   },
 })

@@ -18,37 +18,63 @@ const add = defineCommand({
     url: { type: 'positional', required: true, description: 'Base URL, e.g. https://templates.acme.internal' },
     scope: { type: 'string', description: 'Scope this registry owns, e.g. @acme' },
     'token-env': { type: 'string', description: 'Variable holding the token (else `registry login`)' },
-    key: { type: 'string', description: 'Pin the registry\'s signing key (base64, or a file such as its public-key.json)' },
+    key: {
+      type: 'string',
+      description: "Pin the registry's signing key (base64, or a file such as its public-key.json)",
+    },
     'trust-first-key': { type: 'boolean', description: 'Pin whatever key the registry serves now (prints its key id)' },
     ...waitArg,
   },
   async run({ args, rawArgs }) {
-    if (!NAME_RE.test(args.name)) throw new UsageError(`"${args.name}" is not a valid registry name`, 'use lowercase letters, digits and dashes')
+    if (!NAME_RE.test(args.name))
+      throw new UsageError(`"${args.name}" is not a valid registry name`, 'use lowercase letters, digits and dashes')
     let url: URL
     try {
       url = new URL(args.url)
     } catch {
       throw new UsageError(`"${args.url}" is not a URL`)
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`"${args.url}" must be an http(s) URL`)
-    if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope)) throw new UsageError(`--scope "${args.scope}" must look like @acme`)
-    if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env'])) throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new UsageError(`"${args.url}" must be an http(s) URL`)
+    if (args.scope !== undefined && !/^@[a-z0-9][a-z0-9-]*$/.test(args.scope))
+      throw new UsageError(`--scope "${args.scope}" must look like @acme`)
+    if (args['token-env'] !== undefined && !ENV_NAME_RE.test(args['token-env']))
+      throw new UsageError(`--token-env "${args['token-env']}" is not a variable name`)
     if (args.key && args['trust-first-key']) throw new UsageError('give either --key or --trust-first-key, not both')
     // A registry that needs a token for reads (`serve --auth-read`) needs it for keys.json too.
     const readToken = args['token-env'] ? process.env[args['token-env']] : undefined
-    const pinned = args.key ? keyFromArg(args.key) : args['trust-first-key'] ? await fetchFirstKey(url.toString(), readToken ? { authorization: `Bearer ${readToken}` } : {}) : undefined
-    if (args['trust-first-key'] && pinned) out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
+    const pinned = args.key
+      ? keyFromArg(args.key)
+      : args['trust-first-key']
+        ? await fetchFirstKey(url.toString(), readToken ? { authorization: `Bearer ${readToken}` } : {})
+        : undefined
+    if (args['trust-first-key'] && pinned)
+      out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
     const session = openSession()
     await write(session, { command: `registry add ${args.name}`, rawArgs }, (tx) => {
       const loaded = session.loaded
       const list = (loaded.config.registries ??= [])
-      if (list.some((r) => r.name === args.name)) throw new CliError('E_EXISTS', `registry "${args.name}" already exists`, 1, `remove it first with \`claude-multi registry remove ${args.name}\``)
+      if (list.some((r) => r.name === args.name))
+        throw new CliError(
+          'E_EXISTS',
+          `registry "${args.name}" already exists`,
+          1,
+          `remove it first with \`claude-multi registry remove ${args.name}\``,
+        )
       const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
       if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
-      list.push({ name: args.name, url: url.toString().replace(/\/+$/, ''), ...(args.scope ? { scope: args.scope } : {}), ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}), ...(pinned ? { publicKey: pinned.publicKey } : {}) })
+      list.push({
+        name: args.name,
+        url: url.toString().replace(/\/+$/, ''),
+        ...(args.scope ? { scope: args.scope } : {}),
+        ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}),
+        ...(pinned ? { publicKey: pinned.publicKey } : {}),
+      })
       saveConfig(tx, loaded)
     })
-    out(`added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}${pinned ? `, signing key ${pinned.keyId} pinned` : ''}`)
+    out(
+      `added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}${pinned ? `, signing key ${pinned.keyId} pinned` : ''}`,
+    )
   },
 })
 
@@ -61,10 +87,22 @@ const list = defineCommand({
       name: r.name,
       url: r.url,
       scope: r.scope ?? null,
-      token: r.tokenEnv && process.env[r.tokenEnv] ? `$${r.tokenEnv}` : readToken(paths, r.name) ? 'login' : r.tokenEnv ? `$${r.tokenEnv} (unset)` : null,
+      token:
+        r.tokenEnv && process.env[r.tokenEnv]
+          ? `$${r.tokenEnv}`
+          : readToken(paths, r.name)
+            ? 'login'
+            : r.tokenEnv
+              ? `$${r.tokenEnv} (unset)`
+              : null,
     }))
     if (args.json) return emitJson('registry list', 0, { registries: rows })
-    out(formatTable([['Name', 'URL', 'Scope', 'Token'].map((h) => c.bold(h)), ...rows.map((r) => [r.name, r.url === 'bundled' ? 'bundled catalogue' : r.url, r.scope ?? '-', r.token ?? '-'])]))
+    out(
+      formatTable([
+        ['Name', 'URL', 'Scope', 'Token'].map((h) => c.bold(h)),
+        ...rows.map((r) => [r.name, r.url === 'bundled' ? 'bundled catalogue' : r.url, r.scope ?? '-', r.token ?? '-']),
+      ]),
+    )
   },
 })
 
@@ -76,9 +114,23 @@ const remove = defineCommand({
     await write(session, { command: `registry remove ${args.name}`, rawArgs }, (tx) => {
       const { loaded, paths } = session
       const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
-      if (idx < 0) throw new CliError('E_NO_REGISTRY', `no registry "${args.name}" in ${paths.config}`, 1, 'see `claude-multi registry list`')
-      const users = Object.entries(session.lock.instances).filter(([, e]) => e.registry === args.name).map(([n]) => n)
-      if (users.length) throw new CliError('E_IN_USE', `registry ${args.name} is used by ${users.join(', ')}`, 1, `remove those instances first (\`claude-multi remove ${users[0]}\`)`)
+      if (idx < 0)
+        throw new CliError(
+          'E_NO_REGISTRY',
+          `no registry "${args.name}" in ${paths.config}`,
+          1,
+          'see `claude-multi registry list`',
+        )
+      const users = Object.entries(session.lock.instances)
+        .filter(([, e]) => e.registry === args.name)
+        .map(([n]) => n)
+      if (users.length)
+        throw new CliError(
+          'E_IN_USE',
+          `registry ${args.name} is used by ${users.join(', ')}`,
+          1,
+          `remove those instances first (\`claude-multi remove ${users[0]}\`)`,
+        )
       loaded.config.registries!.splice(idx, 1)
       saveConfig(tx, loaded)
       removeToken(tx, paths, args.name)
@@ -93,12 +145,23 @@ const login = defineCommand({
   async run({ args, rawArgs }) {
     const paths = resolvePaths()
     if (!registryConfigs(loadConfig(paths).config).some((r) => r.name === args.name))
-      throw new CliError('E_NO_REGISTRY', `unknown registry "${args.name}"`, 1, 'add it with `claude-multi registry add <name> <url>`')
-    if (args.name === PUBLIC && !process.env.CLAUDE_MULTI_REGISTRY && !loadConfig(paths).config.registries?.some((r) => r.name === PUBLIC))
+      throw new CliError(
+        'E_NO_REGISTRY',
+        `unknown registry "${args.name}"`,
+        1,
+        'add it with `claude-multi registry add <name> <url>`',
+      )
+    if (
+      args.name === PUBLIC &&
+      !process.env.CLAUDE_MULTI_REGISTRY &&
+      !loadConfig(paths).config.registries?.some((r) => r.name === PUBLIC)
+    )
       throw new CliError('E_READ_ONLY', 'the bundled public catalogue takes no token')
     const token = await readSecret('token: ')
     if (!token || /\s/.test(token)) throw new UsageError('the token read from stdin is empty or contains spaces')
-    const file = await write(openSession(), { command: `registry login ${args.name}`, rawArgs }, (tx) => storeToken(tx, paths, args.name, token))
+    const file = await write(openSession(), { command: `registry login ${args.name}`, rawArgs }, (tx) =>
+      storeToken(tx, paths, args.name, token),
+    )
     out(`token for ${args.name} stored in ${file} (0600)`)
   },
 })

@@ -7,7 +7,10 @@ import { loadPrevious, savePrevious } from '../state/previous.js'
 import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
-  meta: { name: 'rollback', description: 'Restore the file and lock entry as they were before the last write (run again to undo)' },
+  meta: {
+    name: 'rollback',
+    description: 'Restore the file and lock entry as they were before the last write (run again to undo)',
+  },
   args: {
     name: { type: 'positional', required: true, description: 'Instance' },
     ...waitArg,
@@ -18,18 +21,33 @@ export default defineCommand({
     const r = await write(session, { command: `rollback ${args.name}`, rawArgs }, (tx) => {
       const inst = requireInstance(session.config, args.name)
       const prev = loadPrevious(inst.configDir)
-      if (!prev) throw new CliError('E_NO_PREVIOUS', `${args.name} has nothing to roll back to (no write since it was added)`)
+      if (!prev)
+        throw new CliError('E_NO_PREVIOUS', `${args.name} has nothing to roll back to (no write since it was added)`)
       const current = session.lock.instances[args.name]
       const currentText = readText(prev.path)
       // The state being replaced becomes the new "previous", so a second rollback undoes the first.
-      if (current && currentText !== undefined) savePrevious(tx, inst.configDir, { path: prev.path, text: currentText, entry: current, savedAt: new Date().toISOString() })
+      if (current && currentText !== undefined)
+        savePrevious(tx, inst.configDir, {
+          path: prev.path,
+          text: currentText,
+          entry: current,
+          savedAt: new Date().toISOString(),
+        })
       tx.write(prev.path, prev.text)
       session.lock.instances[args.name] = prev.entry
       saveLock(tx, session.paths, session.lock)
       return { prev, current }
     })
     const { prev, current } = r
-    if (args.json) return emitJson('rollback', 0, { name: args.name, path: prev.path, version: prev.entry.version, from: current?.version ?? null })
-    out(`${args.name}: restored ${prev.path} (${prev.entry.template}@${prev.entry.version}${current ? `, was ${current.version}` : ''})`)
+    if (args.json)
+      return emitJson('rollback', 0, {
+        name: args.name,
+        path: prev.path,
+        version: prev.entry.version,
+        from: current?.version ?? null,
+      })
+    out(
+      `${args.name}: restored ${prev.path} (${prev.entry.template}@${prev.entry.version}${current ? `, was ${current.version}` : ''})`,
+    )
   },
 })

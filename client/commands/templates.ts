@@ -32,17 +32,31 @@ export default defineCommand({
         throw err
       }
       const { entries, invalid } = allEntries(index)
-      if (invalid.length) session.warnings.push(`${name}: ${invalid.length} index ${invalid.length === 1 ? 'entry is' : 'entries are'} invalid and not listed`)
+      if (invalid.length)
+        session.warnings.push(
+          `${name}: ${invalid.length} index ${invalid.length === 1 ? 'entry is' : 'entries are'} invalid and not listed`,
+        )
       for (const e of entries) {
         const hay = `${e.id} ${e.name} ${e.description}`.toLowerCase()
         if (words.every((w) => hay.includes(w)))
-          rows.push({ id: e.id, ...(e['dist-tags'].latest ? { latest: e['dist-tags'].latest } : {}), name: e.name, description: e.description, registry: name })
+          rows.push({
+            id: e.id,
+            ...(e['dist-tags'].latest ? { latest: e['dist-tags'].latest } : {}),
+            name: e.name,
+            description: e.description,
+            registry: name,
+          })
       }
     }
     const warnings = [...session.warnings]
     flushWarnings(session)
     if (args.json) return emitJson('templates', 0, { templates: rows }, [], warnings)
     if (!rows.length) return out(words.length ? `no template matches "${args.query}"` : 'no templates')
-    out(formatTable([['Id', 'Latest', 'Name', 'Registry'].map((h) => c.bold(h)), ...rows.map((r) => [safeText(r.id), safeText(r.latest ?? ''), safeText(r.name), r.registry])]))
+    out(
+      formatTable([
+        ['Id', 'Latest', 'Name', 'Registry'].map((h) => c.bold(h)),
+        ...rows.map((r) => [safeText(r.id), safeText(r.latest ?? ''), safeText(r.name), r.registry]),
+      ]),
+    )
   },
 })

@@ -16,7 +16,13 @@ export default defineCommand({
     const { from, entry } = await write(session, { command: `unpin ${args.name}`, rawArgs }, (tx) => {
       requireInstance(session.config, args.name)
       const entry = session.lock.instances[args.name]
-      if (!entry) throw new CliError('E_UNMANAGED', `instance "${args.name}" is not managed yet`, 1, `run \`claude-multi adopt ${args.name}\``)
+      if (!entry)
+        throw new CliError(
+          'E_UNMANAGED',
+          `instance "${args.name}" is not managed yet`,
+          1,
+          `run \`claude-multi adopt ${args.name}\``,
+        )
       const from = entry.range
       entry.range = `^${entry.version}`
       if (entry.range !== from) saveLock(tx, session.paths, session.lock)

@@ -17,21 +17,25 @@ export const LIST_KINDS: readonly ListKind[] = ['instances', 'templates', 'regis
 
 const dirs = (dir: string): string[] => {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
   } catch {
     return []
   }
 }
 
 /** `<dir>/<id>/` and `<dir>/@scope/<name>/`: how both the catalogue and the cache lay out ids. */
-const idDirs = (dir: string): string[] => dirs(dir).flatMap((d) => (d.startsWith('@') ? dirs(join(dir, d)).map((s) => `${d}/${s}`) : [d]))
+const idDirs = (dir: string): string[] =>
+  dirs(dir).flatMap((d) => (d.startsWith('@') ? dirs(join(dir, d)).map((s) => `${d}/${s}`) : [d]))
 
 function cachedIds(cacheDir: string): string[] {
   const ids = idDirs(join(cacheDir, 'templates'))
   try {
     const index = JSON.parse(readText(join(cacheDir, 'index.json')) ?? '{}') as { templates?: Record<string, unknown> }
     // Registry keys reach the shell's completion list: only what is a valid id, nothing else.
-    if (index.templates && typeof index.templates === 'object') ids.push(...Object.keys(index.templates).filter(isValidId))
+    if (index.templates && typeof index.templates === 'object')
+      ids.push(...Object.keys(index.templates).filter(isValidId))
   } catch {}
   return ids
 }
@@ -47,7 +51,9 @@ export function listNames(paths: Paths, kind: ListKind): string[] {
   const registries = registryConfigs(config)
   if (kind === 'registries') return registries.map((r) => r.name).filter((n) => NAME_RE.test(n))
   const ids = registries.flatMap((r) =>
-    r.url === 'bundled' ? idDirs(join(bundledRoot(), 'templates')) : cachedIds(new RegistryCache(paths.cache, r.name, r.url.replace(/\/+$/, '')).dir),
+    r.url === 'bundled'
+      ? idDirs(join(bundledRoot(), 'templates'))
+      : cachedIds(new RegistryCache(paths.cache, r.name, r.url.replace(/\/+$/, '')).dir),
   )
   return [...new Set(ids.filter(isValidId))].sort()
 }

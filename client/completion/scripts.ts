@@ -11,7 +11,10 @@ interface Node {
 }
 
 function flatten(spec: CommandSpec, path = ''): Node[] {
-  return [{ path, spec }, ...Object.entries(spec.subcommands).flatMap(([name, sub]) => flatten(sub, path ? `${path} ${name}` : name))]
+  return [
+    { path, spec },
+    ...Object.entries(spec.subcommands).flatMap(([name, sub]) => flatten(sub, path ? `${path} ${name}` : name)),
+  ]
 }
 
 const kindWord = (kind: WordKind | null | undefined): string =>
@@ -35,7 +38,9 @@ export function bashScript(prog: string, root: CommandSpec): string {
   }
   const flagKinds = (n: Node) => {
     const withKind = n.spec.flags.filter((f) => f.value && f.value !== 'files')
-    return withKind.length ? `case "$2" in ${withKind.map((f) => `${q(f.name)}) echo ${q(kindWord(f.value))} ;;`).join(' ')} esac` : ':'
+    return withKind.length
+      ? `case "$2" in ${withKind.map((f) => `${q(f.name)}) echo ${q(kindWord(f.value))} ;;`).join(' ')} esac`
+      : ':'
   }
   const kinds = (n: Node) => {
     const list = n.spec.positionals.map(kindWord)
@@ -105,24 +110,40 @@ ${bashScript(prog, root).split('\n').slice(2).join('\n')}`
 }
 
 export function fishScript(prog: string, root: CommandSpec): string {
-  const lines = [`# ${prog} completion for fish. Load it with: ${prog} completion fish | source`, `#   (or save it as ~/.config/fish/completions/${prog}.fish)`, `complete -c ${prog} -f`]
+  const lines = [
+    `# ${prog} completion for fish. Load it with: ${prog} completion fish | source`,
+    `#   (or save it as ~/.config/fish/completions/${prog}.fish)`,
+    `complete -c ${prog} -f`,
+  ]
   const top = Object.keys(root.subcommands)
   const fishQ = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
-  lines.push(`complete -c ${prog} -n ${fishQ(`not __fish_seen_subcommand_from ${top.join(' ')}`)} -a ${fishQ(top.join(' '))}`)
+  lines.push(
+    `complete -c ${prog} -n ${fishQ(`not __fish_seen_subcommand_from ${top.join(' ')}`)} -a ${fishQ(top.join(' '))}`,
+  )
   const dynamic = (kind: WordKind | null | undefined): string | undefined =>
-    kind === null || kind === undefined ? undefined
-    : kind === 'files' ? '(__fish_complete_path)'
-    : typeof kind === 'string' ? `(${prog} completion --list ${kind} 2>/dev/null)`
-    : kind.choices.join(' ')
+    kind === null || kind === undefined
+      ? undefined
+      : kind === 'files'
+        ? '(__fish_complete_path)'
+        : typeof kind === 'string'
+          ? `(${prog} completion --list ${kind} 2>/dev/null)`
+          : kind.choices.join(' ')
   for (const [name, spec] of Object.entries(root.subcommands)) {
     const seen = `__fish_seen_subcommand_from ${name}`
     const subs = Object.keys(spec.subcommands)
-    if (subs.length) lines.push(`complete -c ${prog} -n ${fishQ(`${seen}; and not __fish_seen_subcommand_from ${subs.join(' ')}`)} -a ${fishQ(subs.join(' '))}`)
+    if (subs.length)
+      lines.push(
+        `complete -c ${prog} -n ${fishQ(`${seen}; and not __fish_seen_subcommand_from ${subs.join(' ')}`)} -a ${fishQ(subs.join(' '))}`,
+      )
     const add = (cond: string, s: CommandSpec) => {
       for (const f of s.flags) {
         const long = f.name.startsWith('--')
         const opt = long ? `-l ${f.name.slice(2)}` : `-s ${f.name.slice(1)}`
-        const value = !f.takesValue ? '' : f.value && f.value !== 'files' ? ` -x -a ${fishQ(dynamic(f.value)!)}` : ' -r -F'
+        const value = !f.takesValue
+          ? ''
+          : f.value && f.value !== 'files'
+            ? ` -x -a ${fishQ(dynamic(f.value)!)}`
+            : ' -r -F'
         lines.push(`complete -c ${prog} -n ${fishQ(cond)} ${opt}${value}`)
       }
       // Positionals: fish cannot count them cheaply, so the union of their kinds is offered.
@@ -130,7 +151,8 @@ export function fishScript(prog: string, root: CommandSpec): string {
       if (args.length) lines.push(`complete -c ${prog} -n ${fishQ(cond)} -a ${fishQ(args.join(' '))}`)
     }
     if (!subs.length) add(seen, spec)
-    for (const [subName, sub] of Object.entries(spec.subcommands)) add(`${seen}; and __fish_seen_subcommand_from ${subName}`, sub)
+    for (const [subName, sub] of Object.entries(spec.subcommands))
+      add(`${seen}; and __fish_seen_subcommand_from ${subName}`, sub)
   }
   return `${lines.join('\n')}\n`
 }

@@ -48,17 +48,20 @@ export async function commandSpec(cmd: AnyCommand, path: string[] = []): Promise
     if (def.type === 'positional') {
       spec.positionals.push(kindOf(path, name, (def as { options?: string[] }).options))
       // Optional, or declared as taking several (`NAME...`): the last positional repeats.
-      spec.repeatLast = def.required === false || String((def as { valueHint?: string }).valueHint ?? '').endsWith('...')
+      spec.repeatLast =
+        def.required === false || String((def as { valueHint?: string }).valueHint ?? '').endsWith('...')
       continue
     }
     const takesValue = def.type !== 'boolean'
     const value = takesValue ? flagKind(name, (def as { options?: string[] }).options) : undefined
     const flag = (flagName: string) => ({ name: flagName, takesValue, ...(value ? { value } : {}) })
     spec.flags.push(flag(`--${name}`))
-    for (const alias of [(def as { alias?: string | string[] }).alias ?? []].flat()) spec.flags.push(flag(alias.length === 1 ? `-${alias}` : `--${alias}`))
+    for (const alias of [(def as { alias?: string | string[] }).alias ?? []].flat())
+      spec.flags.push(flag(alias.length === 1 ? `-${alias}` : `--${alias}`))
   }
   spec.flags.push({ name: '--help', takesValue: false })
   const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined
-  for (const [name, sub] of Object.entries(subs ?? {})) spec.subcommands[name] = await commandSpec(await resolve(sub as AnyCommand), [...path, name])
+  for (const [name, sub] of Object.entries(subs ?? {}))
+    spec.subcommands[name] = await commandSpec(await resolve(sub as AnyCommand), [...path, name])
   return spec
 }

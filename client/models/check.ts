@@ -34,10 +34,21 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
   return hit
 }
 
-export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions = {}, cache: CallCache = newCallCache()): Promise<InstanceModelReport> {
+export async function checkInstance(
+  target: ModelCheckTarget,
+  opts: CheckOptions = {},
+  cache: CallCache = newCallCache(),
+): Promise<InstanceModelReport> {
   const baseUrl = target.env[BASE_URL_ENV] || ANTHROPIC_DEFAULT_BASE_URL
   const rows: ModelRow[] = mappedModels(target.env).map((m) => ({ ...m, status: 'unknown' }))
-  const report: InstanceModelReport = { name: target.name, source: target.source, baseUrl, listed: null, rows, ok: false }
+  const report: InstanceModelReport = {
+    name: target.name,
+    source: target.source,
+    baseUrl,
+    listed: null,
+    rows,
+    ok: false,
+  }
   if (target.notes?.length) report.notes = target.notes
   const call = { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: opts.fetch }
 
@@ -73,7 +84,9 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
       for (const row of rows) {
         if (row.status === 'served') continue
         const model = stripContextSuffix(row.model)
-        const verdict = await cached(cache.probes, `${who}\0${model}`, () => probeModel(baseUrl, target.authVar, key, model, call))
+        const verdict = await cached(cache.probes, `${who}\0${model}`, () =>
+          probeModel(baseUrl, target.authVar, key, model, call),
+        )
         row.status = verdict.status
         row.via = 'probe'
         row.note = verdict.note
@@ -87,7 +100,10 @@ export async function checkInstance(target: ModelCheckTarget, opts: CheckOptions
   }
 
   // The template may already know the replacement: say so next to the model it retired.
-  const retired = findRetired(Object.fromEntries(rows.filter((r) => r.status !== 'served').map((r) => [r.variable, r.model])), target.retired ?? {})
+  const retired = findRetired(
+    Object.fromEntries(rows.filter((r) => r.status !== 'served').map((r) => [r.variable, r.model])),
+    target.retired ?? {},
+  )
   for (const use of retired) {
     const row = rows.find((r) => r.variable === use.key)!
     row.note = `${row.note ? `${row.note}; ` : ''}the template lists it as retired${use.replacement ? ` → ${use.replacement}` : ''}`

@@ -85,11 +85,21 @@ export async function callProvider(
     // Redirects are followed by hand, and only on the same origin: fetch would carry our
     // `x-api-key` to wherever a provider (or whoever answers for it) points.
     for (let hops = 0; ; hops++) {
-      res = await doFetch(target, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal, redirect: 'manual' })
+      res = await doFetch(target, {
+        method: init.method ?? 'GET',
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal,
+        redirect: 'manual',
+      })
       const location = res.headers.get('location')
       if (![301, 302, 303, 307, 308].includes(res.status) || !location) break
       const next = new URL(location, target)
-      if (next.origin !== new URL(url).origin) throw new ProviderCallError('redirect', `${hostOf(url)} redirected to ${next.origin}; not following it with your key`)
+      if (next.origin !== new URL(url).origin)
+        throw new ProviderCallError(
+          'redirect',
+          `${hostOf(url)} redirected to ${next.origin}; not following it with your key`,
+        )
       if (hops >= 5) throw new ProviderCallError('redirect', `${hostOf(url)} redirected more than 5 times`)
       target = next.href
     }
@@ -106,7 +116,10 @@ export async function callProvider(
     const name = (err as { name?: string }).name
     const code = (err as { cause?: { code?: string } }).cause?.code
     if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      throw new ProviderCallError('timeout', `no answer from ${hostOf(url)} within ${seconds(timeoutMs)} (raise it with --timeout)`)
+      throw new ProviderCallError(
+        'timeout',
+        `no answer from ${hostOf(url)} within ${seconds(timeoutMs)} (raise it with --timeout)`,
+      )
     }
     throw new ProviderCallError('network', `could not reach ${hostOf(url)}: ${networkReason(err)}`)
   }
@@ -138,8 +151,7 @@ export function providerMessage(json: unknown): string | undefined {
   if (!json || typeof json !== 'object') return undefined
   const j = json as Record<string, unknown>
   const err = j.error
-  const raw =
-    (err && typeof err === 'object' ? (err as Record<string, unknown>).message : err) ?? j.message ?? j.detail
+  const raw = (err && typeof err === 'object' ? (err as Record<string, unknown>).message : err) ?? j.message ?? j.detail
   if (typeof raw !== 'string' || !raw.trim()) return undefined
   const line = raw.replace(/\s+/g, ' ').trim()
   return line.length > 200 ? `${line.slice(0, 197)}...` : line

@@ -18,7 +18,9 @@ export interface Learned {
 
 /** Models whose name comes from a setup input and whose limits the template does not give. */
 export function chosenModels(t: Template, env: Readonly<Record<string, string>>): string[] {
-  const chosen = ROLES.filter((role) => placeholders(t.models[role]).length > 0).map((role) => modelAsSent(env[ROLE_ENV[role]] ?? ''))
+  const chosen = ROLES.filter((role) => placeholders(t.models[role]).length > 0).map((role) =>
+    modelAsSent(env[ROLE_ENV[role]] ?? ''),
+  )
   return [...new Set(chosen)].filter((m) => m && !limitsOf(t.limits, m))
 }
 
@@ -51,7 +53,11 @@ export async function learnLimits(
     if (!listed) unknown(m, `${url} is not a model list`)
     else if (!entry) unknown(m, `${url} does not list it; check the model name`)
     else if (!entry.context) unknown(m, `${url} lists it without a window`)
-    else learned.limits[m] = entry.output && entry.output <= entry.context ? { context: entry.context, output: entry.output } : { context: entry.context }
+    else
+      learned.limits[m] =
+        entry.output && entry.output <= entry.context
+          ? { context: entry.context, output: entry.output }
+          : { context: entry.context }
   }
   return learned
 }

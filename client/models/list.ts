@@ -19,7 +19,8 @@ const CONTEXT_FIELDS = ['context_length', 'context_window', 'max_input_tokens'] 
 const OUTPUT_FIELDS = ['max_completion_tokens', 'max_output_tokens'] as const
 
 type Loose = Record<string, unknown>
-const asObject = (v: unknown): Loose | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined)
+const asObject = (v: unknown): Loose | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined
 
 function tokens(o: Loose | undefined, fields: readonly string[], max: number): number | undefined {
   for (const f of fields) {
@@ -59,7 +60,8 @@ export async function listModelEntries(
   key: string | null,
   opts: { timeoutMs?: number; fetch?: typeof globalThis.fetch } = {},
 ): Promise<ListedModel[] | null> {
-  const headers = key === null ? { 'anthropic-version': authHeaders(authVar, '')['anthropic-version']! } : authHeaders(authVar, key)
+  const headers =
+    key === null ? { 'anthropic-version': authHeaders(authVar, '')['anthropic-version']! } : authHeaders(authVar, key)
   const models: ListedModel[] = []
   let after: string | undefined
   for (let n = 0; n < MAX_PAGES; n++) {

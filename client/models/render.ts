@@ -31,14 +31,22 @@ function statusCell(row: ModelRow, c: Colors): string {
 
 export function renderInstance(inst: InstanceModelReport, c: Colors): string[] {
   const listed = inst.listed === null ? '' : `, ${inst.listed} model${inst.listed === 1 ? '' : 's'} listed`
-  const lines = [`${c.bold(inst.name)}${inst.source ? c.dim(` (${inst.source})`) : ''} → ${inst.baseUrl}${c.dim(listed)}`]
+  const lines = [
+    `${c.bold(inst.name)}${inst.source ? c.dim(` (${inst.source})`) : ''} → ${inst.baseUrl}${c.dim(listed)}`,
+  ]
   if (!inst.rows.length) lines.push('  no model is mapped')
   else {
     // The provider's window per model, when its list reports one (OpenRouter, Moonshot, ...).
     const windows = inst.rows.some((r) => r.window !== undefined)
     const table = [['Role', 'Model', 'Status', ...(windows ? ['Window'] : []), ''].map((h) => c.dim(h))]
     for (const row of inst.rows)
-      table.push([row.role, row.model, statusCell(row, c), ...(windows ? [row.window?.toLocaleString('en-US') ?? ''] : []), row.note ? c.dim(row.note) : ''])
+      table.push([
+        row.role,
+        row.model,
+        statusCell(row, c),
+        ...(windows ? [row.window?.toLocaleString('en-US') ?? ''] : []),
+        row.note ? c.dim(row.note) : '',
+      ])
     lines.push(...formatTable(table, '  '))
   }
   if (inst.listed === null && !inst.error && inst.rows.some((r) => !r.via)) {

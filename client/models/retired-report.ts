@@ -34,11 +34,13 @@ export function retiredWarnings(plan: RetiredPlanView): RetiredWarning[] {
   const { base, theirs } = plan.docs
   const retired = mergeRetired(base.retired, theirs.retired)
   if (!Object.keys(retired).length) return []
-  const listedBy = (model: string) =>
-    [...new Set([base, theirs].filter((d) => findRetired({ M: model }, d.retired ?? {}).length).map((d) => d.version))]
+  const listedBy = (model: string) => [
+    ...new Set([base, theirs].filter((d) => findRetired({ M: model }, d.retired ?? {}).length).map((d) => d.version)),
+  ]
   return findRetired(plan.ours, retired).map((use) => {
     const after = plan.merge.env[use.key]
-    const fixedBySync = after !== use.model && (after === undefined || !findRetired({ [use.key]: after }, retired).length)
+    const fixedBySync =
+      after !== use.model && (after === undefined || !findRetired({ [use.key]: after }, retired).length)
     const suggestion = fixedBySync ? undefined : overrideSuggestion(plan.name, use)
     return {
       ...use,

@@ -18,7 +18,9 @@ export interface RetiredUse {
 const NOT_MODELS = new Set<string>([BASE_URL_ENV, ...AUTH_VARS])
 
 /** Merges `retired` lists; later ones win (a newer version knows better). */
-export function mergeRetired(...lists: (Record<string, string | null> | undefined | null)[]): Record<string, string | null> {
+export function mergeRetired(
+  ...lists: (Record<string, string | null> | undefined | null)[]
+): Record<string, string | null> {
   const out: Record<string, string | null> = {}
   for (const list of lists) Object.assign(out, list ?? {})
   return out
@@ -58,7 +60,10 @@ export function findRetired(env: Record<string, string>, retired: Record<string,
     const role = roleOf(key)
     const replacement = followChain(retired, hit[1])
     // Matched through its bare name: the replacement keeps the user's own `[1m]` (or its absence).
-    const kept = replacement === null || hit[0] === value ? replacement : stripContextSuffix(replacement) + value.slice(stripContextSuffix(value).length)
+    const kept =
+      replacement === null || hit[0] === value
+        ? replacement
+        : stripContextSuffix(replacement) + value.slice(stripContextSuffix(value).length)
     out.push({ key, ...(role ? { role } : {}), model: value, replacement: kept })
   }
   return out

@@ -29,22 +29,36 @@ function readKeyFile(path: string): { key: string | null; keyProblem?: string } 
     return key ? { key } : { key: null, keyProblem: `the key file ${path} is empty` }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    return { key: null, keyProblem: code === 'ENOENT' ? `the key file ${path} does not exist` : `cannot read ${path} (${code})` }
+    return {
+      key: null,
+      keyProblem: code === 'ENOENT' ? `the key file ${path} does not exist` : `cannot read ${path} (${code})`,
+    }
   }
 }
 
 /** The auth variable a plain env sets (settings.json layout: the key sits in `env`). */
-const authFromEnv = (env: Record<string, string>): AuthVar =>
-  AUTH_VARS.find((v) => env[v]) ?? 'ANTHROPIC_AUTH_TOKEN'
+const authFromEnv = (env: Record<string, string>): AuthVar => AUTH_VARS.find((v) => env[v]) ?? 'ANTHROPIC_AUTH_TOKEN'
 
-function managedTarget(name: string, inst: InstanceConfig | undefined, e: LockEntry, processEnv: NodeJS.ProcessEnv): ModelCheckTarget {
+function managedTarget(
+  name: string,
+  inst: InstanceConfig | undefined,
+  e: LockEntry,
+  processEnv: NodeJS.ProcessEnv,
+): ModelCheckTarget {
   const configDir = inst?.configDir
   const source = `${e.template}@${e.version} from ${e.registry}`
   if (e.target.kind === 'settings') {
     const env = settingsEnv(configDir ?? '')
     const authVar = authFromEnv(env)
     const { [authVar]: key, ...rest } = env
-    return { name, source, env: rest, authVar, key: key || null, ...(key ? {} : { keyProblem: `settings.json sets no ${authVar}` }) }
+    return {
+      name,
+      source,
+      env: rest,
+      authVar,
+      key: key || null,
+      ...(key ? {} : { keyProblem: `settings.json sets no ${authVar}` }),
+    }
   }
   const loaded = loadTarget(e.target, name)
   const keyLine = loaded.parsed?.lines.find((l) => l.kind === 'key')
@@ -97,28 +111,38 @@ async function lockedRetired(registries: Registries, e: LockEntry): Promise<Reco
 }
 
 /** Targets for the named instances (all when none are named), in config order. */
-export async function loadModelTargets(names: string[], processEnv: NodeJS.ProcessEnv = process.env): Promise<ModelCheckTarget[]> {
+export async function loadModelTargets(
+  names: string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Promise<ModelCheckTarget[]> {
   const paths = resolvePaths(processEnv)
   const { config } = loadConfig(paths)
   const lock = loadLock(paths)
   const known = [...new Set([...config.instances.map((i) => i.name), ...Object.keys(lock.instances)])]
   for (const name of names) {
     if (!known.includes(name)) {
-      throw new CliError('E_NO_INSTANCE', `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, 1, 'run `claude-multi list` to see your instances')
+      throw new CliError(
+        'E_NO_INSTANCE',
+        `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+        1,
+        'run `claude-multi list` to see your instances',
+      )
     }
   }
   const registries = new Registries({ paths, config, offline: true, warn: () => {} })
-  return Promise.all((names.length ? names : known).map(async (name): Promise<ModelCheckTarget> => {
-    const inst = config.instances.find((i) => i.name === name)
-    const entry = lock.instances[name]
-    try {
-      if (!entry) return legacyTarget(inst!)
-      const retired = await lockedRetired(registries, entry)
-      return { ...managedTarget(name, inst, entry, processEnv), ...(retired ? { retired } : {}) }
-    } catch (err) {
-      // One broken instance must not hide the others' results.
-      if (!(err instanceof CliError)) throw err
-      return { name, env: {}, authVar: 'ANTHROPIC_AUTH_TOKEN', key: null, problem: err.message }
-    }
-  }))
+  return Promise.all(
+    (names.length ? names : known).map(async (name): Promise<ModelCheckTarget> => {
+      const inst = config.instances.find((i) => i.name === name)
+      const entry = lock.instances[name]
+      try {
+        if (!entry) return legacyTarget(inst!)
+        const retired = await lockedRetired(registries, entry)
+        return { ...managedTarget(name, inst, entry, processEnv), ...(retired ? { retired } : {}) }
+      } catch (err) {
+        // One broken instance must not hide the others' results.
+        if (!(err instanceof CliError)) throw err
+        return { name, env: {}, authVar: 'ANTHROPIC_AUTH_TOKEN', key: null, problem: err.message }
+      }
+    }),
+  )
 }

@@ -37,12 +37,17 @@ export class BundledSource implements RegistrySource {
 
   private ids(): string[] {
     const dir = join(this.root, 'templates')
-    if (!existsSync(dir)) throw new CliError('E_BUNDLED', `the bundled catalogue is missing at ${dir}; reinstall claude-multi or set CLAUDE_MULTI_REGISTRY`)
+    if (!existsSync(dir))
+      throw new CliError(
+        'E_BUNDLED',
+        `the bundled catalogue is missing at ${dir}; reinstall claude-multi or set CLAUDE_MULTI_REGISTRY`,
+      )
     const ids: string[] = []
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       if (!d.isDirectory()) continue
       if (d.name.startsWith('@')) {
-        for (const s of readdirSync(join(dir, d.name), { withFileTypes: true })) if (s.isDirectory()) ids.push(`${d.name}/${s.name}`)
+        for (const s of readdirSync(join(dir, d.name), { withFileTypes: true }))
+          if (s.isDirectory()) ids.push(`${d.name}/${s.name}`)
       } else ids.push(d.name)
     }
     return ids.sort()
@@ -68,7 +73,8 @@ export class BundledSource implements RegistrySource {
       throw new CliError('E_BUNDLED', `${join(dir, 'meta.json')} is not valid JSON`)
     }
     const names = Object.keys(meta.versions ?? {})
-    if (!names.length) for (const f of readdirSync(dir)) if (f.endsWith('.json') && f !== 'meta.json') names.push(f.slice(0, -5))
+    if (!names.length)
+      for (const f of readdirSync(dir)) if (f.endsWith('.json') && f !== 'meta.json') names.push(f.slice(0, -5))
     const versions: Record<string, VersionEntry> = {}
     for (const v of names) {
       const m = meta.versions?.[v] ?? {}
@@ -87,7 +93,8 @@ export class BundledSource implements RegistrySource {
     const doc = JSON.parse(this.text(id, latest) ?? '{}') as Partial<Template>
     // The same shape as shared/catalogue's makeEntry, without loading semver on this path.
     const tags: Record<string, string> = { latest }
-    for (const tag of Object.keys(meta['dist-tags'] ?? {}).sort()) if (tag !== 'latest') tags[tag] = meta['dist-tags']![tag]!
+    for (const tag of Object.keys(meta['dist-tags'] ?? {}).sort())
+      if (tag !== 'latest') tags[tag] = meta['dist-tags']![tag]!
     const ordered: Record<string, VersionEntry> = {}
     for (const v of [...sorted].reverse()) ordered[v] = versions[v]!
     return {
@@ -116,7 +123,10 @@ export class BundledSource implements RegistrySource {
     if (text === undefined) throw new CliError('E_NOT_FOUND', `${id}@${version} is not in the bundled catalogue`)
     const actual = integrityOfText(text)
     if (integrity && integrity !== actual)
-      throw new CliError('E_INTEGRITY', `${id}@${version} in the bundled catalogue has integrity ${actual}, expected ${integrity}; refusing it`)
+      throw new CliError(
+        'E_INTEGRITY',
+        `${id}@${version} in the bundled catalogue has integrity ${actual}, expected ${integrity}; refusing it`,
+      )
     return { template: JSON.parse(text) as Template, text, integrity: actual }
   }
 }

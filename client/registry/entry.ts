@@ -27,7 +27,12 @@ function lookup(index: RegistryIndex, id: string): TemplateEntry | string | unde
 export function findEntry(index: RegistryIndex, id: string, registry: string): TemplateEntry | undefined {
   const found = lookup(index, id)
   if (typeof found !== 'string') return found
-  throw new CliError('E_BAD_INDEX', `registry ${registry}: the index entry of "${id}" is invalid (${found}); refusing it`, 1, 'other templates are not affected; tell the registry operator')
+  throw new CliError(
+    'E_BAD_INDEX',
+    `registry ${registry}: the index entry of "${id}" is invalid (${found}); refusing it`,
+    1,
+    'other templates are not affected; tell the registry operator',
+  )
 }
 
 /** Every valid entry of an index (for listings); the ids of invalid ones are returned apart. */

@@ -34,7 +34,14 @@ export const MAX_INDEX_BYTES = Number(process.env.CLAUDE_MULTI_MAX_INDEX_BYTES) 
 /** The answer is bigger than we read: refused (a registry, however hostile, cannot fill memory). */
 export class TooLargeError extends CliError {
   constructor(method: string, url: string, max: number) {
-    super('E_TOO_LARGE', `[${method}] "${url}": the answer is larger than ${max} bytes; refusing it`, 1, url.endsWith('/index.json') ? 'if the registry is really that big, raise CLAUDE_MULTI_MAX_INDEX_BYTES' : undefined)
+    super(
+      'E_TOO_LARGE',
+      `[${method}] "${url}": the answer is larger than ${max} bytes; refusing it`,
+      1,
+      url.endsWith('/index.json')
+        ? 'if the registry is really that big, raise CLAUDE_MULTI_MAX_INDEX_BYTES'
+        : undefined,
+    )
   }
 }
 

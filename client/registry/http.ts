@@ -25,7 +25,12 @@ const parseIndex = (text: string, where: string): RegistryIndex => {
   } catch {
     throw new CliError('E_BAD_INDEX', `${where} is not valid JSON`)
   }
-  if (index?.formatVersion !== 1 || typeof index.templates !== 'object' || index.templates === null || Array.isArray(index.templates))
+  if (
+    index?.formatVersion !== 1 ||
+    typeof index.templates !== 'object' ||
+    index.templates === null ||
+    Array.isArray(index.templates)
+  )
     throw new CliError('E_BAD_INDEX', `${where} is not a claude-multi registry index (formatVersion 1)`)
   // An index is four levels deep; walking (or signing) a deeper one would overflow the stack.
   if (jsonTooDeep(index, 16)) throw new CliError('E_BAD_INDEX', `${where} nests deeper than an index does; refusing it`)
@@ -40,22 +45,42 @@ function parseDocument(text: string, where: string): { doc: unknown; integrity: 
   } catch {
     throw new CliError('E_BAD_DOCUMENT', `${where} is not valid JSON; refusing it`)
   }
-  if (jsonTooDeep(doc, 8)) throw new CliError('E_BAD_DOCUMENT', `${where} nests deeper than a template does; refusing it`)
+  if (jsonTooDeep(doc, 8))
+    throw new CliError('E_BAD_DOCUMENT', `${where} nests deeper than a template does; refusing it`)
   return { doc, integrity: integrityOfText(text) }
 }
 
 /** The fields every use of a document reads, checked without zod (a cached copy may predate this client). */
 function asTemplate(doc: unknown, where: string): Template {
   const t = doc as Partial<Template> | null
-  const strings = (o: unknown) => typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((v) => typeof v === 'string')
-  if (!t || typeof t !== 'object' || typeof t.id !== 'string' || typeof t.version !== 'string' || typeof t.baseUrl !== 'string' || typeof t.auth !== 'string' || !strings(t.models) || !strings(t.env) || (t.inputs !== undefined && !Array.isArray(t.inputs)))
-    throw new CliError('E_BAD_DOCUMENT', `${where} is not a template document; refusing it`, 1, 'delete that file to fetch the document again')
+  const strings = (o: unknown) =>
+    typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((v) => typeof v === 'string')
+  if (
+    !t ||
+    typeof t !== 'object' ||
+    typeof t.id !== 'string' ||
+    typeof t.version !== 'string' ||
+    typeof t.baseUrl !== 'string' ||
+    typeof t.auth !== 'string' ||
+    !strings(t.models) ||
+    !strings(t.env) ||
+    (t.inputs !== undefined && !Array.isArray(t.inputs))
+  )
+    throw new CliError(
+      'E_BAD_DOCUMENT',
+      `${where} is not a template document; refusing it`,
+      1,
+      'delete that file to fetch the document again',
+    )
   return t as Template
 }
 
 /** The content type of a body that is not JSON (`text/html`), or undefined when it is JSON. */
 function nonJson(res: { headers: Record<string, string | string[] | undefined>; text: string }): string | undefined {
-  const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  const type = String(res.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase()
   if (type && !type.includes('json')) return type
   try {
     JSON.parse(res.text)
@@ -107,14 +132,18 @@ export class HttpSource implements RegistrySource {
   }
 
   /** The cached index, or undefined; a damaged one is dropped (with one line saying so), never a reason to fail. */
-  private readCachedIndex(): { text: string; meta: { url: string; etag?: string; fetchedAt: string }; index: RegistryIndex } | undefined {
+  private readCachedIndex():
+    | { text: string; meta: { url: string; etag?: string; fetchedAt: string }; index: RegistryIndex }
+    | undefined {
     const cached = this.cache.readIndex()
     if (!cached) return undefined
     try {
       return { ...cached, index: parseIndex(cached.text, `cached index of ${this.name}`) }
     } catch {
       this.cache.dropIndex()
-      this.opts.warn(`the cached index of registry ${this.name} was damaged; dropped it${this.opts.offline ? '' : ' and fetched it again'}`)
+      this.opts.warn(
+        `the cached index of registry ${this.name} was damaged; dropped it${this.opts.offline ? '' : ' and fetched it again'}`,
+      )
       return undefined
     }
   }
@@ -122,7 +151,15 @@ export class HttpSource implements RegistrySource {
   private async fetchIndex(): Promise<RegistryIndex> {
     const cached = this.readCachedIndex()
     const fromCache = (why: string) => {
-      if (!cached) throw new CliError('E_NO_CACHE', `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`, 1, this.opts.offline ? 'run once without --offline' : 'check the URL and your network, or use --offline after a successful run')
+      if (!cached)
+        throw new CliError(
+          'E_NO_CACHE',
+          `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`,
+          1,
+          this.opts.offline
+            ? 'run once without --offline'
+            : 'check the URL and your network, or use --offline after a successful run',
+        )
       return cached.index
     }
     if (this.opts.offline) return fromCache('is not contacted with --offline')
@@ -130,27 +167,41 @@ export class HttpSource implements RegistrySource {
     let res
     try {
       const etag = cached?.meta.url === url ? cached.meta.etag : undefined
-      res = await httpRequest(url, { headers: this.headers(etag ? { 'if-none-match': etag } : {}), maxBytes: MAX_INDEX_BYTES })
+      res = await httpRequest(url, {
+        headers: this.headers(etag ? { 'if-none-match': etag } : {}),
+        maxBytes: MAX_INDEX_BYTES,
+      })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
       const index = fromCache(`is unreachable (${err.message})`)
-      this.opts.warn(`registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`)
+      this.opts.warn(
+        `registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`,
+      )
       return index
     }
     if (res.status === 304 && cached) return cached.index
     if (res.status >= 500) {
       const index = fromCache(`answered ${res.status}`)
-      this.opts.warn(`registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`)
+      this.opts.warn(
+        `registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`,
+      )
       return index
     }
     if (res.status === 401 || res.status === 403)
-      throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, `run \`claude-multi registry login ${this.name}\``)
+      throw new CliError(
+        'E_AUTH',
+        `[GET] "${url}": ${errorMessage(res)}`,
+        1,
+        `run \`claude-multi registry login ${this.name}\``,
+      )
     if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
     // A 200 that is not JSON is somebody else's page (a captive portal, a maintenance page): an outage.
     const notJson = nonJson(res)
     if (notJson) {
       const index = fromCache(`answered 200 with ${notJson} instead of JSON`)
-      this.opts.warn(`registry ${this.name} answered 200 with ${notJson} instead of JSON (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`)
+      this.opts.warn(
+        `registry ${this.name} answered 200 with ${notJson} instead of JSON (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`,
+      )
       return index
     }
     const index = parseIndex(res.text, `[GET] "${url}"`)
@@ -170,11 +221,22 @@ export class HttpSource implements RegistrySource {
         cached = parseDocument(cachedText, `cached ${id}@${version} (${path})`)
       } catch {}
       const actual = cached?.integrity
-      if (cached && (!integrity || actual === integrity)) return { template: asTemplate(cached.doc, `cached ${id}@${version} (${path})`), text: cachedText, integrity: cached.integrity }
+      if (cached && (!integrity || actual === integrity))
+        return {
+          template: asTemplate(cached.doc, `cached ${id}@${version} (${path})`),
+          text: cachedText,
+          integrity: cached.integrity,
+        }
       // Damaged or altered: only a copy. It goes, and the registry's document is checked afresh below.
-      const what = actual === undefined ? 'is not a valid JSON document' : `has integrity ${actual} but ${integrity} was expected`
+      const what =
+        actual === undefined ? 'is not a valid JSON document' : `has integrity ${actual} but ${integrity} was expected`
       if (this.opts.offline)
-        throw new CliError('E_INTEGRITY', `cached ${id}@${version} (${path}) ${what}; refusing it`, 1, 'run without --offline to fetch it again')
+        throw new CliError(
+          'E_INTEGRITY',
+          `cached ${id}@${version} (${path}) ${what}; refusing it`,
+          1,
+          'run without --offline to fetch it again',
+        )
       this.cache.dropVersion(id, version)
       this.opts.warn(`cached ${id}@${version} ${what}; dropped it and fetched it again`)
     }
@@ -182,17 +244,27 @@ export class HttpSource implements RegistrySource {
       throw new CliError('E_NO_CACHE', `${id}@${version} is not in the cache and --offline forbids fetching it`)
     const url = `${this.url}/v1/templates/${id}/${version}.json`
     const res = await httpRequest(url, { headers: this.headers() })
-    if (res.status !== 200) throw new CliError(res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
+    if (res.status !== 200)
+      throw new CliError(res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
     const actual = parseDocument(res.text, `[GET] "${url}"`).integrity
     if (integrity && actual !== integrity)
-      throw new CliError('E_INTEGRITY', `${id}@${version} from ${this.name} has integrity ${actual} but the index says ${integrity}; refusing it`)
+      throw new CliError(
+        'E_INTEGRITY',
+        `${id}@${version} from ${this.name} has integrity ${actual} but the index says ${integrity}; refusing it`,
+      )
     // zod is loaded only here, the first time a document enters the cache, never on the hot path.
     const { parseTemplateJson } = await import('../../shared/schema.js')
     const parsed = parseTemplateJson(res.text)
     if (!parsed.ok)
-      throw new CliError('E_INVALID', `${id}@${version} from ${this.name} is not a valid template: ${parsed.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`)
+      throw new CliError(
+        'E_INVALID',
+        `${id}@${version} from ${this.name} is not a valid template: ${parsed.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      )
     if (parsed.template.id !== id || parsed.template.version !== version)
-      throw new CliError('E_INVALID', `[GET] "${url}" returned ${parsed.template.id}@${parsed.template.version}; refusing it`)
+      throw new CliError(
+        'E_INVALID',
+        `[GET] "${url}" returned ${parsed.template.id}@${parsed.template.version}; refusing it`,
+      )
     this.cache.writeVersion(id, version, res.text)
     return { template: parsed.template, text: res.text, integrity: actual }
   }

@@ -12,7 +12,10 @@ const TAG_RE = /^[a-z][a-z0-9._-]*$/i
 
 /** node-semver, loaded only for ranges the fast matcher does not cover. */
 async function semverMatcher(range: string): Promise<((v: string) => boolean) | undefined> {
-  const [{ default: satisfies }, { default: validRange }] = await Promise.all([import('semver/functions/satisfies.js'), import('semver/ranges/valid.js')])
+  const [{ default: satisfies }, { default: validRange }] = await Promise.all([
+    import('semver/functions/satisfies.js'),
+    import('semver/ranges/valid.js'),
+  ])
   if (validRange(range) === null) return undefined
   return (v) => satisfies(v, range)
 }
@@ -23,7 +26,12 @@ async function matcher(range: string): Promise<((v: string) => boolean) | undefi
 
 export async function assertRange(range: string): Promise<void> {
   if (simpleRange(range) || TAG_RE.test(range) || (await semverMatcher(range))) return
-  throw new CliError('E_RANGE', `"${range}" is not a valid version range`, 2, 'use e.g. ^2.1.0, ~2.1, 2.1.0 or a dist-tag such as latest')
+  throw new CliError(
+    'E_RANGE',
+    `"${range}" is not a valid version range`,
+    2,
+    'use e.g. ^2.1.0, ~2.1, 2.1.0 or a dist-tag such as latest',
+  )
 }
 
 /** Newest first (prereleases sort below their release, as semver says). */
@@ -38,11 +46,13 @@ export async function pickVersion(entry: TemplateEntry, range: string): Promise<
   const versions = entry.versions
   // Own keys only: a range `constructor` or `toString` is an unknown tag, not Object.prototype's.
   const tagged = Object.hasOwn(entry['dist-tags'], range) ? entry['dist-tags'][range] : undefined
-  if (tagged !== undefined && !simpleRange(range)) return Object.hasOwn(versions, tagged) ? mk(entry, tagged) : undefined
+  if (tagged !== undefined && !simpleRange(range))
+    return Object.hasOwn(versions, tagged) ? mk(entry, tagged) : undefined
   const satisfies = await matcher(range)
   if (!satisfies) return undefined
   const latest = entry['dist-tags'].latest
-  if (latest && Object.hasOwn(versions, latest) && !versions[latest]!.deprecated && satisfies(latest)) return mk(entry, latest)
+  if (latest && Object.hasOwn(versions, latest) && !versions[latest]!.deprecated && satisfies(latest))
+    return mk(entry, latest)
   const matching = sortVersions(Object.keys(versions)).filter(satisfies)
   const best = matching.find((v) => !versions[v]!.deprecated) ?? matching[0]
   return best === undefined ? undefined : mk(entry, best)
@@ -78,6 +88,12 @@ export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<
 /** The checked entry of `id` (client/registry/entry.ts): own keys only, versions and tags valid. */
 export function requireEntry(index: RegistryIndex, id: string, registry: string): TemplateEntry {
   const entry = findEntry(index, id, registry)
-  if (!entry) throw new CliError('E_NOT_FOUND', `template "${id}" not found in registry ${registry}`, 1, 'run `claude-multi templates` to see what exists')
+  if (!entry)
+    throw new CliError(
+      'E_NOT_FOUND',
+      `template "${id}" not found in registry ${registry}`,
+      1,
+      'run `claude-multi templates` to see what exists',
+    )
   return entry
 }

@@ -4,7 +4,8 @@
  * Anything else (`>=1 <2 || 3`, prerelease ranges, `x` wildcards) returns undefined and the caller
  * falls back to semver itself; test/client/range.test.ts checks both agree.
  */
-const VERSION_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/
+const VERSION_RE =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/
 const SIMPLE_RANGE_RE = /^\s*([\^~]?)\s*(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?)?\s*$/
 
 interface Parsed {
@@ -70,7 +71,10 @@ export function simpleRange(range: string): ((version: string) => boolean) | und
     else if (minor > 0 || patch === undefined) hi = { major: 0, minor: minor + 1, patch: 0, pre: [] }
     else hi = { major: 0, minor: 0, patch: patch + 1, pre: [] }
   } else if (op === '~' || patch === undefined) {
-    hi = minor === undefined ? { major: major + 1, minor: 0, patch: 0, pre: [] } : { major, minor: minor + 1, patch: 0, pre: [] }
+    hi =
+      minor === undefined
+        ? { major: major + 1, minor: 0, patch: 0, pre: [] }
+        : { major, minor: minor + 1, patch: 0, pre: [] }
   } else {
     // An exact version.
     return (v) => {

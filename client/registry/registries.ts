@@ -27,7 +27,13 @@ export function registryConfigs(config: Config): RegistryConfig[] {
     const base: Partial<RegistryConfig> = publicIdx >= 0 ? list[publicIdx]! : {}
     // CLAUDE_MULTI_REGISTRY_KEY pins the signing key of a public registry given by URL (trust).
     const envKey = process.env.CLAUDE_MULTI_REGISTRY_KEY
-    const pub: RegistryConfig = { ...base, name: PUBLIC, url: envUrl, tokenEnv: base.tokenEnv ?? 'CLAUDE_MULTI_TOKEN', ...(envKey ? { publicKey: envKey } : {}) }
+    const pub: RegistryConfig = {
+      ...base,
+      name: PUBLIC,
+      url: envUrl,
+      tokenEnv: base.tokenEnv ?? 'CLAUDE_MULTI_TOKEN',
+      ...(envKey ? { publicKey: envKey } : {}),
+    }
     if (publicIdx >= 0) list[publicIdx] = pub
     else list.unshift(pub)
   } else if (publicIdx < 0) list.unshift({ name: PUBLIC, url: 'bundled' })
@@ -45,14 +51,25 @@ export class Registries {
   constructor(private readonly opts: RegistriesOptions) {
     this.configs = registryConfigs(opts.config)
     if (opts.registry && !this.configs.some((r) => r.name === opts.registry))
-      throw new CliError('E_NO_REGISTRY', `unknown registry "${opts.registry}" (known: ${this.configs.map((r) => r.name).join(', ')})`, 1, 'add it with `claude-multi registry add <name> <url>`')
+      throw new CliError(
+        'E_NO_REGISTRY',
+        `unknown registry "${opts.registry}" (known: ${this.configs.map((r) => r.name).join(', ')})`,
+        1,
+        'add it with `claude-multi registry add <name> <url>`',
+      )
   }
 
   get(name: string): RegistrySource {
     let source = this.sources.get(name)
     if (source) return source
     const rc = this.configs.find((r) => r.name === name)
-    if (!rc) throw new CliError('E_NO_REGISTRY', `unknown registry "${name}" (known: ${this.configs.map((r) => r.name).join(', ')})`, 1, 'add it with `claude-multi registry add <name> <url>`')
+    if (!rc)
+      throw new CliError(
+        'E_NO_REGISTRY',
+        `unknown registry "${name}" (known: ${this.configs.map((r) => r.name).join(', ')})`,
+        1,
+        'add it with `claude-multi registry add <name> <url>`',
+      )
     const { paths } = this.opts
     source =
       rc.url === 'bundled'
@@ -88,7 +105,12 @@ export class Registries {
       const owner = this.configs.find((r) => r.scope === scope)
       if (owner) return owner.name
       if (explicit ?? this.opts.registry) return (explicit ?? this.opts.registry)!
-      throw new CliError('E_NO_REGISTRY', `no registry owns scope ${scope}`, 1, `add one with \`claude-multi registry add <name> <url> --scope ${scope}\``)
+      throw new CliError(
+        'E_NO_REGISTRY',
+        `no registry owns scope ${scope}`,
+        1,
+        `add one with \`claude-multi registry add <name> <url> --scope ${scope}\``,
+      )
     }
     return explicit ?? this.opts.registry ?? PUBLIC
   }

@@ -3,13 +3,33 @@ import { errorMessage, httpRequest } from './http-get.js'
 import type { RegistrySource } from './types.js'
 
 /** An authenticated write (publish, deprecate, dist-tag) with the server's error passed through. */
-export async function registryWrite(source: RegistrySource, method: string, path: string, body: string): Promise<unknown> {
+export async function registryWrite(
+  source: RegistrySource,
+  method: string,
+  path: string,
+  body: string,
+): Promise<unknown> {
   if (source.url === 'bundled')
-    throw new CliError('E_READ_ONLY', `registry ${source.name} is the bundled catalogue, which is read-only`, 1, 'pass --registry <name> of a registry you host')
+    throw new CliError(
+      'E_READ_ONLY',
+      `registry ${source.name} is the bundled catalogue, which is read-only`,
+      1,
+      'pass --registry <name> of a registry you host',
+    )
   const token = source.token?.()
-  if (!token) throw new CliError('E_AUTH', `no token for registry ${source.name}`, 1, `run \`claude-multi registry login ${source.name}\` or set its --token-env variable`)
+  if (!token)
+    throw new CliError(
+      'E_AUTH',
+      `no token for registry ${source.name}`,
+      1,
+      `run \`claude-multi registry login ${source.name}\` or set its --token-env variable`,
+    )
   const url = `${source.url}${path}`
-  const res = await httpRequest(url, { method, body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })
+  const res = await httpRequest(url, {
+    method,
+    body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  })
   if (res.status >= 200 && res.status < 300) {
     try {
       return JSON.parse(res.text)
@@ -17,11 +37,21 @@ export async function registryWrite(source: RegistrySource, method: string, path
       return {}
     }
   }
-  const code = res.status === 401 || res.status === 403 ? 'E_AUTH' : res.status === 409 ? 'E_EXISTS' : res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP'
+  const code =
+    res.status === 401 || res.status === 403
+      ? 'E_AUTH'
+      : res.status === 409
+        ? 'E_EXISTS'
+        : res.status === 404
+          ? 'E_NOT_FOUND'
+          : 'E_HTTP'
   const hint =
-    res.status === 409 ? 'published versions are immutable: bump "version" and publish again'
-    : res.status === 401 ? `run \`claude-multi registry login ${source.name}\``
-    : res.status === 403 ? 'the token does not cover this id or scope'
-    : undefined
+    res.status === 409
+      ? 'published versions are immutable: bump "version" and publish again'
+      : res.status === 401
+        ? `run \`claude-multi registry login ${source.name}\``
+        : res.status === 403
+          ? 'the token does not cover this id or scope'
+          : undefined
   throw new CliError(code, `[${method}] "${url}": ${errorMessage(res)}`, 1, hint)
 }

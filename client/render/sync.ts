@@ -47,7 +47,11 @@ const STATUS: Record<SyncAction, Record<SyncMode, string>> = {
   none: { check: 'up to date', 'dry-run': 'up to date', sync: 'up to date' },
   update: { check: 'update available', 'dry-run': 'would update', sync: 'updated' },
   downgrade: { check: 'DOWNGRADE available', 'dry-run': 'would DOWNGRADE', sync: 'downgraded' },
-  recreate: { check: 'wrapper missing, sync re-creates it', 'dry-run': 'would re-create the missing wrapper', sync: 're-created the missing wrapper' },
+  recreate: {
+    check: 'wrapper missing, sync re-creates it',
+    'dry-run': 'would re-create the missing wrapper',
+    sync: 're-created the missing wrapper',
+  },
   reset: { check: 'reset pending', 'dry-run': 'would reset to the template', sync: 'reset to the template' },
   rewrite: { check: 'changes pending', 'dry-run': 'would rewrite', sync: 'rewritten' },
 }
@@ -70,7 +74,12 @@ export function summarize(plan: InstancePlan, theirs = false, reset = false): Pl
     action: actionOf(plan, reset),
     changes: plan.merge.changes
       .filter((x) => !conflictKeys.has(x.key))
-      .map((x) => ({ key: x.key, ...(label(x.key) !== x.key ? { role: label(x.key) } : {}), from: m(x.key, x.from), to: m(x.key, x.to) })),
+      .map((x) => ({
+        key: x.key,
+        ...(label(x.key) !== x.key ? { role: label(x.key) } : {}),
+        from: m(x.key, x.from),
+        to: m(x.key, x.to),
+      })),
     // A variable only the user has is theirs to keep, not news; report kept values upstream sets.
     kept: plan.merge.kept
       .filter((k) => k.theirs !== undefined || k.key in plan.base)
@@ -83,7 +92,16 @@ export function summarize(plan: InstancePlan, theirs = false, reset = false): Pl
       resolved: theirs ? 'upstream' : 'yours',
     })),
     droppedOverrides: plan.dropOverrides,
-    ...(reset ? { reset: plan.resetLoses.map((k) => ({ key: k, ...(label(k) !== k ? { role: label(k) } : {}), yours: m(k, plan.ours[k]), template: m(k, plan.theirs[k]) })) } : {}),
+    ...(reset
+      ? {
+          reset: plan.resetLoses.map((k) => ({
+            key: k,
+            ...(label(k) !== k ? { role: label(k) } : {}),
+            yours: m(k, plan.ours[k]),
+            template: m(k, plan.theirs[k]),
+          })),
+        }
+      : {}),
     warnings: plan.warnings,
     ...(plan.held ? { held: plan.held } : {}),
     ...(plan.contract.length ? { contract: plan.contract } : {}),
@@ -95,12 +113,19 @@ export const renderHeld = (summaries: PlanSummary[]): string[] =>
   summaries.flatMap((s) => (s.held ? [c.yellow(safeText(describeHeld(s.name, s.template, s.held)))] : []))
 
 /** One aligned row per instance (and per failure): the table every sync mode starts with. */
-export function renderStatusTable(summaries: PlanSummary[], errors: { name: string; code: string }[], mode: SyncMode): string {
-  const colour = (a: SyncAction, t: string) => (a === 'none' ? c.dim(t) : a === 'downgrade' ? c.magenta(t) : c.yellow(t))
+export function renderStatusTable(
+  summaries: PlanSummary[],
+  errors: { name: string; code: string }[],
+  mode: SyncMode,
+): string {
+  const colour = (a: SyncAction, t: string) =>
+    a === 'none' ? c.dim(t) : a === 'downgrade' ? c.magenta(t) : c.yellow(t)
   const rows = summaries.map((s) => [
     c.bold(s.name),
     safeText(s.template),
-    s.from === s.to ? safeText(s.from) : `${safeText(s.from)} → ${s.action === 'downgrade' ? c.magenta(safeText(s.to)) : c.green(safeText(s.to))}`,
+    s.from === s.to
+      ? safeText(s.from)
+      : `${safeText(s.from)} → ${s.action === 'downgrade' ? c.magenta(safeText(s.to)) : c.green(safeText(s.to))}`,
     c.dim(safeText(`${s.registry}, ${s.range}`)),
     colour(s.action, statusText(s.action, mode)),
   ])
@@ -113,14 +138,27 @@ export function renderDetails(s: PlanSummary, mode: SyncMode): string {
   if (!s.changed) return ''
   const head = `${c.bold(s.name)}: ${statusText(s.action, mode)}${s.from !== s.to ? safeText(` (${s.template} ${s.from} → ${s.to})`) : ''}`
   const rows: string[][] = []
-  for (const r of s.reset ?? []) rows.push([label(r.key), show(r.key, r.yours), c.red('goes'), c.dim(`template: ${show(r.key, r.template)}`)])
+  for (const r of s.reset ?? [])
+    rows.push([label(r.key), show(r.key, r.yours), c.red('goes'), c.dim(`template: ${show(r.key, r.template)}`)])
   if (!s.reset) for (const x of s.changes) rows.push([label(x.key), show(x.key, x.from), '→', show(x.key, x.to)])
-  for (const k of s.kept) rows.push([label(k.key), show(k.key, k.yours), c.cyan('kept'), c.dim(`yours; new version: ${show(k.key, k.upstream)}`)])
+  for (const k of s.kept)
+    rows.push([
+      label(k.key),
+      show(k.key, k.yours),
+      c.cyan('kept'),
+      c.dim(`yours; new version: ${show(k.key, k.upstream)}`),
+    ])
   for (const x of s.conflicts)
-    rows.push([label(x.key), show(x.key, x.yours), c.red('conflict'), `upstream ${show(x.key, x.upstream)} (was ${show(x.key, x.base)}); kept ${x.resolved}${x.resolved === 'yours' ? ', --theirs takes upstream' : ''}`])
+    rows.push([
+      label(x.key),
+      show(x.key, x.yours),
+      c.red('conflict'),
+      `upstream ${show(x.key, x.upstream)} (was ${show(x.key, x.base)}); kept ${x.resolved}${x.resolved === 'yours' ? ', --theirs takes upstream' : ''}`,
+    ])
   const lines = [head]
   if (rows.length) lines.push(formatTable(rows, { indent: '  ' }))
-  for (const d of s.droppedOverrides) lines.push(`  override ${label(d)} removed (${s.reset ? 'reset' : 'upstream won its conflict'})`)
+  for (const d of s.droppedOverrides)
+    lines.push(`  override ${label(d)} removed (${s.reset ? 'reset' : 'upstream won its conflict'})`)
   if (s.contract?.length) lines.push(`  ${c.yellow(safeText(`contract changes: ${s.contract.join('; ')}`))}`)
   return lines.join('\n')
 }
@@ -140,4 +178,6 @@ export async function renderFileDiff(path: string, before: string, after: string
 
 /** settings.json of adopted instances carries the key in plain text: it never reaches the screen. */
 const maskSecrets = (text: string) =>
-  text.replace(/("ANTHROPIC_(?:AUTH_TOKEN|API_KEY)"\s*:\s*")([^"]+)(")/g, '$1****$3').replace(/^(\s*(?:export\s+)?ANTHROPIC_(?:AUTH_TOKEN|API_KEY)=)(['"]?)([^'"$\s][^'"]*)\2$/gm, '$1****')
+  text
+    .replace(/("ANTHROPIC_(?:AUTH_TOKEN|API_KEY)"\s*:\s*")([^"]+)(")/g, '$1****$3')
+    .replace(/^(\s*(?:export\s+)?ANTHROPIC_(?:AUTH_TOKEN|API_KEY)=)(['"]?)([^'"$\s][^'"]*)\2$/gm, '$1****')

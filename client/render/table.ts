@@ -27,8 +27,16 @@ export const padEnd = (text: string, width: number) => text + ' '.repeat(Math.ma
 /** Columns padded to their widest cell, two spaces apart, no trailing spaces. */
 export function formatTable(rows: string[][], opts: { indent?: string } = {}): string {
   const widths: number[] = []
-  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))
   return rows
-    .map((row) => (opts.indent ?? '') + row.map((cell, i) => (i === row.length - 1 ? cell : padEnd(cell, widths[i]!))).join('  ').trimEnd())
+    .map(
+      (row) =>
+        (opts.indent ?? '') +
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : padEnd(cell, widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+    )
     .join('\n')
 }

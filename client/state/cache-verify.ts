@@ -14,7 +14,9 @@ export interface CacheReport {
 
 const files = (dir: string): string[] => {
   try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => join(dir, f))
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dir, f))
   } catch {
     return []
   }
@@ -23,7 +25,9 @@ const files = (dir: string): string[] => {
 function parseIndex(text: string | undefined): RegistryIndex | undefined {
   try {
     const index = JSON.parse(text ?? '') as RegistryIndex
-    return index && index.formatVersion === 1 && typeof index.templates === 'object' && index.templates !== null ? index : undefined
+    return index && index.formatVersion === 1 && typeof index.templates === 'object' && index.templates !== null
+      ? index
+      : undefined
   } catch {
     return undefined
   }
@@ -37,7 +41,9 @@ export function verifyCache(root: string, opts: { dryRun?: boolean } = {}): Cach
   const report: CacheReport = { registries: 0, documents: 0, bytes: 0, dropped: [] }
   let dirs: string[] = []
   try {
-    dirs = readdirSync(root).map((d) => join(root, d)).filter((d) => statSync(d).isDirectory())
+    dirs = readdirSync(root)
+      .map((d) => join(root, d))
+      .filter((d) => statSync(d).isDirectory())
   } catch {
     return report
   }
@@ -56,7 +62,8 @@ export function verifyCache(root: string, opts: { dryRun?: boolean } = {}): Cach
       let why: string | undefined
       try {
         JSON.parse(text)
-        if (listed && integrityOfText(text) !== listed) why = `integrity ${integrityOfText(text)}, the index lists ${listed}`
+        if (listed && integrityOfText(text) !== listed)
+          why = `integrity ${integrityOfText(text)}, the index lists ${listed}`
       } catch {
         why = 'not valid JSON'
       }

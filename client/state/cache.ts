@@ -53,7 +53,11 @@ export class RegistryCache {
 
   /** Ids and versions come from a registry: checked here too, so no value from it is ever a path. */
   versionPath(id: string, version: string): string {
-    if (!isValidId(id) || !parseVersion(version)) throw new CliError('E_BAD_INDEX', `${JSON.stringify(`${id}@${version}`.slice(0, 120))} is not a template id and version; refusing it`)
+    if (!isValidId(id) || !parseVersion(version))
+      throw new CliError(
+        'E_BAD_INDEX',
+        `${JSON.stringify(`${id}@${version}`.slice(0, 120))} is not a template id and version; refusing it`,
+      )
     return join(this.dir, 'templates', ...id.split('/'), `${version}.json`)
   }
 

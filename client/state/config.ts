@@ -41,7 +41,8 @@ export const CONFIG_MAJOR = 2
 
 export function loadConfig(paths: Paths): LoadedConfig {
   const read = readJson<Config>(paths.config, 'config')
-  if (!read) return { config: { instances: [], version: '2.0.0' }, style: { indent: 2, newline: false }, path: paths.config }
+  if (!read)
+    return { config: { instances: [], version: '2.0.0' }, style: { indent: 2, newline: false }, path: paths.config }
   const config = read.value
   if (!config || typeof config !== 'object' || Array.isArray(config))
     throw new CliError('E_CORRUPT', `config ${paths.config} is not a JSON object; fix it, it was left untouched`)
@@ -50,9 +51,15 @@ export function loadConfig(paths: Paths): LoadedConfig {
   if (major > CONFIG_MAJOR) throw newerVersionError(paths.config, `config version ${config.version}`)
   if (config.instances === undefined) config.instances = []
   if (!Array.isArray(config.instances) || config.instances.some((i) => !i || typeof i.name !== 'string'))
-    throw new CliError('E_CORRUPT', `config ${paths.config}: "instances" must be a list of {name, configDir}; fix it, it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `config ${paths.config}: "instances" must be a list of {name, configDir}; fix it, it was left untouched`,
+    )
   if (config.registries !== undefined && !Array.isArray(config.registries))
-    throw new CliError('E_CORRUPT', `config ${paths.config}: "registries" must be a list; fix it, it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `config ${paths.config}: "registries" must be a list; fix it, it was left untouched`,
+    )
   return { config, style: read.style, path: paths.config }
 }
 

@@ -1,9 +1,15 @@
 import { CliError } from '../../shared/errors.js'
 
 const WHAT: Record<string, [string, string]> = {
-  EACCES: ['permission denied', 'make it writable for your user (chmod u+w), or point claude-multi elsewhere (CLAUDE_MULTI_HOME, CLAUDE_MULTI_BIN_DIR, --config-dir)'],
+  EACCES: [
+    'permission denied',
+    'make it writable for your user (chmod u+w), or point claude-multi elsewhere (CLAUDE_MULTI_HOME, CLAUDE_MULTI_BIN_DIR, --config-dir)',
+  ],
   EPERM: ['operation not permitted', 'check its owner and permissions'],
-  EROFS: ['the file system is read-only', 'use a writable location (CLAUDE_MULTI_HOME, CLAUDE_MULTI_BIN_DIR, --config-dir)'],
+  EROFS: [
+    'the file system is read-only',
+    'use a writable location (CLAUDE_MULTI_HOME, CLAUDE_MULTI_BIN_DIR, --config-dir)',
+  ],
   ENOSPC: ['no space left on the device', 'free some space and run the command again; nothing was changed'],
   EDQUOT: ['disk quota exceeded', 'free some space and run the command again; nothing was changed'],
   ENAMETOOLONG: ['the name is too long for the file system', 'use a shorter instance name or a shorter directory'],
@@ -14,7 +20,18 @@ const WHAT: Record<string, [string, string]> = {
   EIO: ['input/output error', 'check the disk'],
 }
 
-const VERB: Record<string, string> = { open: 'write', write: 'write', rename: 'replace', unlink: 'remove', rmdir: 'remove', mkdir: 'create', read: 'read', scandir: 'list', chmod: 'change the mode of', fsync: 'flush' }
+const VERB: Record<string, string> = {
+  open: 'write',
+  write: 'write',
+  rename: 'replace',
+  unlink: 'remove',
+  rmdir: 'remove',
+  mkdir: 'create',
+  read: 'read',
+  scandir: 'list',
+  chmod: 'change the mode of',
+  fsync: 'flush',
+}
 
 /** A file-system error as one line naming the path and what to do, or undefined for other errors. */
 export function describeFsError(err: unknown, path?: string, verb?: string): CliError | undefined {

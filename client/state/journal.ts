@@ -41,19 +41,39 @@ export function readJournal(paths: Pick<Paths, 'home'>): Journal | undefined {
     text = readFileSync(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    return fsStep(path, () => {
-      throw err
-    }, 'read')
+    return fsStep(
+      path,
+      () => {
+        throw err
+      },
+      'read',
+    )
   }
   let j: Journal
   try {
     j = JSON.parse(text) as Journal
   } catch {
-    throw new CliError('E_CORRUPT', `the journal ${path} of an interrupted command is not valid JSON`, 1, 'it was written atomically, so something else changed it: move it away and run `claude-multi doctor`')
+    throw new CliError(
+      'E_CORRUPT',
+      `the journal ${path} of an interrupted command is not valid JSON`,
+      1,
+      'it was written atomically, so something else changed it: move it away and run `claude-multi doctor`',
+    )
   }
-  if (typeof j?.journalVersion === 'number' && j.journalVersion > JOURNAL_VERSION) throw newerVersionError(path, `journalVersion ${j.journalVersion}`)
-  if (!j || j.journalVersion !== JOURNAL_VERSION || !Array.isArray(j.ops) || (j.state !== 'prepared' && j.state !== 'committed'))
-    throw new CliError('E_CORRUPT', `the journal ${path} of an interrupted command is incomplete`, 1, 'move it away and run `claude-multi doctor`')
+  if (typeof j?.journalVersion === 'number' && j.journalVersion > JOURNAL_VERSION)
+    throw newerVersionError(path, `journalVersion ${j.journalVersion}`)
+  if (
+    !j ||
+    j.journalVersion !== JOURNAL_VERSION ||
+    !Array.isArray(j.ops) ||
+    (j.state !== 'prepared' && j.state !== 'committed')
+  )
+    throw new CliError(
+      'E_CORRUPT',
+      `the journal ${path} of an interrupted command is incomplete`,
+      1,
+      'move it away and run `claude-multi doctor`',
+    )
   return j
 }
 

@@ -29,9 +29,13 @@ export function readText(path: string): string | undefined {
     return readFileSync(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    return fsStep(path, () => {
-      throw err
-    }, 'read')
+    return fsStep(
+      path,
+      () => {
+        throw err
+      },
+      'read',
+    )
   }
 }
 

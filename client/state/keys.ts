@@ -13,7 +13,8 @@ export function writeKeyFile(tx: Transaction, configDir: string, key: string): s
 }
 
 export function assertKey(key: string): void {
-  if (!key || !isOneLine(key)) throw new CliError('E_KEY', 'the API key is empty or spans several lines; nothing was written', 2)
+  if (!key || !isOneLine(key))
+    throw new CliError('E_KEY', 'the API key is empty or spans several lines; nothing was written', 2)
 }
 
 export const readStdin = () => readSecret('API key: ')

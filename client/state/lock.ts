@@ -39,11 +39,29 @@ export function loadLock(paths: Paths): Lockfile {
   const lock = read.value
   const v = (lock as { lockfileVersion?: unknown } | null)?.lockfileVersion
   if (typeof v === 'number' && v > 1) throw newerVersionError(paths.lock, `lockfileVersion ${v}`)
-  if (!lock || typeof lock !== 'object' || typeof lock.instances !== 'object' || lock.instances === null || Array.isArray(lock.instances))
-    throw new CliError('E_CORRUPT', `lock file ${paths.lock} has no "instances" object; fix or remove it, it was left untouched`)
+  if (
+    !lock ||
+    typeof lock !== 'object' ||
+    typeof lock.instances !== 'object' ||
+    lock.instances === null ||
+    Array.isArray(lock.instances)
+  )
+    throw new CliError(
+      'E_CORRUPT',
+      `lock file ${paths.lock} has no "instances" object; fix or remove it, it was left untouched`,
+    )
   for (const [name, e] of Object.entries(lock.instances)) {
-    if (!e || typeof e.template !== 'string' || typeof e.version !== 'string' || !e.target || typeof e.target.path !== 'string')
-      throw new CliError('E_CORRUPT', `lock file ${paths.lock}: entry "${name}" is incomplete; fix or remove it, it was left untouched`)
+    if (
+      !e ||
+      typeof e.template !== 'string' ||
+      typeof e.version !== 'string' ||
+      !e.target ||
+      typeof e.target.path !== 'string'
+    )
+      throw new CliError(
+        'E_CORRUPT',
+        `lock file ${paths.lock}: entry "${name}" is incomplete; fix or remove it, it was left untouched`,
+      )
     e.inputs ??= {}
   }
   return lock

@@ -41,7 +41,9 @@ function loadBinding(): Binding | null {
   if (process.env.CLAUDE_MULTI_LOCK === 'pidfile') return (binding = null)
   const require = createRequire(import.meta.url)
   try {
-    binding = require(`fs-native-extensions/prebuilds/${process.platform}-${process.arch}/fs-native-extensions.node`) as Binding
+    binding = require(
+      `fs-native-extensions/prebuilds/${process.platform}-${process.arch}/fs-native-extensions.node`,
+    ) as Binding
   } catch {
     try {
       const mod = require('fs-native-extensions') as { tryLock(fd: number): boolean; unlock(fd: number): void }
@@ -89,10 +91,22 @@ async function holderOf(path: string): Promise<Holder | undefined> {
 }
 
 export function busyError(_path: string, holder: Holder | undefined, waitedMs: number): CliError {
-  const who = holder ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})` : 'another claude-multi'
+  const who = holder
+    ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})`
+    : 'another claude-multi'
   return waitedMs > 0
-    ? new CliError('E_BUSY', `${who} is still changing instances after ${(waitedMs / 1000).toFixed(waitedMs % 1000 ? 1 : 0)} s of waiting`, 1, 'try again later, or wait longer with --wait=SECONDS')
-    : new CliError('E_BUSY', `${who} is changing instances right now`, 1, 'run the command again with --wait to wait for it')
+    ? new CliError(
+        'E_BUSY',
+        `${who} is still changing instances after ${(waitedMs / 1000).toFixed(waitedMs % 1000 ? 1 : 0)} s of waiting`,
+        1,
+        'try again later, or wait longer with --wait=SECONDS',
+      )
+    : new CliError(
+        'E_BUSY',
+        `${who} is changing instances right now`,
+        1,
+        'run the command again with --wait to wait for it',
+      )
 }
 
 export const lockPath = (paths: Pick<Paths, 'home'>) => join(paths.home, '.lock')

@@ -13,11 +13,17 @@ export function loadOverrides(configDir: string): Overrides {
   if (!read) return {}
   const raw = read.value
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new CliError('E_CORRUPT', `overrides ${path} must be an object of VAR or role → string or null; fix it, it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `overrides ${path} must be an object of VAR or role → string or null; fix it, it was left untouched`,
+    )
   const out: Overrides = {}
   for (const [k, v] of Object.entries(raw)) {
     if (v !== null && typeof v !== 'string')
-      throw new CliError('E_CORRUPT', `overrides ${path}: "${k}" must be a string or null; fix it, it was left untouched`)
+      throw new CliError(
+        'E_CORRUPT',
+        `overrides ${path}: "${k}" must be a string or null; fix it, it was left untouched`,
+      )
     out[toEnvName(k)] = v
   }
   return out

@@ -31,8 +31,16 @@ export const NAME_MAX = 64
 
 /** An instance name, checked before anything is written. */
 export function assertName(name: string): void {
-  if (!NAME_RE.test(name)) throw new UsageError(`"${name.length > 80 ? `${name.slice(0, 80)}…` : name}" is not a valid instance name`, 'use lowercase letters, digits and dashes, starting with a letter or digit')
-  if (name.length > NAME_MAX) throw new UsageError(`the instance name is ${name.length} characters long; the limit is ${NAME_MAX}`, 'choose a shorter name')
+  if (!NAME_RE.test(name))
+    throw new UsageError(
+      `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}" is not a valid instance name`,
+      'use lowercase letters, digits and dashes, starting with a letter or digit',
+    )
+  if (name.length > NAME_MAX)
+    throw new UsageError(
+      `the instance name is ${name.length} characters long; the limit is ${NAME_MAX}`,
+      'choose a shorter name',
+    )
 }
 
 export const defaultConfigDir = (name: string) => join(homedir(), `.claude-${name}`)

@@ -28,7 +28,11 @@ export interface TransactOptions<T> {
  * a transaction that is committed. The second run finds every document in memory. A command whose
  * first run changes nothing takes no lock at all.
  */
-export async function transact<T>(paths: Pick<Paths, 'home'>, opts: TransactOptions<T>, fn: (tx: Transaction, phase: Phase) => Promise<T> | T): Promise<T> {
+export async function transact<T>(
+  paths: Pick<Paths, 'home'>,
+  opts: TransactOptions<T>,
+  fn: (tx: Transaction, phase: Phase) => Promise<T> | T,
+): Promise<T> {
   const dry = new Transaction(paths, opts.command)
   let planned: T
   let changes = 0
@@ -39,8 +43,12 @@ export async function transact<T>(paths: Pick<Paths, 'home'>, opts: TransactOpti
     dry.abort()
   }
   if (!changes && !readJournal(paths)) return planned
-  if (opts.confirm && !(await opts.confirm(planned))) throw new CliError('E_CANCELLED', 'cancelled; nothing was changed')
-  const lock = await acquireWriteLock(paths, { command: opts.command, ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}) })
+  if (opts.confirm && !(await opts.confirm(planned)))
+    throw new CliError('E_CANCELLED', 'cancelled; nothing was changed')
+  const lock = await acquireWriteLock(paths, {
+    command: opts.command,
+    ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
+  })
   try {
     // A committed journal was shown to the first run through the overlay; now it becomes the disk.
     overlay.clear()

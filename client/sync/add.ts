@@ -65,23 +65,49 @@ export function parseInputs(pairs: string[]): Record<string, string> {
   return inputs
 }
 
-export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, opts: AddOptions): Promise<AddResult> {
+export async function addInstance(
+  ctx: SyncContext & { loaded: LoadedConfig },
+  tx: Transaction,
+  opts: AddOptions,
+): Promise<AddResult> {
   assertName(opts.name)
-  if (opts.apiKeyEnv !== undefined && opts.apiKey !== undefined) throw new UsageError('use either --api-key-env or --api-key-stdin, not both')
-  if (opts.apiKeyEnv !== undefined && !ENV_NAME_RE.test(opts.apiKeyEnv)) throw new UsageError(`--api-key-env "${opts.apiKeyEnv}" is not a variable name`)
+  if (opts.apiKeyEnv !== undefined && opts.apiKey !== undefined)
+    throw new UsageError('use either --api-key-env or --api-key-stdin, not both')
+  if (opts.apiKeyEnv !== undefined && !ENV_NAME_RE.test(opts.apiKeyEnv))
+    throw new UsageError(`--api-key-env "${opts.apiKeyEnv}" is not a variable name`)
   if (findInstance(ctx.config, opts.name))
-    throw new CliError('E_EXISTS', `instance "${opts.name}" already exists`, 1, ctx.lock.instances[opts.name] ? `choose another name, or \`claude-multi remove ${opts.name}\` first` : `take it over with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`)
+    throw new CliError(
+      'E_EXISTS',
+      `instance "${opts.name}" already exists`,
+      1,
+      ctx.lock.instances[opts.name]
+        ? `choose another name, or \`claude-multi remove ${opts.name}\` first`
+        : `take it over with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`,
+    )
   if (ctx.lock.instances[opts.name])
-    throw new CliError('E_EXISTS', `the lock still has an entry "${opts.name}" whose instance is gone from config.json`, 1, `restore it with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`)
+    throw new CliError(
+      'E_EXISTS',
+      `the lock still has an entry "${opts.name}" whose instance is gone from config.json`,
+      1,
+      `restore it with \`claude-multi adopt ${opts.name}\`, or \`claude-multi remove ${opts.name}\` first`,
+    )
   const wrapper = wrapperPath(ctx.paths, opts.name)
-  if (pathExists(wrapper)) throw new CliError('E_EXISTS', `${wrapper} already exists and is not an instance in config.json`, 1, `take it over with \`claude-multi adopt ${opts.name}\`, or move it away`)
+  if (pathExists(wrapper))
+    throw new CliError(
+      'E_EXISTS',
+      `${wrapper} already exists and is not an instance in config.json`,
+      1,
+      `take it over with \`claude-multi adopt ${opts.name}\`, or move it away`,
+    )
   const { id, range } = parseSpec(opts.spec)
   if (range) await assertRange(range)
   const registry = ctx.registries.nameFor(id, opts.registry)
   const index = await ctx.registries.get(registry).index()
   const entry = requireEntry(index, id, registry)
   const picked = await pickOrThrow(entry, range ?? 'latest')
-  const doc = (await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)).template
+  const doc = (
+    await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)
+  ).template
   // Inputs are checked before anything goes over the network; then a model chosen at setup gets
   // its window from the provider's list.
   const plain = resolveEnv(doc, opts.inputs)
@@ -89,8 +115,16 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
     throw new UsageError('add needs the API key: --api-key-stdin or --api-key-env VAR')
   // The block exports its variables before the key lines run: that one would be overwritten first.
   if (opts.apiKeyEnv !== undefined && Object.hasOwn(plain, opts.apiKeyEnv))
-    throw new UsageError(`--api-key-env ${opts.apiKeyEnv}: the wrapper itself sets ${opts.apiKeyEnv}`, 'name another variable for the key')
-  const learned = await learnOnce(opts.name, doc, plain, opts.apiKey ?? (opts.apiKeyEnv ? process.env[opts.apiKeyEnv] || null : null))
+    throw new UsageError(
+      `--api-key-env ${opts.apiKeyEnv}: the wrapper itself sets ${opts.apiKeyEnv}`,
+      'name another variable for the key',
+    )
+  const learned = await learnOnce(
+    opts.name,
+    doc,
+    plain,
+    opts.apiKey ?? (opts.apiKeyEnv ? process.env[opts.apiKeyEnv] || null : null),
+  )
   const env = Object.keys(learned.limits).length ? resolveEnv(doc, opts.inputs, learned.limits) : plain
 
   const configDir = resolve(opts.configDir ?? defaultConfigDir(opts.name))
@@ -111,7 +145,13 @@ export async function addInstance(ctx: SyncContext & { loaded: LoadedConfig }, t
   })
   tx.write(wrapper, text, { mode: 0o755 })
 
-  const instance: InstanceConfig = { name: opts.name, configDir, binaryPath: wrapper, createdAt: new Date().toISOString(), providerTemplate: id }
+  const instance: InstanceConfig = {
+    name: opts.name,
+    configDir,
+    binaryPath: wrapper,
+    createdAt: new Date().toISOString(),
+    providerTemplate: id,
+  }
   ctx.config.instances.push(instance)
   saveConfig(tx, ctx.loaded)
   const lockEntry: LockEntry = {

@@ -47,13 +47,22 @@ function extractInputs(pattern: string, value: string | undefined, into: Record<
 }
 
 function templateValues(t: Template): [string, string][] {
-  return [[BASE_URL_ENV, stripSlash(t.baseUrl)], ...ROLES.map((r): [string, string] => [ROLE_ENV[r], t.models[r]]), ...Object.entries(t.env)]
+  return [
+    [BASE_URL_ENV, stripSlash(t.baseUrl)],
+    ...ROLES.map((r): [string, string] => [ROLE_ENV[r], t.models[r]]),
+    ...Object.entries(t.env),
+  ]
 }
 
 /** The env a version gives this instance, with inputs read back from the instance's own values. */
-export function envFor(t: Template, local: Record<string, string>): { env: Record<string, string>; inputs: Record<string, string> } | undefined {
+export function envFor(
+  t: Template,
+  local: Record<string, string>,
+): { env: Record<string, string>; inputs: Record<string, string> } | undefined {
   const inputs: Record<string, string> = {}
-  for (const [k, pattern] of templateValues(t)) if (pattern.includes('{{')) extractInputs(pattern, k === BASE_URL_ENV ? stripSlash(local[k] ?? '') : local[k], inputs)
+  for (const [k, pattern] of templateValues(t))
+    if (pattern.includes('{{'))
+      extractInputs(pattern, k === BASE_URL_ENV ? stripSlash(local[k] ?? '') : local[k], inputs)
   try {
     return { env: resolveEnv(t, inputs), inputs }
   } catch {
@@ -73,22 +82,41 @@ export interface AdoptOptions {
  * mapping matches best, records each differing value as an override, and leaves the file as is
  * (sync rewrites only the `env` keys it manages from then on).
  */
-export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: string, opts: AdoptOptions = {}): Promise<AdoptResult> {
+export async function adoptInstance(
+  ctx: SyncContext,
+  tx: Transaction,
+  name: string,
+  opts: AdoptOptions = {},
+): Promise<AdoptResult> {
   const inst = requireInstance(ctx.config, name)
-  if (ctx.lock.instances[name]) throw new CliError('E_EXISTS', `${name} is already managed (${ctx.lock.instances[name]!.template}@${ctx.lock.instances[name]!.version})`)
+  if (ctx.lock.instances[name])
+    throw new CliError(
+      'E_EXISTS',
+      `${name} is already managed (${ctx.lock.instances[name]!.template}@${ctx.lock.instances[name]!.version})`,
+    )
   const path = settingsFile(inst.configDir)
   const text = readText(path)
-  if (text === undefined) throw new CliError('E_MISSING', `${name}: ${path} does not exist; nothing to adopt`, 1, `create the instance anew with \`claude-multi add\``)
+  if (text === undefined)
+    throw new CliError(
+      'E_MISSING',
+      `${name}: ${path} does not exist; nothing to adopt`,
+      1,
+      `create the instance anew with \`claude-multi add\``,
+    )
   let settings: { env?: Record<string, unknown> }
   try {
     settings = JSON.parse(text) as typeof settings
   } catch (err) {
-    throw new CliError('E_CORRUPT', `${name}: ${path} is not valid JSON (${(err as Error).message}); it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `${name}: ${path} is not valid JSON (${(err as Error).message}); it was left untouched`,
+    )
   }
   const local: Record<string, string> = {}
   for (const [k, v] of Object.entries(settings?.env ?? {})) if (typeof v === 'string') local[k] = v
   const baseUrl = local[BASE_URL_ENV]
-  if (!baseUrl && !opts.template) throw new CliError('E_NO_MATCH', `${name}: ${path} sets no ${BASE_URL_ENV}; pass --template <id>`)
+  if (!baseUrl && !opts.template)
+    throw new CliError('E_NO_MATCH', `${name}: ${path} sets no ${BASE_URL_ENV}; pass --template <id>`)
 
   const forced = opts.template ? parseSpec(opts.template) : undefined
   const registry = ctx.registries.nameFor(forced?.id ?? inst.providerTemplate ?? 'x', opts.registry)
@@ -96,8 +124,12 @@ export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: str
   const { entries } = allEntries(index)
   const candidates: TemplateEntry[] = forced
     ? entries.filter((e) => e.id === forced.id)
-    : [...entries.filter((e) => e.id === inst.providerTemplate), ...entries.filter((e) => e.id !== inst.providerTemplate)]
-  if (forced && !candidates.length) throw new CliError('E_NOT_FOUND', `template "${forced.id}" not found in registry ${registry}`)
+    : [
+        ...entries.filter((e) => e.id === inst.providerTemplate),
+        ...entries.filter((e) => e.id !== inst.providerTemplate),
+      ]
+  if (forced && !candidates.length)
+    throw new CliError('E_NOT_FOUND', `template "${forced.id}" not found in registry ${registry}`)
 
   let entry: TemplateEntry | undefined
   for (const e of candidates) {
@@ -113,22 +145,40 @@ export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: str
       break
     }
   }
-  if (!entry) throw new CliError('E_NO_MATCH', `${name}: no template in registry ${registry} uses ${baseUrl}`, 1, 'pass --template <id> to choose one')
+  if (!entry)
+    throw new CliError(
+      'E_NO_MATCH',
+      `${name}: no template in registry ${registry} uses ${baseUrl}`,
+      1,
+      'pass --template <id> to choose one',
+    )
 
-  let best: { version: string; t: Template; env: Record<string, string>; inputs: Record<string, string>; score: number } | undefined
+  let best:
+    | { version: string; t: Template; env: Record<string, string>; inputs: Record<string, string>; score: number }
+    | undefined
   for (const v of sortVersions(Object.keys(entry.versions))) {
     if (forced?.range && v !== forced.range) continue
     const t = (await fetchDoc(ctx, registry, entry.id, v, entry.versions[v]!.integrity)).template
     const r = envFor(t, local)
     if (!r) continue
-    const score = Object.entries(r.env).filter(([k, val]) => (k === BASE_URL_ENV ? stripSlash(local[k] ?? '') === stripSlash(val) : local[k] === val)).length
+    const score = Object.entries(r.env).filter(([k, val]) =>
+      k === BASE_URL_ENV ? stripSlash(local[k] ?? '') === stripSlash(val) : local[k] === val,
+    ).length
     // Newest first, so a tie goes to the newer version.
     if (!best || score > best.score) best = { version: v, t, ...r, score }
   }
-  if (!best) throw new CliError('E_NO_MATCH', `${name}: no version of ${entry.id} can be rendered for this instance`, 1, 'pass --template <id>@<version>')
+  if (!best)
+    throw new CliError(
+      'E_NO_MATCH',
+      `${name}: no version of ${entry.id} can be rendered for this instance`,
+      1,
+      'pass --template <id>@<version>',
+    )
 
   const overrides = loadOverrides(inst.configDir)
-  for (const [k, v] of Object.entries(best.env)) if (local[k] !== undefined && local[k] !== v && !(k === BASE_URL_ENV && stripSlash(local[k]!) === stripSlash(v))) overrides[k] ??= local[k]!
+  for (const [k, v] of Object.entries(best.env))
+    if (local[k] !== undefined && local[k] !== v && !(k === BASE_URL_ENV && stripSlash(local[k]!) === stripSlash(v)))
+      overrides[k] ??= local[k]!
   if (Object.keys(overrides).length) saveOverrides(tx, inst.configDir, overrides)
   const lockEntry: LockEntry = {
     template: entry.id,
@@ -144,5 +194,14 @@ export async function adoptInstance(ctx: SyncContext, tx: Transaction, name: str
   }
   ctx.lock.instances[name] = lockEntry
   saveLock(tx, ctx.paths, ctx.lock)
-  return { name, template: entry.id, version: best.version, registry, matched: best.score, of: Object.keys(best.env).length, overrides, inputs: best.inputs }
+  return {
+    name,
+    template: entry.id,
+    version: best.version,
+    registry,
+    matched: best.score,
+    of: Object.keys(best.env).length,
+    overrides,
+    inputs: best.inputs,
+  }
 }

@@ -17,14 +17,23 @@ export function applyPlans(ctx: SyncContext, tx: Transaction, plans: InstancePla
     if (!plan.changed) continue
     const inst = requireInstance(ctx.config, plan.name)
     const entry = ctx.lock.instances[plan.name]!
-    if (plan.currentText !== undefined && !interrupted(safePrevious(inst.configDir), plan.target.path, plan.currentText, entry))
-      savePrevious(tx, inst.configDir, { path: plan.target.path, text: plan.currentText, entry, savedAt: new Date().toISOString() })
+    if (
+      plan.currentText !== undefined &&
+      !interrupted(safePrevious(inst.configDir), plan.target.path, plan.currentText, entry)
+    )
+      savePrevious(tx, inst.configDir, {
+        path: plan.target.path,
+        text: plan.currentText,
+        entry,
+        savedAt: new Date().toISOString(),
+      })
     if (plan.dropOverrides.length) {
       const next = { ...plan.overrides }
       for (const k of plan.dropOverrides) delete next[k]
       saveOverrides(tx, inst.configDir, next)
     }
-    if (plan.nextText !== plan.currentText) tx.write(plan.target.path, plan.nextText, plan.currentText === undefined ? { mode: 0o755 } : {})
+    if (plan.nextText !== plan.currentText)
+      tx.write(plan.target.path, plan.nextText, plan.currentText === undefined ? { mode: 0o755 } : {})
     ctx.lock.instances[plan.name] = plan.nextEntry
     written.push(plan.name)
   }
@@ -47,5 +56,10 @@ const safePrevious = (configDir: string): Previous | undefined => {
  * cannot be interrupted that way: they commit through the journal.)
  */
 function interrupted(prev: Previous | undefined, path: string, text: string, entry: unknown): boolean {
-  return prev !== undefined && prev.path === path && prev.text !== text && JSON.stringify(prev.entry) === JSON.stringify(entry)
+  return (
+    prev !== undefined &&
+    prev.path === path &&
+    prev.text !== text &&
+    JSON.stringify(prev.entry) === JSON.stringify(entry)
+  )
 }

@@ -14,7 +14,13 @@ export interface SyncContext {
   docs: Map<string, Promise<FetchedTemplate>>
 }
 
-export function fetchDoc(ctx: SyncContext, registry: string, id: string, version: string, integrity?: string): Promise<FetchedTemplate> {
+export function fetchDoc(
+  ctx: SyncContext,
+  registry: string,
+  id: string,
+  version: string,
+  integrity?: string,
+): Promise<FetchedTemplate> {
   const key = `${registry}\0${id}@${version}`
   let doc = ctx.docs.get(key)
   if (!doc) {

@@ -25,9 +25,15 @@ export function fixOutside(fixes: Fix[], cacheRoot: string): string[] {
 }
 
 /** The fixes that change instance state, staged in one transaction: missing wrappers, lost lock entries. */
-export async function fixInside(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, fixes: Fix[]): Promise<string[]> {
+export async function fixInside(
+  ctx: SyncContext & { loaded: LoadedConfig },
+  tx: Transaction,
+  fixes: Fix[],
+): Promise<string[]> {
   const done: string[] = []
-  for (const f of fixes) if (f.kind === 'recover') done.push(`rebuilt the lock entry of ${(await recoverInstance(ctx, tx, f.name)).name} from its wrapper`)
+  for (const f of fixes)
+    if (f.kind === 'recover')
+      done.push(`rebuilt the lock entry of ${(await recoverInstance(ctx, tx, f.name)).name} from its wrapper`)
   const recreate = fixes.flatMap((f) => (f.kind === 'recreate' ? [f.name] : []))
   if (recreate.length) {
     const { plans } = await planAll(ctx, recreate)

@@ -22,13 +22,24 @@ export interface Held {
  * Whether moving `name` from `base` to `theirs` needs the user's say. A move to another major is
  * deliberate only when the range no longer matches the current version (`pin work ^2`).
  */
-export async function heldChange(name: string, entry: TemplateEntry, range: string, base: Template, theirs: Template): Promise<Held | undefined> {
+export async function heldChange(
+  name: string,
+  entry: TemplateEntry,
+  range: string,
+  base: Template,
+  theirs: Template,
+): Promise<Held | undefined> {
   if (theirs.version === base.version) return undefined
   const changes = contractChanges(base, theirs)
   if (caretGroup(theirs.version) !== caretGroup(base.version)) {
     if (!(await rangeMatches(entry, range, base.version))) return undefined
     const major = caretGroup(theirs.version)!
-    return { version: theirs.version, kind: 'major', changes, hint: `claude-multi pin ${name} ^${major.includes('.') ? major : `${major}.0.0`}` }
+    return {
+      version: theirs.version,
+      kind: 'major',
+      changes,
+      hint: `claude-multi pin ${name} ^${major.includes('.') ? major : `${major}.0.0`}`,
+    }
   }
   if (!changes.length) return undefined
   return { version: theirs.version, kind: 'contract', changes, hint: `claude-multi sync ${name} --accept-contract` }

@@ -25,18 +25,25 @@ export interface OutdatedRow {
 }
 
 /** Index only: one request per registry answers every instance, no version document is read. */
-export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{ rows: OutdatedRow[]; errors: { name: string; code: string; message: string; hint?: string }[] }> {
-  const selected = names.length ? names : Object.keys(ctx.lock.instances).filter((n) => ctx.config.instances.some((i) => i.name === n))
+export async function outdatedRows(
+  ctx: SyncContext,
+  names: string[],
+): Promise<{ rows: OutdatedRow[]; errors: { name: string; code: string; message: string; hint?: string }[] }> {
+  const selected = names.length
+    ? names
+    : Object.keys(ctx.lock.instances).filter((n) => ctx.config.instances.some((i) => i.name === n))
   const rows: OutdatedRow[] = []
   const errors: { name: string; code: string; message: string; hint?: string }[] = []
   for (const name of selected) {
     const e = ctx.lock.instances[name]
     try {
-      if (!e) throw new CliError('E_UNMANAGED', `instance "${name}" is not managed (run \`claude-multi adopt ${name}\`)`)
+      if (!e)
+        throw new CliError('E_UNMANAGED', `instance "${name}" is not managed (run \`claude-multi adopt ${name}\`)`)
       const entry = requireEntry(await ctx.registries.get(e.registry).index(), e.template, e.registry)
       const wanted = await pickVersion(entry, e.range)
       const dep = entry.versions[e.version]?.deprecated
-      const held = wanted && wanted.version !== e.version ? await heldFor(ctx, name, e, entry, wanted.version) : undefined
+      const held =
+        wanted && wanted.version !== e.version ? await heldFor(ctx, name, e, entry, wanted.version) : undefined
       rows.push({
         name,
         template: e.template,
@@ -58,7 +65,13 @@ export async function outdatedRows(ctx: SyncContext, names: string[]): Promise<{
 }
 
 /** Reads the two documents only for an instance that would move; a document that cannot be read says nothing. */
-async function heldFor(ctx: SyncContext, name: string, e: LockEntry, entry: TemplateEntry, wanted: string): Promise<Held | undefined> {
+async function heldFor(
+  ctx: SyncContext,
+  name: string,
+  e: LockEntry,
+  entry: TemplateEntry,
+  wanted: string,
+): Promise<Held | undefined> {
   try {
     const base = (await fetchDoc(ctx, e.registry, e.template, e.version, e.integrity)).template
     const theirs = (await fetchDoc(ctx, e.registry, e.template, wanted, entry.versions[wanted]?.integrity)).template

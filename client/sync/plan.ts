@@ -73,33 +73,56 @@ export interface InstancePlan {
 export async function planInstance(ctx: SyncContext, name: string, opts: PlanOptions = {}): Promise<InstancePlan> {
   const inst = requireInstance(ctx.config, name)
   const entry = ctx.lock.instances[name]
-  if (!entry) throw new CliError('E_UNMANAGED', `instance "${name}" is not managed by claude-multi sync yet`, 1, `run \`claude-multi adopt ${name}\``)
+  if (!entry)
+    throw new CliError(
+      'E_UNMANAGED',
+      `instance "${name}" is not managed by claude-multi sync yet`,
+      1,
+      `run \`claude-multi adopt ${name}\``,
+    )
   const source = ctx.registries.get(entry.registry)
   const index = await source.index()
   const tEntry = requireEntry(index, entry.template, entry.registry)
   const lockedMeta = tEntry.versions[entry.version]
   if (lockedMeta && entry.integrity && lockedMeta.integrity !== entry.integrity)
-    throw new CliError('E_INTEGRITY', `${entry.template}@${entry.version} in registry ${entry.registry} has integrity ${lockedMeta.integrity} but the lock recorded ${entry.integrity}; a published version must never change, refusing it`)
-  let wanted = opts.stay ? entry.version : opts.to ?? (await pickOrThrow(tEntry, entry.range)).version
+    throw new CliError(
+      'E_INTEGRITY',
+      `${entry.template}@${entry.version} in registry ${entry.registry} has integrity ${lockedMeta.integrity} but the lock recorded ${entry.integrity}; a published version must never change, refusing it`,
+    )
+  let wanted = opts.stay ? entry.version : (opts.to ?? (await pickOrThrow(tEntry, entry.range)).version)
   if (!Object.hasOwn(tEntry.versions, wanted) && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
   const wrapper = entry.target.kind === 'wrapper'
-  const fresh = wrapper ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null } : undefined
+  const fresh = wrapper
+    ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null }
+    : undefined
   // Loaded first for a wrapper: its `# source:` line tells which version its values came from.
-  let loaded = wrapper ? loadTarget(entry.target, name, undefined, { ...fresh!, authVar: 'ANTHROPIC_AUTH_TOKEN' }) : undefined
+  let loaded = wrapper
+    ? loadTarget(entry.target, name, undefined, { ...fresh!, authVar: 'ANTHROPIC_AUTH_TOKEN' })
+    : undefined
   const baseVersion = writtenFrom(loaded?.parsed?.source, entry, tEntry.versions) ?? entry.version
   const warnings: string[] = []
   if (baseVersion !== entry.version)
-    warnings.push(`${name}: the wrapper was written from ${entry.template}@${baseVersion} but the lock says ${entry.version} (a run of an older claude-multi was interrupted); merging against ${baseVersion}`)
-  const baseIntegrity = baseVersion === entry.version ? entry.integrity || lockedMeta?.integrity : tEntry.versions[baseVersion]!.integrity
+    warnings.push(
+      `${name}: the wrapper was written from ${entry.template}@${baseVersion} but the lock says ${entry.version} (a run of an older claude-multi was interrupted); merging against ${baseVersion}`,
+    )
+  const baseIntegrity =
+    baseVersion === entry.version ? entry.integrity || lockedMeta?.integrity : tEntry.versions[baseVersion]!.integrity
   const baseDoc = (await fetchDoc(ctx, entry.registry, entry.template, baseVersion, baseIntegrity)).template
-  let theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
+  let theirsDoc =
+    wanted === baseVersion
+      ? baseDoc
+      : (await fetchDoc(ctx, entry.registry, entry.template, wanted, tEntry.versions[wanted]!.integrity)).template
   // A contract change inside the range (an old registry, a mirror) or a new major reached through a
   // wide range is held: this plan stays on the locked version and says why. `--to` is explicit.
   const held = opts.stay || opts.to ? undefined : await heldChange(name, tEntry, entry.range, baseDoc, theirsDoc)
   if (held && !(opts.acceptContract && held.kind === 'contract')) {
     wanted = entry.version
-    theirsDoc = wanted === baseVersion ? baseDoc : (await fetchDoc(ctx, entry.registry, entry.template, wanted, entry.integrity || lockedMeta?.integrity)).template
+    theirsDoc =
+      wanted === baseVersion
+        ? baseDoc
+        : (await fetchDoc(ctx, entry.registry, entry.template, wanted, entry.integrity || lockedMeta?.integrity))
+            .template
   }
   const contract = contractChanges(baseDoc, theirsDoc)
   // The locked version is only compared against; what it alone set (even a name the allowlist
@@ -108,7 +131,8 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   const base = resolveEnv(baseDoc, inputsFor(baseDoc, entry.inputs), learned, { unchecked: true })
   const theirs = resolveEnv(theirsDoc, inputsFor(theirsDoc, entry.inputs), learned)
 
-  if (wrapper && loaded!.text === undefined) loaded = loadTarget(entry.target, name, undefined, { ...fresh!, authVar: theirsDoc.auth })
+  if (wrapper && loaded!.text === undefined)
+    loaded = loadTarget(entry.target, name, undefined, { ...fresh!, authVar: theirsDoc.auth })
   loaded ??= loadTarget(entry.target, name, baseDoc.auth)
   const recreated = loaded.text === undefined
   const overrides = loadOverrides(inst.configDir)
@@ -119,14 +143,25 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     else delete disk[k]
   }
   const ours = applyOverrides(disk, overrides)
-  const resetLoses = opts.resetAll ? [...new Set([...Object.keys(ours), ...Object.keys(base)])].filter((k) => ours[k] !== base[k]) : []
+  const resetLoses = opts.resetAll
+    ? [...new Set([...Object.keys(ours), ...Object.keys(base)])].filter((k) => ours[k] !== base[k])
+    : []
   // Reset: what the user has counts as the base, so every difference to the new version is taken.
-  const merge = opts.resetAll ? merge3(ours, ours, theirs) : merge3(base, ours, theirs, { preferTheirs: opts.theirs ?? false })
-  const dropOverrides = opts.resetAll ? Object.keys(overrides) : opts.theirs ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides) : []
+  const merge = opts.resetAll
+    ? merge3(ours, ours, theirs)
+    : merge3(base, ours, theirs, { preferTheirs: opts.theirs ?? false })
+  const dropOverrides = opts.resetAll
+    ? Object.keys(overrides)
+    : opts.theirs
+      ? merge.conflicts.map((c) => c.key).filter((k) => k in overrides)
+      : []
 
   const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
   // Regenerated every time: a wrapper written before the isolation lines existed gets them now.
-  const keyLines = wrapper && !recreated && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env)) : undefined
+  const keyLines =
+    wrapper && !recreated && entry.key !== undefined
+      ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env))
+      : undefined
   const nextText = loaded.render(merge.env, sourceLine, keyLines)
   const nextEntry: LockEntry = {
     ...entry,
@@ -138,7 +173,14 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   }
   const deprecated = tEntry.versions[wanted]?.deprecated
   if (deprecated) warnings.push(`${entry.template}@${wanted} is deprecated: ${deprecated}`)
-  if (entry.target.kind === 'wrapper') warnings.push(...shadowWarnings(name, inst.configDir, entry.key ? [...Object.keys(merge.env), theirsDoc.auth] : Object.keys(merge.env)))
+  if (entry.target.kind === 'wrapper')
+    warnings.push(
+      ...shadowWarnings(
+        name,
+        inst.configDir,
+        entry.key ? [...Object.keys(merge.env), theirsDoc.auth] : Object.keys(merge.env),
+      ),
+    )
   // Hook for retired-model checks (client/models): callers get both documents in `docs`.
   return {
     name,
@@ -159,7 +201,11 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
     currentText: loaded.text,
     nextText,
     nextEntry,
-    changed: nextText !== loaded.text || wanted !== entry.version || nextEntry.integrity !== entry.integrity || dropOverrides.length > 0,
+    changed:
+      nextText !== loaded.text ||
+      wanted !== entry.version ||
+      nextEntry.integrity !== entry.integrity ||
+      dropOverrides.length > 0,
     recreated,
     downgrade: compareVersions(wanted, entry.version) < 0,
     resetLoses,
@@ -182,7 +228,9 @@ export function shadowWarnings(name: string, configDir: string, managed: string[
   }
   const shadowed = Object.keys(settings?.env ?? {}).filter((k) => managed.includes(k))
   return shadowed.length
-    ? [`${name}: ${settingsFile(configDir)} "env" sets ${shadowed.join(', ')}, which Claude Code lets win over the wrapper; remove them there`]
+    ? [
+        `${name}: ${settingsFile(configDir)} "env" sets ${shadowed.join(', ')}, which Claude Code lets win over the wrapper; remove them there`,
+      ]
     : []
 }
 
@@ -191,9 +239,20 @@ export function shadowWarnings(name: string, configDir: string, managed: string[
  * locked template: an older claude-multi killed between the wrapper and the lock left the newer
  * values in the file, and they must be merged as what was written, never as the user's edits.
  */
-function writtenFrom(source: string | undefined, entry: LockEntry, versions: Record<string, unknown>): string | undefined {
+function writtenFrom(
+  source: string | undefined,
+  entry: LockEntry,
+  versions: Record<string, unknown>,
+): string | undefined {
   if (!source) return undefined
   const m = /^(.+)@([^@\s]+) from (\S+)$/.exec(source)
-  if (!m || m[1] !== entry.template || m[3] !== entry.registry || m[2] === entry.version || !Object.hasOwn(versions, m[2]!)) return undefined
+  if (
+    !m ||
+    m[1] !== entry.template ||
+    m[3] !== entry.registry ||
+    m[2] === entry.version ||
+    !Object.hasOwn(versions, m[2]!)
+  )
+    return undefined
   return m[2]
 }

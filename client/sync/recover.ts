@@ -44,21 +44,43 @@ const safeParse = (text: string) => {
  * key reference from its key lines), the config entry from its `CLAUDE_CONFIG_DIR`. The wrapper
  * itself is not touched, so every hand edit in it stays the user's, as it was.
  */
-export async function recoverInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, name: string): Promise<RecoverResult> {
+export async function recoverInstance(
+  ctx: SyncContext & { loaded: LoadedConfig },
+  tx: Transaction,
+  name: string,
+): Promise<RecoverResult> {
   const inst = ctx.config.instances.find((i) => i.name === name)
   const path = ctx.lock.instances[name]?.target.path ?? wrapperPath(ctx.paths, name)
   const text = readText(path)
-  if (text === undefined) throw new CliError('E_MISSING', `${name}: ${path} does not exist; nothing to rebuild from`, 1, `add it anew with \`claude-multi add ${name} <template>\` after \`claude-multi remove ${name}\``)
+  if (text === undefined)
+    throw new CliError(
+      'E_MISSING',
+      `${name}: ${path} does not exist; nothing to rebuild from`,
+      1,
+      `add it anew with \`claude-multi add ${name} <template>\` after \`claude-multi remove ${name}\``,
+    )
   const parsed = parseWrapper(text)
   const source = parseSource(parsed.source)
-  if (!source) throw new CliError('E_NO_MATCH', `${name}: ${path} has no "# source:" line to rebuild from`, 1, `pass --template <id>@<version> to adopt it as that version`)
+  if (!source)
+    throw new CliError(
+      'E_NO_MATCH',
+      `${name}: ${path} has no "# source:" line to rebuild from`,
+      1,
+      `pass --template <id>@<version> to adopt it as that version`,
+    )
   const rebuilt: RecoverResult['rebuilt'] = []
   let entry = ctx.lock.instances[name]
   const registry = ctx.registries.get(source.registry)
   const tEntry = requireEntry(await registry.index(), source.template, source.registry)
   const meta = tEntry.versions[source.version]
   if (!entry) {
-    if (!meta) throw new CliError('E_NO_MATCH', `${name}: ${source.template}@${source.version} is not in registry ${source.registry} any more`, 1, `pass --template ${source.template}@<version>`)
+    if (!meta)
+      throw new CliError(
+        'E_NO_MATCH',
+        `${name}: ${source.template}@${source.version} is not in registry ${source.registry} any more`,
+        1,
+        `pass --template ${source.template}@<version>`,
+      )
     const doc = (await fetchDoc(ctx, source.registry, source.template, source.version, meta.integrity)).template
     const inputs = envFor(doc, parsed.env)?.inputs ?? {}
     entry = {
@@ -90,6 +112,16 @@ export async function recoverInstance(ctx: SyncContext & { loaded: LoadedConfig 
   }
   const doc = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity)).template
   const template = envFor(doc, parsed.env)?.env ?? {}
-  const edits = [...new Set([...Object.keys(template), ...Object.keys(parsed.env)])].filter((k) => template[k] !== parsed.env[k])
-  return { name, template: entry.template, version: entry.version, registry: entry.registry, range: entry.range, rebuilt, edits }
+  const edits = [...new Set([...Object.keys(template), ...Object.keys(parsed.env)])].filter(
+    (k) => template[k] !== parsed.env[k],
+  )
+  return {
+    name,
+    template: entry.template,
+    version: entry.version,
+    registry: entry.registry,
+    range: entry.range,
+    rebuilt,
+    edits,
+  }
 }

@@ -43,7 +43,12 @@ export function protectedDir(dir: string, others: string[]): string | undefined 
  * (or, with keepConfigDir, only the files claude-multi put there: key, overrides, rollback state).
  * Works on whatever is left of it: an entry only in the lock, or only in config.json.
  */
-export function removeInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, name: string, opts: { keepConfigDir?: boolean } = {}): RemoveResult {
+export function removeInstance(
+  ctx: SyncContext & { loaded: LoadedConfig },
+  tx: Transaction,
+  name: string,
+  opts: { keepConfigDir?: boolean } = {},
+): RemoveResult {
   const idx = ctx.config.instances.findIndex((i) => i.name === name)
   const inst = idx >= 0 ? ctx.config.instances[idx] : undefined
   const entry = ctx.lock.instances[name]
@@ -52,10 +57,19 @@ export function removeInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: 
   if (entry?.target.kind === 'wrapper') wrappers.add(entry.target.path)
   if (inst?.binaryPath && basename(inst.binaryPath) === `claude-${name}`) wrappers.add(inst.binaryPath)
   const defaultText = readText(defaultWrapper)
-  if (defaultText !== undefined && (isOurWrapper(defaultText) || wrappers.size === 0 || inst?.binaryPath === defaultWrapper)) wrappers.add(defaultWrapper)
+  if (
+    defaultText !== undefined &&
+    (isOurWrapper(defaultText) || wrappers.size === 0 || inst?.binaryPath === defaultWrapper)
+  )
+    wrappers.add(defaultWrapper)
   if (!inst && !entry && !(defaultText !== undefined && isOurWrapper(defaultText))) {
     const known = ctx.config.instances.map((i) => i.name)
-    throw new CliError('E_NO_INSTANCE', `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, 1, 'run `claude-multi list` to see your instances')
+    throw new CliError(
+      'E_NO_INSTANCE',
+      `unknown instance "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      1,
+      'run `claude-multi list` to see your instances',
+    )
   }
   const result: RemoveResult = { name, removed: [], kept: [] }
   for (const w of wrappers) {

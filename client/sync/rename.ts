@@ -24,22 +24,39 @@ export interface RenameResult {
  * lock entries and the rollback state. The config dir stays where it is: it holds Claude Code's
  * own data, and the wrapper keeps pointing at it.
  */
-export async function renameInstance(ctx: SyncContext & { loaded: LoadedConfig }, tx: Transaction, old: string, to: string): Promise<RenameResult> {
+export async function renameInstance(
+  ctx: SyncContext & { loaded: LoadedConfig },
+  tx: Transaction,
+  old: string,
+  to: string,
+): Promise<RenameResult> {
   assertName(to)
   const inst = ctx.config.instances.find((i) => i.name === old)
-  if (!inst) throw new CliError('E_NO_INSTANCE', `unknown instance "${old}"`, 1, 'run `claude-multi list` to see your instances')
+  if (!inst)
+    throw new CliError('E_NO_INSTANCE', `unknown instance "${old}"`, 1, 'run `claude-multi list` to see your instances')
   if (old === to) throw new CliError('E_EXISTS', `the instance is already called "${to}"`)
   if (ctx.config.instances.some((i) => i.name === to) || ctx.lock.instances[to])
-    throw new CliError('E_EXISTS', `instance "${to}" already exists`, 1, 'choose another name, or `claude-multi remove` that one first')
+    throw new CliError(
+      'E_EXISTS',
+      `instance "${to}" already exists`,
+      1,
+      'choose another name, or `claude-multi remove` that one first',
+    )
   const oldWrapper = wrapperPath(ctx.paths, old)
   const newWrapper = wrapperPath(ctx.paths, to)
-  if (pathExists(newWrapper)) throw new CliError('E_EXISTS', `${newWrapper} already exists`, 1, 'move it away or choose another name')
+  if (pathExists(newWrapper))
+    throw new CliError('E_EXISTS', `${newWrapper} already exists`, 1, 'move it away or choose another name')
 
   const entry = ctx.lock.instances[old]
-  const movesWrapper = entry ? entry.target.kind === 'wrapper' && entry.target.path === oldWrapper : inst.binaryPath === oldWrapper
+  const movesWrapper = entry
+    ? entry.target.kind === 'wrapper' && entry.target.path === oldWrapper
+    : inst.binaryPath === oldWrapper
   const text = movesWrapper ? readText(oldWrapper) : undefined
   if (text !== undefined) {
-    let next = text.replace(`# claude-${old}: Claude Code with provider settings`, `# claude-${to}: Claude Code with provider settings`)
+    let next = text.replace(
+      `# claude-${old}: Claude Code with provider settings`,
+      `# claude-${to}: Claude Code with provider settings`,
+    )
     if (entry?.key) {
       const parsed = parseWrapper(next)
       const auth = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity)).template.auth
@@ -59,7 +76,11 @@ export async function renameInstance(ctx: SyncContext & { loaded: LoadedConfig }
     saveLock(tx, ctx.paths, ctx.lock)
     const prev = safePrevious(inst.configDir)
     if (prev && prev.path === oldWrapper) {
-      savePrevious(tx, inst.configDir, { ...prev, path: newWrapper, entry: { ...prev.entry, target: { kind: 'wrapper', path: newWrapper } } })
+      savePrevious(tx, inst.configDir, {
+        ...prev,
+        path: newWrapper,
+        entry: { ...prev.entry, target: { kind: 'wrapper', path: newWrapper } },
+      })
     }
   }
   return { from: old, to, ...(movesWrapper ? { wrapper: newWrapper } : {}), configDir: inst.configDir }

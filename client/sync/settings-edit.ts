@@ -20,7 +20,9 @@ export interface SettingsStyle {
 export function styleOf(text: string): SettingsStyle {
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  '
-  return indent.includes('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: Math.max(1, indent.length), eol }
+  return indent.includes('\t')
+    ? { insertSpaces: false, tabSize: 1, eol }
+    : { insertSpaces: true, tabSize: Math.max(1, indent.length), eol }
 }
 
 /**

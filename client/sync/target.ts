@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { CliError } from '../../shared/errors.js'
-import { parseWrapper, renderWrapper, spliceWrapper, type ParsedWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import {
+  parseWrapper,
+  renderWrapper,
+  spliceWrapper,
+  type ParsedWrapper,
+  type WrapperSpec,
+} from '../../shared/wrapper.js'
 import { readText } from '../state/json-file.js'
 import { editSettingsEnv } from './settings-edit.js'
 import type { Target } from '../state/lock.js'
@@ -26,7 +32,12 @@ export function loadTarget(target: Target, name: string, keyVar?: string, fresh?
   if (text === undefined && target.kind === 'wrapper' && fresh)
     return { target, text: undefined, env: {}, render: (env, source) => renderWrapper({ ...fresh, env, source }) }
   if (text === undefined)
-    throw new CliError('E_MISSING', `${name}: ${target.path} does not exist`, 1, `restore it, or \`claude-multi remove ${name}\` and add it again`)
+    throw new CliError(
+      'E_MISSING',
+      `${name}: ${target.path} does not exist`,
+      1,
+      `restore it, or \`claude-multi remove ${name}\` and add it again`,
+    )
   return target.kind === 'wrapper' ? loadWrapper(target, text, name) : loadSettings(target, text, name, keyVar)
 }
 
@@ -35,7 +46,13 @@ function loadWrapper(target: Target, text: string, name: string): LoadedTarget {
   try {
     parsed = parseWrapper(text)
   } catch (err) {
-    if (err instanceof CliError) throw new CliError(err.code, `${name}: ${target.path}: ${err.message}; it was left untouched`, err.exitCode, err.hint)
+    if (err instanceof CliError)
+      throw new CliError(
+        err.code,
+        `${name}: ${target.path}: ${err.message}; it was left untouched`,
+        err.exitCode,
+        err.hint,
+      )
     throw err
   }
   return {
@@ -62,9 +79,18 @@ function loadSettings(target: Target, text: string, name: string, keyVar?: strin
   try {
     settings = JSON.parse(text) as Settings
   } catch (err) {
-    throw new CliError('E_CORRUPT', `${name}: ${target.path} is not valid JSON (${(err as Error).message}); it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `${name}: ${target.path} is not valid JSON (${(err as Error).message}); it was left untouched`,
+    )
   }
-  if (!settings || typeof settings !== 'object' || Array.isArray(settings) || (settings.env !== undefined && (typeof settings.env !== 'object' || settings.env === null || Array.isArray(settings.env))))
+  if (
+    !settings ||
+    typeof settings !== 'object' ||
+    Array.isArray(settings) ||
+    (settings.env !== undefined &&
+      (typeof settings.env !== 'object' || settings.env === null || Array.isArray(settings.env)))
+  )
     throw new CliError('E_CORRUPT', `${name}: ${target.path} has no "env" object; it was left untouched`)
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(settings.env ?? {})) if (k !== keyVar && typeof v === 'string') env[k] = v

@@ -18,7 +18,9 @@ export function configDirOf(text: string): string | undefined {
 }
 
 /** `glm@1.5.0 from public` → its parts. */
-export function parseSource(source: string | undefined): { template: string; version: string; registry: string } | undefined {
+export function parseSource(
+  source: string | undefined,
+): { template: string; version: string; registry: string } | undefined {
   const m = source ? /^(.+)@([^@\s]+) from (\S+)$/.exec(source) : null
   return m ? { template: m[1]!, version: m[2]!, registry: m[3]! } : undefined
 }

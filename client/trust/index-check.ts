@@ -42,13 +42,19 @@ export function contentDigest(index: RegistryIndex): string {
 
 export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
   const who = `registry ${opts.name} (${opts.url})`
-  const allowExpired = opts.allowExpired ?? ['1', 'true', 'yes'].includes((process.env[ALLOW_EXPIRED_ENV] ?? '').toLowerCase())
+  const allowExpired =
+    opts.allowExpired ?? ['1', 'true', 'yes'].includes((process.env[ALLOW_EXPIRED_ENV] ?? '').toLowerCase())
   let pinned: PublicKeyEntry | undefined
   if (opts.publicKey) {
     try {
       pinned = parsePublicKey(opts.publicKey)
     } catch {
-      throw new CliError('E_CONFIG', `the key pinned for ${who} in config.json is not an ed25519 public key`, 1, `re-add the registry with \`claude-multi registry add ${opts.name} ${opts.url} --key <key>\``)
+      throw new CliError(
+        'E_CONFIG',
+        `the key pinned for ${who} in config.json is not an ed25519 public key`,
+        1,
+        `re-add the registry with \`claude-multi registry add ${opts.name} ${opts.url} --key <key>\``,
+      )
     }
   }
 
@@ -57,7 +63,10 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
     return r && r.url === opts.url ? r : undefined
   }
 
-  async function verify(index: RegistryIndex, seen: RegistryTrust | undefined): Promise<{ keyId: string; rotated: PublicKeyEntry[] }> {
+  async function verify(
+    index: RegistryIndex,
+    seen: RegistryTrust | undefined,
+  ): Promise<{ keyId: string; rotated: PublicKeyEntry[] }> {
     const trusted = [pinned!, ...(seen?.rotated ?? [])]
     const verifyOpts = { allowExpired, ...(opts.now ? { now: opts.now() } : {}) }
     let res = verifyIndex(index, trusted, verifyOpts)
@@ -77,19 +86,40 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
       }
     }
     if (res.ok) {
-      if (res.expired) opts.warn?.(`${who}: the signed index expired at ${res.expires}; used anyway because of --allow-expired`)
+      if (res.expired)
+        opts.warn?.(`${who}: the signed index expired at ${res.expires}; used anyway because of --allow-expired`)
       return { keyId: res.keyId, rotated }
     }
     const pin = pinned!.keyId
     switch (res.reason) {
       case 'missing':
-        throw new CliError('E_SIGNATURE', `${who} served an unsigned index, but key ${pin} is pinned for it; refusing it`, 1, 'someone may be impersonating the registry; if it stopped signing on purpose, remove and re-add it')
+        throw new CliError(
+          'E_SIGNATURE',
+          `${who} served an unsigned index, but key ${pin} is pinned for it; refusing it`,
+          1,
+          'someone may be impersonating the registry; if it stopped signing on purpose, remove and re-add it',
+        )
       case 'unknown-key':
-        throw new CliError('E_SIGNATURE', `${who} served an index signed by key ${res.keyId ?? '?'}, not by the pinned key ${pin} nor a key it rotated to; refusing it`, 1, 'someone may be impersonating the registry; ask its operator for the new key and re-add it with --key')
+        throw new CliError(
+          'E_SIGNATURE',
+          `${who} served an index signed by key ${res.keyId ?? '?'}, not by the pinned key ${pin} nor a key it rotated to; refusing it`,
+          1,
+          'someone may be impersonating the registry; ask its operator for the new key and re-add it with --key',
+        )
       case 'bad-signature':
-        throw new CliError('E_SIGNATURE', `${who} served an index whose signature does not verify with key ${res.keyId ?? pin}; refusing it`, 1, 'the index was altered on the way or on the server')
+        throw new CliError(
+          'E_SIGNATURE',
+          `${who} served an index whose signature does not verify with key ${res.keyId ?? pin}; refusing it`,
+          1,
+          'the index was altered on the way or on the server',
+        )
       case 'expired':
-        throw new CliError('E_EXPIRED', `${who} served an index that expired at ${String(index.expires)} (a frozen or replayed copy); refusing it (--allow-expired uses it anyway)`, 1, 'retry later; if the registry is known to be stale, pass --allow-expired')
+        throw new CliError(
+          'E_EXPIRED',
+          `${who} served an index that expired at ${String(index.expires)} (a frozen or replayed copy); refusing it (--allow-expired uses it anyway)`,
+          1,
+          'retry later; if the registry is known to be stale, pass --allow-expired',
+        )
       default:
         throw new CliError('E_SIGNATURE', `${who}: ${res.message}; refusing it`)
     }
@@ -113,9 +143,17 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
       if (serial === undefined) return result
       // The content digest is only needed to tell a replica's re-signature from a rollback, or to record.
       if (seen && serial < seen.serial && contentDigest(index) !== seen.content) {
-        throw new CliError('E_ROLLBACK', `${who} served index serial ${serial}, older than serial ${seen.serial} already seen (a replayed or rolled-back index); refusing it`, 1, 'retry later; if the registry was restored from a backup on purpose, its operator must publish a newer serial')
+        throw new CliError(
+          'E_ROLLBACK',
+          `${who} served index serial ${serial}, older than serial ${seen.serial} already seen (a replayed or rolled-back index); refusing it`,
+          1,
+          'retry later; if the registry was restored from a backup on purpose, its operator must publish a newer serial',
+        )
       }
-      if (fresh && (!seen || serial > seen.serial || (verified && verified.rotated.length !== (seen.rotated ?? []).length))) {
+      if (
+        fresh &&
+        (!seen || serial > seen.serial || (verified && verified.rotated.length !== (seen.rotated ?? []).length))
+      ) {
         const state = loadTrust(opts.home)
         const current = state.registries[opts.name]
         // Another command may have recorded a newer serial meanwhile: keep the highest.
@@ -125,7 +163,11 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
             serial,
             content: contentDigest(index),
             keyId: verified?.keyId ?? index.signature?.keyId ?? '',
-            ...(verified?.rotated.length ? { rotated: verified.rotated } : current?.rotated ? { rotated: current.rotated } : {}),
+            ...(verified?.rotated.length
+              ? { rotated: verified.rotated }
+              : current?.rotated
+                ? { rotated: current.rotated }
+                : {}),
           }
           saveTrust(opts.home, state)
         }

@@ -13,13 +13,18 @@ export function keyFromArg(arg: string): PublicKeyEntry {
     try {
       text = readFileSync(arg, 'utf8')
     } catch (err) {
-      throw new UsageError(`--key ${arg}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+      throw new UsageError(
+        `--key ${arg}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      )
     }
   }
   try {
     return parsePublicKey(text)
   } catch {
-    throw new UsageError(`--key ${arg.length > 80 ? `${arg.slice(0, 80)}…` : arg} is not an ed25519 public key`, 'give the base64 key or the public-key.json printed by `claude-multi-registry keygen`')
+    throw new UsageError(
+      `--key ${arg.length > 80 ? `${arg.slice(0, 80)}…` : arg} is not an ed25519 public key`,
+      'give the base64 key or the public-key.json printed by `claude-multi-registry keygen`',
+    )
   }
 }
 
@@ -27,7 +32,13 @@ export function keyFromArg(arg: string): PublicKeyEntry {
 export async function fetchFirstKey(url: string, headers: Record<string, string> = {}): Promise<PublicKeyEntry> {
   const keysUrl = `${url.replace(/\/+$/, '')}/v1/keys.json`
   const res = await httpRequest(keysUrl, { headers })
-  if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${keysUrl}": ${errorMessage(res)}`, 1, 'the registry may not sign its index; add it without --trust-first-key')
+  if (res.status !== 200)
+    throw new CliError(
+      'E_HTTP',
+      `[GET] "${keysUrl}": ${errorMessage(res)}`,
+      1,
+      'the registry may not sign its index; add it without --trust-first-key',
+    )
   let doc: KeysDocument
   try {
     doc = JSON.parse(res.text) as KeysDocument
@@ -35,7 +46,13 @@ export async function fetchFirstKey(url: string, headers: Record<string, string>
     throw new CliError('E_HTTP', `[GET] "${keysUrl}" is not JSON`)
   }
   const first = Array.isArray(doc?.keys) ? doc.keys.find(isKeyEntry) : undefined
-  if (!first) throw new CliError('E_NO_KEY', `${keysUrl} lists no signing key`, 1, 'the registry does not sign its index; add it without --trust-first-key')
+  if (!first)
+    throw new CliError(
+      'E_NO_KEY',
+      `${keysUrl} lists no signing key`,
+      1,
+      'the registry does not sign its index; add it without --trust-first-key',
+    )
   return parsePublicKey(first.publicKey)
 }
 

@@ -13,7 +13,8 @@ export function parseSize(text: string, flag: string): number {
 
 export function parseInteger(text: string, flag: string, min: number, max: number): number {
   const value = Number(text)
-  if (!/^\d+$/.test(text.trim()) || value < min || value > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
   return value
 }
 

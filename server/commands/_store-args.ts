@@ -8,7 +8,10 @@ import type { Store } from '../stores/types.js'
 
 /** `--data DIR` / `--store URL`, shared by every command that opens the store. */
 export const storeArgs = {
-  data: { type: 'string', description: 'Data directory (filesystem store; must exist, see --init); default: the bundled registry/' },
+  data: {
+    type: 'string',
+    description: 'Data directory (filesystem store; must exist, see --init); default: the bundled registry/',
+  },
   store: { type: 'string', description: 'Store URL: postgres://… (default: DATABASE_URL, else the data directory)' },
 } as const
 
@@ -38,9 +41,18 @@ export async function openStoreFromArgs(args: StoreArgValues, opts: OpenOptions 
   const usesUrl = storeIsUrl || (!explicitDir && Boolean(process.env.DATABASE_URL))
   const dataDir = explicitDir ?? (usesUrl ? undefined : bundledRegistryDir())
   if (opts.writesSecrets && !explicitDir && !usesUrl)
-    throw new UsageError('say which registry the token is for: --data DIR or --store URL', 'tokens are never written into the bundled catalogue, which anyone can read')
+    throw new UsageError(
+      'say which registry the token is for: --data DIR or --store URL',
+      'tokens are never written into the bundled catalogue, which anyone can read',
+    )
   if (explicitDir && !existsSync(explicitDir)) {
-    if (!opts.init) throw new CliError('E_NO_DATA', `--data ${explicitDir} does not exist`, 1, 'check the path, or add --init to create an empty registry there')
+    if (!opts.init)
+      throw new CliError(
+        'E_NO_DATA',
+        `--data ${explicitDir} does not exist`,
+        1,
+        'check the path, or add --init to create an empty registry there',
+      )
     await mkdir(explicitDir, { recursive: true })
   }
   const store = await openStore(storeIsUrl ? args.store : undefined, dataDir)

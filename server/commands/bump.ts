@@ -14,13 +14,29 @@ import { safeJson, safeText } from '../../shared/text.js'
  * The next version is written from the latest one, validated, and created exclusively.
  */
 export default defineCommand({
-  meta: { name: 'bump', description: 'Write the next version of a template from its latest one (the npm version of templates)' },
+  meta: {
+    name: 'bump',
+    description: 'Write the next version of a template from its latest one (the npm version of templates)',
+  },
   args: {
     id: { type: 'positional', description: 'template id, e.g. glm', required: true },
-    set: { type: 'string', description: 'role=model or VAR=value (repeatable): sonnet=glm-5.3, API_TIMEOUT_MS=600000', valueHint: 'KEY=VALUE' },
+    set: {
+      type: 'string',
+      description: 'role=model or VAR=value (repeatable): sonnet=glm-5.3, API_TIMEOUT_MS=600000',
+      valueHint: 'KEY=VALUE',
+    },
     unset: { type: 'string', description: 'drop a variable from env (repeatable)', valueHint: 'VAR' },
-    retire: { type: 'string', description: 'mark a model retired, with its replacement (repeatable): glm-5.1=glm-5.3', valueHint: 'MODEL=REPLACEMENT' },
-    limit: { type: 'string', description: "a model's context window and output cap in tokens (repeatable): glm-5.3=1000000:128000; MODEL= drops it", valueHint: 'MODEL=CONTEXT[:OUTPUT]' },
+    retire: {
+      type: 'string',
+      description: 'mark a model retired, with its replacement (repeatable): glm-5.1=glm-5.3',
+      valueHint: 'MODEL=REPLACEMENT',
+    },
+    limit: {
+      type: 'string',
+      description:
+        "a model's context window and output cap in tokens (repeatable): glm-5.3=1000000:128000; MODEL= drops it",
+      valueHint: 'MODEL=CONTEXT[:OUTPUT]',
+    },
     major: { type: 'boolean', description: 'bump the major version (default: picked from the changes)' },
     minor: { type: 'boolean', description: 'bump the minor version (default: picked from the changes)' },
     patch: { type: 'boolean', description: 'bump the patch version (refused when models or the contract change)' },
@@ -33,13 +49,20 @@ export default defineCommand({
     const id = String(args.id)
     if (!isValidId(id)) throw new UsageError(`"${id}" is not a valid template id`, 'e.g. glm or @acme/gateway')
     const levels = (['major', 'minor', 'patch'] as const).filter((l) => args[l])
-    if (levels.length > 1) throw new UsageError(`choose one of --major, --minor, --patch (got ${levels.map((l) => `--${l}`).join(' ')})`)
+    if (levels.length > 1)
+      throw new UsageError(`choose one of --major, --minor, --patch (got ${levels.map((l) => `--${l}`).join(' ')})`)
     const level: BumpLevel | undefined = levels[0]
 
     const { store, dataDir } = await openStoreFromArgs(args)
     try {
       const { latest, versions } = await loadHistory(store, id)
-      const { next, changes, warnings, level: picked, reasons } = bumpTemplate(latest, {
+      const {
+        next,
+        changes,
+        warnings,
+        level: picked,
+        reasons,
+      } = bumpTemplate(latest, {
         sets: repeated(rawArgs, '--set'),
         unsets: repeated(rawArgs, '--unset'),
         retire: repeated(rawArgs, '--retire'),
@@ -54,15 +77,35 @@ export default defineCommand({
       if (written) await publishTemplate(store, next)
 
       if (args.json) {
-        console.log(safeJson({ id, from: latest.version, to: next.version, level: picked, reasons, changes, warnings, written, document: next }, 2))
+        console.log(
+          safeJson(
+            {
+              id,
+              from: latest.version,
+              to: next.version,
+              level: picked,
+              reasons,
+              changes,
+              warnings,
+              written,
+              document: next,
+            },
+            2,
+          ),
+        )
         return
       }
-      const why = picked === 'major' ? `: ${reasons.join('; ')}` : picked === 'minor' ? ': the model mapping changed' : ''
+      const why =
+        picked === 'major' ? `: ${reasons.join('; ')}` : picked === 'minor' ? ': the model mapping changed' : ''
       console.log(`${id} ${latest.version} → ${next.version} (${picked}${safeText(why)})`)
       for (const change of changes) console.log(`  ${safeText(describeChange(change))}`)
       for (const warning of warnings) console.log(`  warning: ${safeText(warning)}`)
-      if (args['dry-run']) process.stdout.write(`\n${safeText(documentText(next), { keepNewlines: true })}\n(dry run: nothing written)\n`)
-      else console.log(`wrote ${id}@${next.version} to the ${store.kind} store${dataDir ? ` (${relative(process.cwd(), join(dataDir, 'templates', id, `${next.version}.json`))})` : ''}`)
+      if (args['dry-run'])
+        process.stdout.write(`\n${safeText(documentText(next), { keepNewlines: true })}\n(dry run: nothing written)\n`)
+      else
+        console.log(
+          `wrote ${id}@${next.version} to the ${store.kind} store${dataDir ? ` (${relative(process.cwd(), join(dataDir, 'templates', id, `${next.version}.json`))})` : ''}`,
+        )
     } finally {
       await store.close()
     }

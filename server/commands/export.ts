@@ -42,7 +42,10 @@ export async function exportRegistry(store: Store, outDir: string): Promise<Expo
       }
       report.versions++
     }
-    await writeAtomic(join(dir, 'meta.json'), `${JSON.stringify({ 'dist-tags': entry['dist-tags'], versions }, null, 2)}\n`)
+    await writeAtomic(
+      join(dir, 'meta.json'),
+      `${JSON.stringify({ 'dist-tags': entry['dist-tags'], versions }, null, 2)}\n`,
+    )
     report.templates++
   }
   const tokens = await store.listTokens()
@@ -78,12 +81,17 @@ export default defineCommand({
     const outDir = resolve(args.out)
     const existing = await readdir(join(outDir, 'templates')).catch(() => [])
     if (existing.length > 0 && !args.force) {
-      throw new UsageError(`${args.out} already holds a registry (templates/ is not empty)`, 'choose an empty directory or pass --force')
+      throw new UsageError(
+        `${args.out} already holds a registry (templates/ is not empty)`,
+        'choose an empty directory or pass --force',
+      )
     }
     const store = await openStore(args.store)
     try {
       const r = await exportRegistry(store, outDir)
-      console.log(`exported ${r.templates} templates (${r.versions} versions${r.tokens ? `, ${r.tokens} tokens` : ''}) to ${args.out}`)
+      console.log(
+        `exported ${r.templates} templates (${r.versions} versions${r.tokens ? `, ${r.tokens} tokens` : ''}) to ${args.out}`,
+      )
     } finally {
       await store.close()
     }

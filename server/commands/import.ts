@@ -24,7 +24,14 @@ export interface ImportReport {
  * a version that exists in the target with different bytes stops the import: versions are immutable.
  */
 export async function importRegistry(from: Store, to: Store): Promise<ImportReport> {
-  const report: ImportReport = { templates: 0, created: 0, unchanged: 0, tagsMoved: 0, deprecationsChanged: 0, tokens: 0 }
+  const report: ImportReport = {
+    templates: 0,
+    created: 0,
+    unchanged: 0,
+    tagsMoved: 0,
+    deprecationsChanged: 0,
+    tokens: 0,
+  }
   const plan: { id: string; version: string; raw: string }[] = []
   const entries = []
   for (const id of await from.listIds()) {
@@ -36,10 +43,20 @@ export async function importRegistry(from: Store, to: Store): Promise<ImportRepo
       const checked = parseTemplateJson(raw)
       const where = `templates/${id}/${version}.json`
       if (!checked.ok) {
-        throw new CliError('E_INVALID', `${where} is not a valid template: ${checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, 1, 'fix the file (claude-multi-registry validate) and import again')
+        throw new CliError(
+          'E_INVALID',
+          `${where} is not a valid template: ${checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+          1,
+          'fix the file (claude-multi-registry validate) and import again',
+        )
       }
       if (checked.template.id !== id || checked.template.version !== version) {
-        throw new CliError('E_INVALID', `${where} says ${checked.template.id}@${checked.template.version}`, 1, 'the id and version inside a document must match its path')
+        throw new CliError(
+          'E_INVALID',
+          `${where} says ${checked.template.id}@${checked.template.version}`,
+          1,
+          'the id and version inside a document must match its path',
+        )
       }
       plan.push({ id, version, raw })
     }
@@ -56,7 +73,12 @@ export async function importRegistry(from: Store, to: Store): Promise<ImportRepo
       }
       const existing = await to.getVersion(entry.id, version)
       if (existing !== raw) {
-        throw new CliError('E_EXISTS', `${entry.id}@${version} already exists in the target with different content`, 1, 'published versions are immutable; import into an empty store or publish a new version')
+        throw new CliError(
+          'E_EXISTS',
+          `${entry.id}@${version} already exists in the target with different content`,
+          1,
+          'published versions are immutable; import into an empty store or publish a new version',
+        )
       }
       report.unchanged++
       const current = (await to.getEntry(entry.id))?.versions[version]
@@ -85,7 +107,8 @@ export async function importRegistry(from: Store, to: Store): Promise<ImportRepo
 export default defineCommand({
   meta: {
     name: 'import',
-    description: 'Load a filesystem registry (e.g. the bundled registry/) into a store, keeping dates, tags and deprecations',
+    description:
+      'Load a filesystem registry (e.g. the bundled registry/) into a store, keeping dates, tags and deprecations',
   },
   args: {
     from: { type: 'string', description: 'Registry directory holding templates/<id>/<version>.json', required: true },
@@ -93,8 +116,15 @@ export default defineCommand({
   },
   async run({ args }) {
     const fromDir = resolve(args.from)
-    const isDir = await stat(fromDir).then((s) => s.isDirectory(), () => false)
-    if (!isDir) throw new UsageError(`--from ${args.from} is not a directory`, 'point --from at a registry directory, e.g. registry/')
+    const isDir = await stat(fromDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+    if (!isDir)
+      throw new UsageError(
+        `--from ${args.from} is not a directory`,
+        'point --from at a registry directory, e.g. registry/',
+      )
     if (!args.store && !process.env.DATABASE_URL) {
       throw new UsageError('no target store given', 'pass --store postgres://… or set DATABASE_URL')
     }

@@ -34,7 +34,12 @@ export function keygen(out: string, opts: { rotateFrom?: string; force?: boolean
   const keyFile = join(dir, PRIVATE_KEY_FILE)
   const publicFile = join(dir, PUBLIC_KEY_FILE)
   if (!opts.force && existsSync(keyFile)) {
-    throw new CliError('E_EXISTS', `${keyFile} already exists`, 1, 'losing a signing key locks clients out; pass --force to replace it, or rotate with --rotate-from into a new directory')
+    throw new CliError(
+      'E_EXISTS',
+      `${keyFile} already exists`,
+      1,
+      'losing a signing key locks clients out; pass --force to replace it, or rotate with --rotate-from into a new directory',
+    )
   }
   const old = opts.rotateFrom ? loadSigningKey(opts.rotateFrom) : undefined
   const { privateKeyPem, entry: fresh } = generateSigningKey()
@@ -56,12 +61,18 @@ export default defineCommand({
   meta: { name: 'keygen', description: 'Create an ed25519 key pair for signing the index' },
   args: {
     out: { type: 'string', required: true, description: 'Directory for signing-key.pem (0600) and public-key.json' },
-    'rotate-from': { type: 'string', description: 'Old signing-key.pem: it signs the new key so pinned clients accept it' },
+    'rotate-from': {
+      type: 'string',
+      description: 'Old signing-key.pem: it signs the new key so pinned clients accept it',
+    },
     force: { type: 'boolean', default: false, description: 'Replace an existing signing key' },
   },
   run({ args }) {
     if (!args.out) throw new UsageError('--out is required', 'e.g. claude-multi-registry keygen --out keys/')
-    const res = keygen(args.out, { ...(args['rotate-from'] ? { rotateFrom: args['rotate-from'] } : {}), force: args.force })
+    const res = keygen(args.out, {
+      ...(args['rotate-from'] ? { rotateFrom: args['rotate-from'] } : {}),
+      force: args.force,
+    })
     const rotated = res.entry.rotation ? ` (signed by the previous key ${res.entry.rotation.fromKeyId})` : ''
     process.stdout.write(
       [

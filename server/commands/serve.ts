@@ -22,16 +22,38 @@ export default defineCommand({
     port: { type: 'string', default: '8787', description: 'Port (0 picks a free one)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     ...storeArgs,
-    init: { type: 'boolean', default: false, description: 'Create the --data directory when it does not exist (an empty registry)' },
+    init: {
+      type: 'boolean',
+      default: false,
+      description: 'Create the --data directory when it does not exist (an empty registry)',
+    },
     upstream: { type: 'string', description: 'Mirror this registry next to our own templates' },
-    'upstream-max-age': { type: 'string', default: '300', description: 'Refresh the upstream index at most this often (seconds)' },
-    'upstream-token-env': { type: 'string', description: 'Variable holding a token for an upstream that needs one for reading' },
-    'upstream-cache': { type: 'string', description: 'Where upstream documents are cached (default: <data>/.upstream-cache)' },
+    'upstream-max-age': {
+      type: 'string',
+      default: '300',
+      description: 'Refresh the upstream index at most this often (seconds)',
+    },
+    'upstream-token-env': {
+      type: 'string',
+      description: 'Variable holding a token for an upstream that needs one for reading',
+    },
+    'upstream-cache': {
+      type: 'string',
+      description: 'Where upstream documents are cached (default: <data>/.upstream-cache)',
+    },
     'auth-read': { type: 'boolean', default: false, description: 'Every GET needs a token (read or publish)' },
-    'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT), description: 'Largest request body (bytes, or 64kb / 1mb)' },
+    'body-limit': {
+      type: 'string',
+      default: String(DEFAULT_BODY_LIMIT),
+      description: 'Largest request body (bytes, or 64kb / 1mb)',
+    },
     'log-format': { type: 'string', default: 'json', description: 'Request log on stderr: json or pretty' },
     quiet: { type: 'boolean', default: false, description: 'No request log' },
-    'max-connections': { type: 'string', default: String(MAX_CONNECTIONS), description: 'Open connections at most; more are refused until one closes' },
+    'max-connections': {
+      type: 'string',
+      default: String(MAX_CONNECTIONS),
+      description: 'Open connections at most; more are refused until one closes',
+    },
     ...signArgs,
   },
   async run({ args }) {
@@ -39,7 +61,8 @@ export default defineCommand({
     const maxConnections = parseInteger(args['max-connections'], '--max-connections', 1, 1_000_000)
     const bodyLimit = parseSize(args['body-limit'], '--body-limit')
     const logFormat = args['log-format']
-    if (logFormat !== 'json' && logFormat !== 'pretty') throw new UsageError(`--log-format must be json or pretty, got "${logFormat}"`)
+    if (logFormat !== 'json' && logFormat !== 'pretty')
+      throw new UsageError(`--log-format must be json or pretty, got "${logFormat}"`)
     const upstreamUrl = args.upstream ? parseUrl(args.upstream, '--upstream') : undefined
     const tokenVar = args['upstream-token-env']
     const upstreamToken = tokenVar ? process.env[tokenVar] : undefined
@@ -49,10 +72,19 @@ export default defineCommand({
     // Before opening the store: a bad key is a usage problem, reported before anything listens.
     const signing = signingFromArgs(args)
     const { store, dataDir } = await openStoreFromArgs(args, { init: args.init })
-    if (!(await store.ready().catch(() => false))) throw new CliError('E_STORE', `the ${store.kind} store is not reachable`, 1, 'check --data / --store')
+    if (!(await store.ready().catch(() => false)))
+      throw new CliError('E_STORE', `the ${store.kind} store is not reachable`, 1, 'check --data / --store')
     const cacheDir =
       args['upstream-cache'] ??
-      (dataDir ? join(dataDir, '.upstream-cache') : join(tmpdir(), `claude-multi-registry-${createHash('sha256').update(upstreamUrl ?? '').digest('hex').slice(0, 12)}`))
+      (dataDir
+        ? join(dataDir, '.upstream-cache')
+        : join(
+            tmpdir(),
+            `claude-multi-registry-${createHash('sha256')
+              .update(upstreamUrl ?? '')
+              .digest('hex')
+              .slice(0, 12)}`,
+          ))
 
     const app = createApp({
       store,
@@ -60,24 +92,48 @@ export default defineCommand({
       bodyLimit,
       logFormat: args.quiet ? 'none' : (logFormat as LogFormat),
       ...signing,
-      ...(upstreamUrl ? { upstream: { url: upstreamUrl, maxAgeSeconds: maxAge, cacheDir, ...(upstreamToken ? { token: upstreamToken } : {}) } } : {}),
+      ...(upstreamUrl
+        ? {
+            upstream: {
+              url: upstreamUrl,
+              maxAgeSeconds: maxAge,
+              cacheDir,
+              ...(upstreamToken ? { token: upstreamToken } : {}),
+            },
+          }
+        : {}),
     })
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       // A client that sends its headers or body one byte at a time (slowloris) is cut off, and the
       // number of open connections is bounded, so a few sockets cannot hold the registry.
-      const serverOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS }
+      const serverOptions = {
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+      }
       const s = serve({ fetch: app.fetch, port, hostname: args.host, serverOptions }, (info) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
         const url = `http://${host}:${info.port}`
         // The one line a newcomer needs next: the client reads the bundled files unless told otherwise.
-        process.stdout.write(`claude-multi-registry listening on ${url}\n  point a client at it: export CLAUDE_MULTI_REGISTRY=${url}\n`)
+        process.stdout.write(
+          `claude-multi-registry listening on ${url}\n  point a client at it: export CLAUDE_MULTI_REGISTRY=${url}\n`,
+        )
         resolve(s)
       })
       s.maxConnections = maxConnections
       s.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') reject(new CliError('E_PORT', `port ${port} on ${args.host} is already in use`, 1, 'pick another with --port (0 = any free port)'))
-        else if (error.code === 'EACCES') reject(new CliError('E_PORT', `not allowed to listen on ${args.host}:${port}`, 1, 'use a port above 1024'))
+        if (error.code === 'EADDRINUSE')
+          reject(
+            new CliError(
+              'E_PORT',
+              `port ${port} on ${args.host} is already in use`,
+              1,
+              'pick another with --port (0 = any free port)',
+            ),
+          )
+        else if (error.code === 'EACCES')
+          reject(new CliError('E_PORT', `not allowed to listen on ${args.host}:${port}`, 1, 'use a port above 1024'))
         else reject(error)
       })
     })

@@ -15,20 +15,33 @@ const create = defineCommand({
   },
   async run({ args }) {
     const name = args.name?.trim()
-    if (!name || name.length > 100 || /[\u0000-\u001f]/.test(name)) throw new UsageError('--name must be 1 to 100 printable characters')
-    const scopes = (args.scope ?? (args.read ? '*' : '')).split(',').map((s) => s.trim()).filter(Boolean)
-    if (scopes.length === 0) throw new UsageError('--scope is required for a publish token', "use --scope '@acme/*', an exact id, or '*' for every id")
+    if (!name || name.length > 100 || /[\u0000-\u001f]/.test(name))
+      throw new UsageError('--name must be 1 to 100 printable characters')
+    const scopes = (args.scope ?? (args.read ? '*' : ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+    if (scopes.length === 0)
+      throw new UsageError(
+        '--scope is required for a publish token',
+        "use --scope '@acme/*', an exact id, or '*' for every id",
+      )
     const bad = scopes.find((s) => !isScopePattern(s))
-    if (bad) throw new UsageError(`--scope "${bad}" is not a scope pattern`, "use '*', '@acme/*' or an exact id such as glm")
+    if (bad)
+      throw new UsageError(`--scope "${bad}" is not a scope pattern`, "use '*', '@acme/*' or an exact id such as glm")
     const { store, dataDir } = await openStoreFromArgs(args, { init: args.init, writesSecrets: true })
     try {
       const { secret, record } = newToken(name, scopes, args.read)
       await store.addToken(record)
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ id: record.id, name, scopes, readOnly: record.readOnly, token: secret })}\n`)
+        process.stdout.write(
+          `${JSON.stringify({ id: record.id, name, scopes, readOnly: record.readOnly, token: secret })}\n`,
+        )
       } else {
         process.stdout.write(`${secret}\n`)
-        process.stderr.write(`created ${record.readOnly ? 'read-only' : 'publish'} token ${record.id} "${name}" for ${scopes.join(', ')} in ${dataDir ?? `the ${store.kind} store`}; the secret above is shown only once\n`)
+        process.stderr.write(
+          `created ${record.readOnly ? 'read-only' : 'publish'} token ${record.id} "${name}" for ${scopes.join(', ')} in ${dataDir ?? `the ${store.kind} store`}; the secret above is shown only once\n`,
+        )
       }
     } finally {
       await store.close()
@@ -48,12 +61,29 @@ const list = defineCommand({
         return
       }
       if (tokens.length === 0) {
-        process.stdout.write('no tokens; create one with claude-multi-registry token create --name NAME --scope SCOPE\n')
+        process.stdout.write(
+          'no tokens; create one with claude-multi-registry token create --name NAME --scope SCOPE\n',
+        )
         return
       }
-      const rows = [['ID', 'NAME', 'ACCESS', 'SCOPES', 'CREATED'], ...tokens.map((t) => [t.id, t.name, t.readOnly ? 'read' : 'publish', t.scopes.join(','), t.createdAt.slice(0, 10)])]
+      const rows = [
+        ['ID', 'NAME', 'ACCESS', 'SCOPES', 'CREATED'],
+        ...tokens.map((t) => [
+          t.id,
+          t.name,
+          t.readOnly ? 'read' : 'publish',
+          t.scopes.join(','),
+          t.createdAt.slice(0, 10),
+        ]),
+      ]
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-      for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`)
+      for (const row of rows)
+        process.stdout.write(
+          `${row
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd()}\n`,
+        )
     } finally {
       await store.close()
     }
@@ -66,7 +96,8 @@ const revoke = defineCommand({
   async run({ args }) {
     const { store } = await openStoreFromArgs(args)
     try {
-      if (!(await store.revokeToken(args.id))) throw new CliError('E_NOT_FOUND', `no token with id "${args.id}"`, 1, 'see claude-multi-registry token list')
+      if (!(await store.revokeToken(args.id)))
+        throw new CliError('E_NOT_FOUND', `no token with id "${args.id}"`, 1, 'see claude-multi-registry token list')
       process.stdout.write(`revoked ${args.id}\n`)
     } finally {
       await store.close()

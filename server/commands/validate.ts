@@ -13,7 +13,8 @@ export default defineCommand({
   },
   async run({ args }) {
     const dir = args.dir ? resolve(args.dir) : bundledRegistryDir()
-    if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new UsageError(`${dir} is not a directory`, 'pass a registry directory that holds templates/')
+    if (!(await stat(dir).catch(() => null))?.isDirectory())
+      throw new UsageError(`${dir} is not a directory`, 'pass a registry directory that holds templates/')
     const { problems, ids, versions } = await validateTree(dir)
     if (problems.length > 0) {
       for (const p of problems) process.stderr.write(`${safeText(p.file)}: ${safeText(p.message)}\n`)

@@ -12,11 +12,22 @@ import { safeJson, safeText } from '../../shared/text.js'
  * writes a draft next version to `drafts/<id>/<version>.json` when something changed.
  */
 export default defineCommand({
-  meta: { name: 'watch', description: "Compare each provider's model list with its template and draft the next version" },
+  meta: {
+    name: 'watch',
+    description: "Compare each provider's model list with its template and draft the next version",
+  },
   args: {
     ids: { type: 'positional', description: 'template ids (default: all)', required: false },
-    'key-env': { type: 'string', description: 'variable holding the provider key: VAR for all, or id=VAR (repeatable)', valueHint: '[id=]VAR' },
-    'provider-url': { type: 'string', description: 'ask this base URL instead of the template\'s (repeatable)', valueHint: 'id=URL' },
+    'key-env': {
+      type: 'string',
+      description: 'variable holding the provider key: VAR for all, or id=VAR (repeatable)',
+      valueHint: '[id=]VAR',
+    },
+    'provider-url': {
+      type: 'string',
+      description: "ask this base URL instead of the template's (repeatable)",
+      valueHint: 'id=URL',
+    },
     drafts: { type: 'string', description: 'where drafts are written', default: 'drafts' },
     ...storeArgs,
     timeout: { type: 'string', description: 'seconds to wait for each provider', default: '10' },
@@ -30,7 +41,8 @@ export default defineCommand({
     const bad = ids.find((id) => !isValidId(id))
     if (bad) throw new UsageError(`"${bad}" is not a valid template id`, 'e.g. glm or @acme/gateway')
     const seconds = Number(args.timeout)
-    if (!(seconds > 0)) throw new UsageError(`--timeout ${args.timeout} is not a number of seconds`, 'e.g. --timeout 30')
+    if (!(seconds > 0))
+      throw new UsageError(`--timeout ${args.timeout} is not a number of seconds`, 'e.g. --timeout 30')
 
     let publish: { registry: string; token: string } | undefined
     if (args.publish) {
@@ -41,7 +53,8 @@ export default defineCommand({
       publish = { registry: args.registry, token }
     }
     const providerUrl = pairs(repeated(rawArgs, '--provider-url'))
-    if (providerUrl.has('*')) throw new UsageError('--provider-url needs id=URL', 'e.g. --provider-url glm=http://127.0.0.1:8080')
+    if (providerUrl.has('*'))
+      throw new UsageError('--provider-url needs id=URL', 'e.g. --provider-url glm=http://127.0.0.1:8080')
 
     const { store } = await openStoreFromArgs(args)
     try {
@@ -62,7 +75,10 @@ export default defineCommand({
       }
       const failed = results.filter((r) => r.status === 'failed')
       if (failed.length) {
-        throw new CliError('E_WATCH', `${failed.length} of ${results.length} templates could not be checked: ${failed.map((r) => r.id).join(', ')}`)
+        throw new CliError(
+          'E_WATCH',
+          `${failed.length} of ${results.length} templates could not be checked: ${failed.map((r) => r.id).join(', ')}`,
+        )
       }
     } finally {
       await store.close()

@@ -16,7 +16,10 @@ export function requireToken({ store }: { store: Store }): MiddlewareHandler<App
     if (!header) throw unauthorized('this request needs a token: send Authorization: Bearer <token>')
     const secret = BEARER.exec(header)?.[1]
     const token = secret ? await findToken(store, secret) : undefined
-    if (!token) throw unauthorized('the token is not valid (revoked or mistyped); create one with claude-multi-registry token create')
+    if (!token)
+      throw unauthorized(
+        'the token is not valid (revoked or mistyped); create one with claude-multi-registry token create',
+      )
     c.set('token', token)
     await next()
   }
@@ -31,6 +34,7 @@ export function readAuth({ store }: { store: Store }): MiddlewareHandler<AppEnv>
     else await next()
     // Shared caches (CDNs, proxies) must not keep private answers and hand them to someone else.
     const cacheControl = c.res.headers.get('cache-control')
-    if (cacheControl?.startsWith('public')) c.res.headers.set('cache-control', cacheControl.replace(/^public/, 'private'))
+    if (cacheControl?.startsWith('public'))
+      c.res.headers.set('cache-control', cacheControl.replace(/^public/, 'private'))
   }
 }

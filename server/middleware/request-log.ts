@@ -15,7 +15,11 @@ export interface RequestLogOptions {
  * One line per request (JSON for log shippers, or a short human line) and the request counter for
  * /metrics. Paths are logged without their query string, which may carry anything.
  */
-export function requestLog({ format, metrics, write = (line) => process.stderr.write(line) }: RequestLogOptions): MiddlewareHandler<AppEnv> {
+export function requestLog({
+  format,
+  metrics,
+  write = (line) => process.stderr.write(line),
+}: RequestLogOptions): MiddlewareHandler<AppEnv> {
   return async function requestLogHandler(c, next) {
     const started = performance.now()
     await next()

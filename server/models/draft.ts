@@ -36,7 +36,10 @@ export function mappedModels(t: Template): [string, string][] {
   return out.filter(([, m]) => placeholders(m).length === 0)
 }
 
-const family = (model: string) => bareModel(model).toLowerCase().replace(/\d+(?:\.\d+)*/g, '#')
+const family = (model: string) =>
+  bareModel(model)
+    .toLowerCase()
+    .replace(/\d+(?:\.\d+)*/g, '#')
 const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })
 
 /**
@@ -51,7 +54,12 @@ export function suggestReplacement(model: string, listed: string[]): string | nu
   if (newer.length || same.length) return (newer.length ? newer : same).at(-1)!
   const prefix = /^\D*/.exec(bare)![0].toLowerCase()
   if (prefix.length < 2) return null
-  return others.filter((m) => m.toLowerCase().startsWith(prefix)).sort(byVersion).at(-1) ?? null
+  return (
+    others
+      .filter((m) => m.toLowerCase().startsWith(prefix))
+      .sort(byVersion)
+      .at(-1) ?? null
+  )
 }
 
 export function diffModels(latest: Template, history: Template[], listed: string[], seen: string[] = []): WatchDiff {
@@ -81,14 +89,19 @@ export function diffModels(latest: Template, history: Template[], listed: string
 
 export const hasChanges = (d: WatchDiff) => d.added.length + d.gone.length > 0
 
-const list = (xs: string[], max = 20) => (xs.length > max ? `${xs.slice(0, max).join(', ')} and ${xs.length - max} more` : xs.join(', '))
+const list = (xs: string[], max = 20) =>
+  xs.length > max ? `${xs.slice(0, max).join(', ')} and ${xs.length - max} more` : xs.join(', ')
 
 /**
  * The next minor version: gone models move to `retired` with their suggested replacement, and the
  * mapping points at that replacement (keeping a `[1m]` suffix); added models are only listed in
  * the changelog, since which role gets a new model is a maintainer's call.
  */
-export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date: string; source: string; taken?: string[] }): Template {
+export function draftNextVersion(
+  latest: Template,
+  diff: WatchDiff,
+  opts: { date: string; source: string; taken?: string[] },
+): Template {
   const next: Template = structuredClone(latest)
   delete next.deprecated
   let version = nextVersion(latest.version, 'minor')
@@ -102,7 +115,8 @@ export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date
   }
   for (const g of diff.gone) retired[g.model] = g.replacement
   for (const [, m] of mappedModels(latest)) {
-    if (m !== bareModel(m) && diff.gone.some((g) => g.model === bareModel(m))) retired[m] = swap(m) === m ? null : swap(m)
+    if (m !== bareModel(m) && diff.gone.some((g) => g.model === bareModel(m)))
+      retired[m] = swap(m) === m ? null : swap(m)
   }
   // Chains collapse: glm-4.6 → glm-5.1 becomes glm-4.6 → glm-5.3 once glm-5.1 is gone too.
   for (const [model, replacement] of Object.entries(retired)) if (replacement) retired[model] = swap(replacement)
@@ -116,7 +130,9 @@ export function draftNextVersion(latest: Template, diff: WatchDiff, opts: { date
   const lines = [`Draft by claude-multi-registry watch on ${opts.date} from ${opts.source} (review before publishing).`]
   if (diff.added.length) lines.push(`New models listed by the provider: ${list(diff.added)}.`)
   for (const g of diff.gone) {
-    const fix = g.replacement ? `suggested replacement ${g.replacement}, mapping updated` : 'no replacement found: map another model'
+    const fix = g.replacement
+      ? `suggested replacement ${g.replacement}, mapping updated`
+      : 'no replacement found: map another model'
     lines.push(`No longer listed: ${g.model} (used by ${g.usedBy.join(', ')}); ${fix}.`)
   }
   for (const missing of missingLimits(next)) lines.push(`Limits: ${missing}.`)
@@ -130,6 +146,7 @@ export function describeDiff(d: WatchDiff): string {
   if (!hasChanges(d)) return `${d.id} ${d.from}: up to date (${d.listed} models listed)${still}`
   const parts: string[] = []
   if (d.added.length) parts.push(`${d.added.length} new: ${list(d.added, 8)}`)
-  for (const g of d.gone) parts.push(`gone: ${g.model} (${g.usedBy.join(', ')}) → ${g.replacement ?? 'no replacement found'}`)
+  for (const g of d.gone)
+    parts.push(`gone: ${g.model} (${g.usedBy.join(', ')}) → ${g.replacement ?? 'no replacement found'}`)
   return `${d.id} ${d.from}: ${parts.join('; ')}${still}`
 }

@@ -56,16 +56,23 @@ function targetOf(key: string): { role: Role } | { baseUrl: true } | { env: stri
   if (role) return { role }
   if (key === BASE_URL_ENV || key === 'baseUrl') return { baseUrl: true }
   if (ENV_NAME_RE.test(key)) return { env: key }
-  throw new UsageError(`--set "${key}" is neither a role (${ROLES.join(', ')}) nor a variable name`, 'variables are UPPER_CASE')
+  throw new UsageError(
+    `--set "${key}" is neither a role (${ROLES.join(', ')}) nor a variable name`,
+    'variables are UPPER_CASE',
+  )
 }
 
 /** The next document; `deprecated` is dropped (a new version starts clean), `retired` carries over. */
-export function bumpTemplate(latest: Template, req: BumpRequest): { next: Template; changes: FieldChange[]; warnings: string[]; level: BumpLevel; reasons: string[] } {
+export function bumpTemplate(
+  latest: Template,
+  req: BumpRequest,
+): { next: Template; changes: FieldChange[]; warnings: string[]; level: BumpLevel; reasons: string[] } {
   const next: Template = structuredClone(latest)
   delete next.deprecated
   const changes: FieldChange[] = []
   const record = (field: string, from: string | undefined, to: string | undefined) => {
-    if (from !== to) changes.push({ field, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
+    if (from !== to)
+      changes.push({ field, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
   }
 
   for (const raw of req.sets ?? []) {
@@ -83,7 +90,11 @@ export function bumpTemplate(latest: Template, req: BumpRequest): { next: Templa
     }
   }
   for (const name of req.unsets ?? []) {
-    if (!(name in next.env)) throw new UsageError(`--unset ${name}: the template sets no such variable`, `it sets: ${Object.keys(next.env).join(', ') || 'none'}`)
+    if (!(name in next.env))
+      throw new UsageError(
+        `--unset ${name}: the template sets no such variable`,
+        `it sets: ${Object.keys(next.env).join(', ') || 'none'}`,
+      )
     record(`env.${name}`, next.env[name], undefined)
     delete next.env[name]
   }
@@ -111,21 +122,38 @@ export function bumpTemplate(latest: Template, req: BumpRequest): { next: Templa
   const need = requiredLevel(latest, next)
   const level = req.level ?? need.level
   if (!atLeast(level, need.level)) {
-    throw new CliError('E_SEMVER', `--${level} is too small for these changes (${need.reasons.join('; ')}): they need a ${need.level} version`, 2, `use --${need.level}, or leave the flag out and bump picks it`)
+    throw new CliError(
+      'E_SEMVER',
+      `--${level} is too small for these changes (${need.reasons.join('; ')}): they need a ${need.level} version`,
+      2,
+      `use --${need.level}, or leave the flag out and bump picks it`,
+    )
   }
   // In 0.y a caret pin stays inside 0.y: only a contract change leaves it.
   const slot = latest.version.startsWith('0.') && level === 'minor' ? 'patch' : level
   next.version = suggest(slot, latest.version, [latest.version, ...(req.taken ?? [])])
   const summary = changes.map(describeChange).join('; ')
   const changelog = req.changelog?.trim() || summary
-  if (!changelog) throw new UsageError('nothing to bump: no --set, --unset or --retire, and no -m message', 'say what changed, e.g. --set sonnet=glm-5.3 -m "glm-5.3 for Sonnet"')
+  if (!changelog)
+    throw new UsageError(
+      'nothing to bump: no --set, --unset or --retire, and no -m message',
+      'say what changed, e.g. --set sonnet=glm-5.3 -m "glm-5.3 for Sonnet"',
+    )
   next.changelog = changelog
-  return { next, changes, warnings: [...retiredStillMapped(next), ...missingLimits(next)], level, reasons: need.reasons }
+  return {
+    next,
+    changes,
+    warnings: [...retiredStillMapped(next), ...missingLimits(next)],
+    level,
+    reasons: need.reasons,
+  }
 }
 
 /** The models a version sends requests to, as sent (no `[1m]`), except ones chosen at setup. */
 export function sentModels(t: Template): string[] {
-  const models = [...ROLES.map((r) => t.models[r]), t.env[SUBAGENT_MODEL_ENV]].filter((m): m is string => !!m && !placeholders(m).length)
+  const models = [...ROLES.map((r) => t.models[r]), t.env[SUBAGENT_MODEL_ENV]].filter(
+    (m): m is string => !!m && !placeholders(m).length,
+  )
   return [...new Set(models.map(modelAsSent))]
 }
 
@@ -144,8 +172,16 @@ function setLimit(next: Template, raw: string, record: (field: string, from?: st
     const m = /^(\d+)(?::(\d+))?$/.exec(value)
     const context = Number(m?.[1])
     const output = m?.[2] === undefined ? undefined : Number(m[2])
-    if (!m || context < 1 || context > MAX_CONTEXT_TOKENS || (output !== undefined && (output < 1 || output > Math.min(MAX_OUTPUT_TOKENS, context))))
-      throw new UsageError(`--limit "${raw}" is not MODEL=CONTEXT[:OUTPUT] in tokens`, 'e.g. --limit glm-5.3=1000000:128000 (context 1..10,000,000, output at most the context)')
+    if (
+      !m ||
+      context < 1 ||
+      context > MAX_CONTEXT_TOKENS ||
+      (output !== undefined && (output < 1 || output > Math.min(MAX_OUTPUT_TOKENS, context)))
+    )
+      throw new UsageError(
+        `--limit "${raw}" is not MODEL=CONTEXT[:OUTPUT] in tokens`,
+        'e.g. --limit glm-5.3=1000000:128000 (context 1..10,000,000, output at most the context)',
+      )
     next.limits = { ...next.limits, [name]: output === undefined ? { context } : { context, output } }
   }
   record(`limits.${name}`, before, limitText(next, name))
@@ -180,7 +216,9 @@ export function missingLimits(t: Template): string[] {
 /** Roles that still map a model the version itself lists as retired: worth a warning. */
 export function retiredStillMapped(t: Template): string[] {
   const retired = new Set(Object.keys(t.retired ?? {}).map(bareModel))
-  return ROLES.filter((r) => retired.has(bareModel(t.models[r]))).map((r) => `${r} maps ${t.models[r]}, which this version lists as retired`)
+  return ROLES.filter((r) => retired.has(bareModel(t.models[r]))).map(
+    (r) => `${r} maps ${t.models[r]}, which this version lists as retired`,
+  )
 }
 
 export function describeChange(c: FieldChange): string {

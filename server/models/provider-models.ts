@@ -19,14 +19,27 @@ function errorText(json: unknown): string {
   return typeof msg === 'string' ? `: ${msg.slice(0, 200)}` : ''
 }
 
-async function getJson(url: string, headers: Record<string, string>, opts: ListOptions): Promise<{ status: number; json: unknown }> {
+async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  opts: ListOptions,
+): Promise<{ status: number; json: unknown }> {
   const timeoutMs = opts.timeoutMs ?? 10_000
   try {
     // Never followed: fetch would carry the key (`x-api-key`) to whatever origin a redirect names.
-    const res = await (opts.fetch ?? globalThis.fetch)(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    const res = await (opts.fetch ?? globalThis.fetch)(url, {
+      headers,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    })
     if (res.status >= 300 && res.status < 400) {
       const to = res.headers.get('location') ?? '?'
-      throw new CliError('E_PROVIDER', `${new URL(url).host} answered a redirect to ${to.slice(0, 200)}; not following it with the key`, 1, 'use the final URL with --provider-url')
+      throw new CliError(
+        'E_PROVIDER',
+        `${new URL(url).host} answered a redirect to ${to.slice(0, 200)}; not following it with the key`,
+        1,
+        'use the final URL with --provider-url',
+      )
     }
     const text = await res.text()
     let json: unknown
@@ -40,14 +53,23 @@ async function getJson(url: string, headers: Record<string, string>, opts: ListO
     if (err instanceof CliError) throw err
     const name = (err as { name?: string }).name
     const host = new URL(url).host
-    if (name === 'TimeoutError' || name === 'AbortError') throw new CliError('E_PROVIDER', `no answer from ${host} within ${timeoutMs / 1000} s`)
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new CliError('E_PROVIDER', `no answer from ${host} within ${timeoutMs / 1000} s`)
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    throw new CliError('E_PROVIDER', `could not reach ${host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`)
+    throw new CliError(
+      'E_PROVIDER',
+      `could not reach ${host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    )
   }
 }
 
 /** Every listed model id; throws CliError (one line) when the provider has no list or refuses. */
-export async function listProviderModels(baseUrl: string, auth: AuthVar, key: string, opts: ListOptions = {}): Promise<string[]> {
+export async function listProviderModels(
+  baseUrl: string,
+  auth: AuthVar,
+  key: string,
+  opts: ListOptions = {},
+): Promise<string[]> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     'anthropic-version': '2023-06-01',
@@ -57,13 +79,22 @@ export async function listProviderModels(baseUrl: string, auth: AuthVar, key: st
   const ids: string[] = []
   let after: string | undefined
   for (let page = 0; page < MAX_PAGES; page++) {
-    const { status, json } = await getJson(after ? `${base}?after_id=${encodeURIComponent(after)}` : base, headers, opts)
-    if (status === 401 || status === 403) throw new CliError('E_PROVIDER', `the key was rejected (HTTP ${status}${errorText(json)})`)
-    if (status === 404 || status === 405) throw new CliError('E_PROVIDER', `the provider has no model list (GET /v1/models: HTTP ${status})`)
-    if (status < 200 || status >= 300) throw new CliError('E_PROVIDER', `GET /v1/models answered HTTP ${status}${errorText(json)}`)
+    const { status, json } = await getJson(
+      after ? `${base}?after_id=${encodeURIComponent(after)}` : base,
+      headers,
+      opts,
+    )
+    if (status === 401 || status === 403)
+      throw new CliError('E_PROVIDER', `the key was rejected (HTTP ${status}${errorText(json)})`)
+    if (status === 404 || status === 405)
+      throw new CliError('E_PROVIDER', `the provider has no model list (GET /v1/models: HTTP ${status})`)
+    if (status < 200 || status >= 300)
+      throw new CliError('E_PROVIDER', `GET /v1/models answered HTTP ${status}${errorText(json)}`)
     const data = (json as { data?: unknown } | undefined)?.data
     if (!Array.isArray(data)) throw new CliError('E_PROVIDER', 'GET /v1/models did not answer a model list')
-    const pageIds = data.map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string')
+    const pageIds = data
+      .map((m) => (m as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === 'string')
     ids.push(...pageIds)
     const { has_more, last_id } = json as { has_more?: unknown; last_id?: unknown }
     const last = typeof last_id === 'string' ? last_id : pageIds.at(-1)

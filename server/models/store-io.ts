@@ -27,7 +27,13 @@ async function readVersion(store: Store, id: string, version: string): Promise<T
 
 export async function loadHistory(store: Store, id: string): Promise<TemplateHistory> {
   const entry = await store.getEntry(id)
-  if (!entry) throw new CliError('E_NOT_FOUND', `no template "${id}" in the ${store.kind} store`, 1, 'check the id (the directories under <data>/templates/ are the ids) and --data / --store')
+  if (!entry)
+    throw new CliError(
+      'E_NOT_FOUND',
+      `no template "${id}" in the ${store.kind} store`,
+      1,
+      'check the id (the directories under <data>/templates/ are the ids) and --data / --store',
+    )
   const all = sortVersions(Object.keys(entry.versions))
   const latestVersion = entry['dist-tags'].latest ?? latestStable(all)
   if (!latestVersion) throw new CliError('E_NOT_FOUND', `template "${id}" has no versions`)
@@ -42,9 +48,17 @@ export async function publishTemplate(store: Store, doc: Template): Promise<stri
   const semver = await storeSemverProblem(store, doc)
   if (semver) throw new CliError(semver.code, semver.message)
   const raw = documentText(doc)
-  const result = await store.publish(doc.id, doc.version, raw, { publishedAt: new Date().toISOString(), integrity: integrityOfText(raw) })
+  const result = await store.publish(doc.id, doc.version, raw, {
+    publishedAt: new Date().toISOString(),
+    integrity: integrityOfText(raw),
+  })
   if (!result.created) {
-    throw new CliError('E_EXISTS', `${doc.id}@${doc.version} already exists; published versions are immutable`, 1, 'bump again from the latest version')
+    throw new CliError(
+      'E_EXISTS',
+      `${doc.id}@${doc.version} already exists; published versions are immutable`,
+      1,
+      'bump again from the latest version',
+    )
   }
   return raw
 }

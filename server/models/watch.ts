@@ -60,32 +60,50 @@ function providerBase(t: Template, override: string | undefined): string {
   if (override) return override
   const defaults = Object.fromEntries(t.inputs.filter((i) => i.default !== undefined).map((i) => [i.name, i.default!]))
   const missing = placeholders(t.baseUrl).filter((p) => !(p in defaults))
-  if (missing.length) throw new CliError('E_SKIP', `its baseUrl needs {{${missing.join('}}, {{')}}}; pass --provider-url ${t.id}=URL`)
+  if (missing.length)
+    throw new CliError('E_SKIP', `its baseUrl needs {{${missing.join('}}, {{')}}}; pass --provider-url ${t.id}=URL`)
   return substitute(t.baseUrl, defaults)
 }
 
-async function publishDraft(doc: Template, text: string, target: NonNullable<WatchOptions['publish']>, f: typeof globalThis.fetch): Promise<string> {
+async function publishDraft(
+  doc: Template,
+  text: string,
+  target: NonNullable<WatchOptions['publish']>,
+  f: typeof globalThis.fetch,
+): Promise<string> {
   const url = `${target.registry.replace(/\/+$/, '')}/v1/templates/${doc.id}/${doc.version}`
   let res: Response
   try {
-    res = await f(url, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` }, body: text })
+    res = await f(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
+      body: text,
+    })
   } catch (err) {
-    throw new CliError('E_PUBLISH', `could not reach ${new URL(url).host}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`)
+    throw new CliError(
+      'E_PUBLISH',
+      `could not reach ${new URL(url).host}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`,
+    )
   }
   if (res.status === 201) return url
   const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-  throw new CliError('E_PUBLISH', `publishing ${doc.id}@${doc.version} failed: HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`)
+  throw new CliError(
+    'E_PUBLISH',
+    `publishing ${doc.id}@${doc.version} failed: HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`,
+  )
 }
 
 export async function watchOne(store: Store, id: string, opts: WatchOptions): Promise<WatchResult> {
   const env = opts.env ?? process.env
   try {
     const { latest, versions } = await loadHistory(store, id)
-    if (!mappedModels(latest).length) return { id, status: 'skipped', line: `${id}: skipped, its models are chosen at setup` }
+    if (!mappedModels(latest).length)
+      return { id, status: 'skipped', line: `${id}: skipped, its models are chosen at setup` }
     // A template named on the command line must be checked; in a run over all, no key means skip.
     const noKey = opts.strict ? 'failed' : 'skipped'
     const keyVar = opts.keyEnv.get(id) ?? opts.keyEnv.get('*')
-    if (!keyVar) return { id, status: noKey, line: `${id}: ${noKey}, no key: pass --key-env VAR (or --key-env ${id}=VAR)` }
+    if (!keyVar)
+      return { id, status: noKey, line: `${id}: ${noKey}, no key: pass --key-env VAR (or --key-env ${id}=VAR)` }
     const key = env[keyVar]
     if (!key) return { id, status: noKey, line: `${id}: ${noKey}, $${keyVar} is not set` }
     const base = providerBase(latest, opts.providerUrl.get(id))
@@ -93,7 +111,12 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
     const listed = await listProviderModels(base, latest.auth, key, { timeoutMs: opts.timeoutMs, fetch: opts.fetch })
     const seenPath = join(opts.draftsDir, id, 'seen.json')
     const diff = diffModels(latest, versions, listed, await readSeen(seenPath))
-    const result: WatchResult = { id, status: hasChanges(diff) ? 'changed' : 'unchanged', line: describeDiff(diff), diff }
+    const result: WatchResult = {
+      id,
+      status: hasChanges(diff) ? 'changed' : 'unchanged',
+      line: describeDiff(diff),
+      diff,
+    }
     if (hasChanges(diff)) {
       const draft = draftNextVersion(latest, diff, {
         date: (opts.now ?? new Date()).toISOString().slice(0, 10),
@@ -103,7 +126,11 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
       const checked = validateTemplate(draft)
       if (!checked.ok) {
         const issues = checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-        return { ...result, status: 'failed', line: `${result.line}\n  the draft is not valid (${issues}); nothing written` }
+        return {
+          ...result,
+          status: 'failed',
+          line: `${result.line}\n  the draft is not valid (${issues}); nothing written`,
+        }
       }
       const text = documentText(draft)
       const path = join(opts.draftsDir, id, `${draft.version}.json`)
@@ -125,6 +152,7 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
 export async function watchTemplates(store: Store, ids: string[], opts: WatchOptions): Promise<WatchResult[]> {
   const results: WatchResult[] = []
   const strict = opts.strict ?? ids.length > 0
-  for (const id of ids.length ? ids : await store.listIds()) results.push(await watchOne(store, id, { ...opts, strict }))
+  for (const id of ids.length ? ids : await store.listIds())
+    results.push(await watchOne(store, id, { ...opts, strict }))
   return results
 }

@@ -11,7 +11,15 @@ export function createOpsRoutes({ store, metrics }: { store: Store; metrics: Met
     c.set('route', '/healthz')
     c.header('Cache-Control', 'no-store')
     const ready = await store.ready().catch(() => false)
-    if (!ready) return c.json({ ok: false, store: store.kind, error: { code: 'E_STORE', message: `the ${store.kind} store is not reachable` } }, 503)
+    if (!ready)
+      return c.json(
+        {
+          ok: false,
+          store: store.kind,
+          error: { code: 'E_STORE', message: `the ${store.kind} store is not reachable` },
+        },
+        503,
+      )
     return c.json({ ok: true, store: store.kind })
   })
 

@@ -45,9 +45,14 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     const { id } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
     await auth(c, async () => {
       const token = c.get('token')!
-      if (token.readOnly) throw new ApiError(403, 'E_READ_ONLY', `token "${token.name}" is read-only and cannot change templates`)
+      if (token.readOnly)
+        throw new ApiError(403, 'E_READ_ONLY', `token "${token.name}" is read-only and cannot change templates`)
       if (!token.scopes.some((pattern) => scopeCovers(pattern, id))) {
-        throw new ApiError(403, 'E_SCOPE', `token "${token.name}" may not publish "${id}" (scopes: ${token.scopes.join(', ')})`)
+        throw new ApiError(
+          403,
+          'E_SCOPE',
+          `token "${token.name}" may not publish "${id}" (scopes: ${token.scopes.join(', ')})`,
+        )
       }
       if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
         throw new ApiError(415, 'E_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json')
@@ -78,7 +83,9 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     }
     const mismatch = [
       result.template.id !== id ? `id "${result.template.id}" does not match the path's "${id}"` : '',
-      result.template.version !== version ? `version "${result.template.version}" does not match the path's "${version}"` : '',
+      result.template.version !== version
+        ? `version "${result.template.version}" does not match the path's "${version}"`
+        : '',
     ].filter(Boolean)
     if (mismatch.length > 0) {
       metrics.publish('rejected')
@@ -91,10 +98,17 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
       metrics.publish('rejected')
       return c.json({ error: { code: semver.code, message: semver.message, suggested: semver.suggested } }, 400)
     }
-    const published = await store.publish(id, version, text, { publishedAt: new Date().toISOString(), integrity: integrityOfText(text) })
+    const published = await store.publish(id, version, text, {
+      publishedAt: new Date().toISOString(),
+      integrity: integrityOfText(text),
+    })
     if (!published.created) {
       metrics.publish('exists')
-      throw new ApiError(409, 'E_EXISTS', `${id}@${version} is already published and versions are immutable; publish a new version`)
+      throw new ApiError(
+        409,
+        'E_EXISTS',
+        `${id}@${version} is already published and versions are immutable; publish a new version`,
+      )
     }
     metrics.publish('created')
     onPublished?.()
@@ -104,7 +118,11 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
 
   async function setTag(c: Context<AppEnv>, id: string, tag: string) {
     c.set('route', 'PUT /v1/templates/:id/dist-tags/:tag')
-    if (!TAG.test(tag)) throw badRequest('E_BAD_TAG', `"${tag.slice(0, 64)}" is not a valid dist-tag (lowercase letter first, then letters, digits, . _ -)`)
+    if (!TAG.test(tag))
+      throw badRequest(
+        'E_BAD_TAG',
+        `"${tag.slice(0, 64)}" is not a valid dist-tag (lowercase letter first, then letters, digits, . _ -)`,
+      )
     const body = await readObject(c)
     const version = body.version
     if (typeof version !== 'string') throw badRequest('E_BAD_BODY', 'send {"version": "<version>"}')
@@ -117,14 +135,19 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
   app.post(`${TEMPLATES}*`, async (c) => {
     c.set('route', 'POST /v1/templates/:id/:version/deprecate')
     const { id, rest } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
-    if (rest.length !== 2 || rest[1] !== 'deprecate') throw notFound('no such route; deprecate with POST /v1/templates/<id>/<version>/deprecate')
+    if (rest.length !== 2 || rest[1] !== 'deprecate')
+      throw notFound('no such route; deprecate with POST /v1/templates/<id>/<version>/deprecate')
     const version = rest[0]!
     assertVersion(version)
     const body = await readObject(c)
     const message = body.message
-    if (typeof message !== 'string') throw badRequest('E_BAD_BODY', 'send {"message": "<why>"} (an empty message clears the deprecation)')
+    if (typeof message !== 'string')
+      throw badRequest('E_BAD_BODY', 'send {"message": "<why>"} (an empty message clears the deprecation)')
     if (message.length > MAX_MESSAGE || unsafeTextProblem(message, { multiline: true })) {
-      throw badRequest('E_BAD_BODY', `the message must be at most ${MAX_MESSAGE} characters without control or bidi characters`)
+      throw badRequest(
+        'E_BAD_BODY',
+        `the message must be at most ${MAX_MESSAGE} characters without control or bidi characters`,
+      )
     }
     if (!(await store.deprecate(id, version, message))) throw notFound(`${id}@${version} does not exist`)
     onPublished?.()
@@ -154,6 +177,7 @@ async function readObject(c: Context<AppEnv>): Promise<Record<string, unknown>> 
   } catch {
     throw badRequest('E_BAD_JSON', 'the body is not valid JSON')
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('E_BAD_BODY', 'the body must be a JSON object')
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('E_BAD_BODY', 'the body must be a JSON object')
   return body as Record<string, unknown>
 }

@@ -46,14 +46,19 @@ export function createReadRoutes({ index, schemaText, keysText }: ReadRouteDeps)
       return sendDocument(c, text, etagOf(text), INDEX_CACHE, found.stale)
     }
     c.set('route', '/v1/templates/:id/:version')
-    if (rest.length > 1) throw badRequest('E_BAD_PATH', 'too many path segments; versions are at /v1/templates/<id>/<version>.json')
+    if (rest.length > 1)
+      throw badRequest('E_BAD_PATH', 'too many path segments; versions are at /v1/templates/<id>/<version>.json')
     const file = rest[0]!
     if (!file.endsWith('.json')) throw notFound('no such document; versions are at /v1/templates/<id>/<version>.json')
     const version = file.slice(0, -'.json'.length)
     assertVersion(version)
     const found = await index.getVersion(id, version)
     if (found && 'unreachable' in found) {
-      throw new ApiError(502, 'E_UPSTREAM', `upstream unreachable and ${id}@${version} is not cached yet; try again later`)
+      throw new ApiError(
+        502,
+        'E_UPSTREAM',
+        `upstream unreachable and ${id}@${version} is not cached yet; try again later`,
+      )
     }
     if (!found) throw notFound(`${id}@${version} does not exist`)
     return sendDocument(c, found.raw, found.etag, IMMUTABLE_CACHE, found.stale)

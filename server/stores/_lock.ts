@@ -23,7 +23,11 @@ export function withLock<T>(lockPath: string, fn: () => Promise<T>, options: Loc
   return run
 }
 
-async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, { staleMs = 10_000, timeoutMs = 15_000 }: LockOptions): Promise<T> {
+async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  { staleMs = 10_000, timeoutMs = 15_000 }: LockOptions,
+): Promise<T> {
   const started = Date.now()
   let delay = 2
   for (;;) {

@@ -108,7 +108,11 @@ export function createFsStore(options: FsStoreOptions): Store {
         integrity ||= derived.integrity
         publishedAt ||= derived.publishedAt
       }
-      meta.versions[version] = { publishedAt, integrity, ...(known?.deprecated ? { deprecated: known.deprecated } : {}) }
+      meta.versions[version] = {
+        publishedAt,
+        integrity,
+        ...(known?.deprecated ? { deprecated: known.deprecated } : {}),
+      }
     }
     for (const [tag, version] of Object.entries(stored['dist-tags'])) {
       if (meta.versions[version]) meta['dist-tags'][tag] = version
@@ -201,7 +205,10 @@ export function createFsStore(options: FsStoreOptions): Store {
         const meta = (await readMeta(id)) ?? { 'dist-tags': {}, versions: {} }
         // readMeta saw the new file already; the current latest is the one before this publish.
         const stored = parseMeta(await readIfExists(join(idDir(id), 'meta.json')))
-        const before = stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest] ? stored['dist-tags'].latest : undefined
+        const before =
+          stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest]
+            ? stored['dist-tags'].latest
+            : undefined
         const previous = before ?? latestStable(Object.keys(meta.versions).filter((v) => v !== version))
         meta.versions[version] = { ...entry }
         meta['dist-tags'].latest = nextLatest(previous, version)
@@ -264,10 +271,16 @@ export function createFsStore(options: FsStoreOptions): Store {
 }
 
 async function folderStamp(dir: string): Promise<{ key: string; settled: boolean } | null> {
-  const [folder, meta] = await Promise.all([stat(dir).catch(() => null), stat(join(dir, 'meta.json')).catch(() => null)])
+  const [folder, meta] = await Promise.all([
+    stat(dir).catch(() => null),
+    stat(join(dir, 'meta.json')).catch(() => null),
+  ])
   if (!folder) return null
   const newest = Math.max(folder.mtimeMs, meta?.mtimeMs ?? 0)
-  return { key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`, settled: Date.now() - newest > 2000 }
+  return {
+    key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`,
+    settled: Date.now() - newest > 2000,
+  }
 }
 
 function parseMeta(text: string | null): PackageMeta {

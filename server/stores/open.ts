@@ -22,7 +22,10 @@ export async function openStore(spec?: string, dataDir?: string): Promise<Store>
     return mod.createPostgresStore({ url: target })
   }
   if (target && /^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
-    throw new UsageError(`unsupported store "${target.replace(/\/\/[^@/]*@/, '//***@')}"`, 'use a directory or a postgres:// URL')
+    throw new UsageError(
+      `unsupported store "${target.replace(/\/\/[^@/]*@/, '//***@')}"`,
+      'use a directory or a postgres:// URL',
+    )
   }
   const dir = target ?? dataDir
   if (!dir) throw new UsageError('no data directory given', 'pass --data DIR or --store postgres://…')

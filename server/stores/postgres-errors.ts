@@ -46,7 +46,9 @@ export function isUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false
   const code = (err as { code?: unknown }).code
   if (typeof code !== 'string') return false
-  return CONNECTION_CODES.has(code) || ((err as { name?: string }).name === 'PostgresError' && isUnavailableSqlState(code))
+  return (
+    CONNECTION_CODES.has(code) || ((err as { name?: string }).name === 'PostgresError' && isUnavailableSqlState(code))
+  )
 }
 
 /** Turns connection trouble into a StoreUnavailableError; anything else is rethrown untouched. */

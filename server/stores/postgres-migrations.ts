@@ -111,16 +111,19 @@ const LOCK_NAMESPACE = 'claude-multi-registry:migrations:'
  * connection, never left behind); the first applies what is missing, the others find it done.
  */
 export async function migrate(sql: Sql, schema: string | undefined, migrations = MIGRATIONS): Promise<number[]> {
-  const steps = [...migrations].sort((a, b) => a.version - b.version).map((m) => {
-    if (!Number.isInteger(m.version) || m.sql.includes('$cmr_sql$')) throw new Error(`migration ${m.version} cannot be quoted`)
-    return `do $cmr_do$ begin
+  const steps = [...migrations]
+    .sort((a, b) => a.version - b.version)
+    .map((m) => {
+      if (!Number.isInteger(m.version) || m.sql.includes('$cmr_sql$'))
+        throw new Error(`migration ${m.version} cannot be quoted`)
+      return `do $cmr_do$ begin
       if not exists (select 1 from schema_migrations where version = ${m.version}) then
         execute $cmr_sql$${m.sql}$cmr_sql$;
         insert into schema_migrations (version, name) values (${m.version}, ${literal(m.name)});
         perform set_config('cmr.applied', current_setting('cmr.applied', true) || '${m.version},', true);
       end if;
     end $cmr_do$`
-  })
+    })
   const script = [
     `select pg_advisory_xact_lock(hashtextextended(${literal(LOCK_NAMESPACE + (schema ?? ''))}, 0))`,
     ...(schema ? [`create schema if not exists ${quoteIdent(schema)}`] : []),

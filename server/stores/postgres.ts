@@ -98,7 +98,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   async function readEntry(id: string): Promise<TemplateEntry | null> {
     // One round trip: versions, tags in the order they were first set, and the latest document.
-    const [row] = await sql<{ versions: [string, string, string, string | null][]; tags: [string, string][]; latest_raw: string | null }[]>`
+    const [row] = await sql<
+      { versions: [string, string, string, string | null][]; tags: [string, string][]; latest_raw: string | null }[]
+    >`
       select
         (select coalesce(json_agg(json_build_array(version, published_at, integrity, deprecated)), '[]'::json)
            from versions where id = ${id}) as versions,
@@ -116,7 +118,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (!meta['dist-tags'].latest) {
       const latest = latestStable(Object.keys(meta.versions))!
       meta['dist-tags'].latest = latest
-      latestRaw = (await sql<{ raw: string }[]>`select raw from versions where id = ${id} and version = ${latest}`)[0]?.raw ?? null
+      latestRaw =
+        (await sql<{ raw: string }[]>`select raw from versions where id = ${id} and version = ${latest}`)[0]?.raw ??
+        null
     }
     return entryFromMeta(id, latestRaw, meta)
   }
@@ -152,7 +156,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     kind: 'postgres',
 
     listIds: guard(async () => {
-      const rows = await sql<{ id: string }[]>`select id from templates where exists (select 1 from versions v where v.id = templates.id)`
+      const rows = await sql<
+        { id: string }[]
+      >`select id from templates where exists (select 1 from versions v where v.id = templates.id)`
       // Sorted in JS, not by the database collation, so the order matches the fs store's.
       return rows.map((r) => r.id).sort()
     }),
@@ -187,16 +193,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }),
 
     listTokens: guard(async () => {
-      const rows = await sql<{ id: string; name: string; hash: string; scopes: string[]; read_only: boolean; created_at: string }[]>`
+      const rows = await sql<
+        { id: string; name: string; hash: string; scopes: string[]; read_only: boolean; created_at: string }[]
+      >`
         select id, name, hash, scopes, read_only, created_at from tokens order by position`
-      return rows.map((r): TokenRecord => ({
-        id: r.id,
-        name: r.name,
-        hash: r.hash,
-        scopes: r.scopes,
-        readOnly: r.read_only,
-        createdAt: r.created_at,
-      }))
+      return rows.map(
+        (r): TokenRecord => ({
+          id: r.id,
+          name: r.name,
+          hash: r.hash,
+          scopes: r.scopes,
+          readOnly: r.read_only,
+          createdAt: r.created_at,
+        }),
+      )
     }),
 
     // Token scopes decide which scopes are private in a mirrored index, so replicas hear of them too.

@@ -20,11 +20,14 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
   const rows = partial ? matching.slice(0, FULL_LIST_LIMIT) : props.rows
   const shown = matching.length
   return (
-    <Layout title="claude-multi registry — provider templates" description="Provider templates for Claude Code wrappers">
+    <Layout
+      title="claude-multi registry — provider templates"
+      description="Provider templates for Claude Code wrappers"
+    >
       <h1>Provider templates</h1>
       <p class="lead">
-        Versioned base URL and role → model mappings for running Claude Code against other providers. Pick one and
-        add it with <code>claude-multi add</code>; <code>claude-multi sync</code> keeps it current.
+        Versioned base URL and role → model mappings for running Claude Code against other providers. Pick one and add
+        it with <code>claude-multi add</code>; <code>claude-multi sync</code> keeps it current.
       </p>
       {/* biome-ignore lint/a11y/useSemanticElements: role=search on the form is the fallback the <search> element still needs in older browsers */}
       <form class="search" method="get" action="/" role="search">

@@ -36,8 +36,8 @@ export function Layout(props: LayoutProps) {
           </main>
           <footer>
             <div class="wrap">
-              Provider templates for Claude Code wrappers. Machine-readable:{' '}
-              <a href="/v1/index.json">/v1/index.json</a> · <a href="/v1/schema.json">schema</a>
+              Provider templates for Claude Code wrappers. Machine-readable: <a href="/v1/index.json">/v1/index.json</a>{' '}
+              · <a href="/v1/schema.json">schema</a>
             </div>
           </footer>
           <script>{raw(SCRIPT)}</script>

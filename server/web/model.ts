@@ -52,9 +52,15 @@ export function latestOf(entry: TemplateEntry): string | undefined {
   return entry['dist-tags'].latest ?? sortVersions(Object.keys(entry.versions))[0]
 }
 
-export function catalogueRow(entry: TemplateEntry, latest: Pick<Template, 'baseUrl' | 'deprecated'> | null): CatalogueRow {
+export function catalogueRow(
+  entry: TemplateEntry,
+  latest: Pick<Template, 'baseUrl' | 'deprecated'> | null,
+): CatalogueRow {
   const version = latestOf(entry)
-  const deprecated = (version && Object.hasOwn(entry.versions, version) && entry.versions[version]!.deprecated) || latest?.deprecated || undefined
+  const deprecated =
+    (version && Object.hasOwn(entry.versions, version) && entry.versions[version]!.deprecated) ||
+    latest?.deprecated ||
+    undefined
   const host = hostOf(latest?.baseUrl)
   return {
     id: entry.id,
@@ -88,8 +94,7 @@ export function envOf(t: Template): Record<string, string> {
   } catch {}
   const defaults: Record<string, string> = {}
   for (const input of t.inputs ?? []) if (input.default !== undefined) defaults[input.name] = input.default
-  const keep = (value: string) =>
-    value.replace(PLACEHOLDER_RE, (whole, name: string) => defaults[name] ?? whole)
+  const keep = (value: string) => value.replace(PLACEHOLDER_RE, (whole, name: string) => defaults[name] ?? whole)
   const env: Record<string, string> = { [BASE_URL_ENV]: keep(t.baseUrl) }
   for (const role of ROLES) env[ROLE_ENV[role]] = keep(t.models[role] ?? '')
   for (const [name, value] of Object.entries(t.env ?? {})) env[name] = keep(value)

@@ -133,7 +133,11 @@ export function createWebRoutes(deps: WebDeps): Hono {
       }))
       const compare = comparison(ordered, docs, from, to, latest.version)
       const complete = [...docs.values()].every(Boolean)
-      return toPage(<TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} />, compare?.error ? 400 : 200, complete)
+      return toPage(
+        <TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} />,
+        compare?.error ? 400 : 200,
+        complete,
+      )
     })
   })
 
@@ -184,5 +188,10 @@ interface Page {
 
 async function toPage(element: JSX.Element, status: Page['status'] = 200, complete = true): Promise<Page> {
   const html = (await element).toString()
-  return { status, bytes: new TextEncoder().encode(html), complete, etag: `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` }
+  return {
+    status,
+    bytes: new TextEncoder().encode(html),
+    complete,
+    etag: `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`,
+  }
 }

@@ -31,9 +31,13 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
   // Inputs without a default must be given at setup; the placeholder is plain text the user edits.
   // Only names the schema allows go into a command someone will paste into a shell.
   const required = (latest.inputs ?? []).filter((i) => i.default === undefined && /^[a-z][a-z0-9_]*$/.test(i.name))
-  const command = [`claude-multi add ${suggestedName(entry.id)} ${entry.id}`, ...required.map((i) => `--input ${i.name}=${i.name.toUpperCase()}`)].join(' ')
+  const command = [
+    `claude-multi add ${suggestedName(entry.id)} ${entry.id}`,
+    ...required.map((i) => `--input ${i.name}=${i.name.toUpperCase()}`),
+  ].join(' ')
   const homepage = safeHref(latest.homepage ?? entry.homepage)
-  const deprecated = (Object.hasOwn(entry.versions, latest.version) && entry.versions[latest.version]!.deprecated) || latest.deprecated
+  const deprecated =
+    (Object.hasOwn(entry.versions, latest.version) && entry.versions[latest.version]!.deprecated) || latest.deprecated
   const extraEnv = Object.entries(latest.env ?? {})
   const derived = envOf(latest)
   const retired = Object.entries(latest.retired ?? {})
@@ -112,11 +116,17 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
       </div>
       {derived[COMPACT_WINDOW_ENV] !== undefined ? (
         <p class="muted note" id="window">
-          Wrappers set <code>{COMPACT_WINDOW_ENV}={derived[COMPACT_WINDOW_ENV]}</code>
+          Wrappers set{' '}
+          <code>
+            {COMPACT_WINDOW_ENV}={derived[COMPACT_WINDOW_ENV]}
+          </code>
           {derived[MAX_OUTPUT_ENV] !== undefined ? (
             <>
               {' '}
-              and <code>{MAX_OUTPUT_ENV}={derived[MAX_OUTPUT_ENV]}</code>
+              and{' '}
+              <code>
+                {MAX_OUTPUT_ENV}={derived[MAX_OUTPUT_ENV]}
+              </code>
             </>
           ) : null}
           , so Claude Code compacts before the smallest window of the default, sonnet and opus models.
@@ -180,7 +190,10 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
       {retired.length ? (
         <>
           <h2 id="retired">Retired models</h2>
-          <p class="muted">Model names this version knows the provider no longer serves; sync replaces them unless you chose them yourself (then it tells you the override to run).</p>
+          <p class="muted">
+            Model names this version knows the provider no longer serves; sync replaces them unless you chose them
+            yourself (then it tells you the override to run).
+          </p>
           <ul>
             {retired.map(([from, to]) => (
               <li>
@@ -234,7 +247,8 @@ function WindowCell({ limits }: { limits: ReturnType<typeof roleLimits> }) {
 
 function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Comparison }) {
   const { versions, compare } = props
-  if (versions.length < 2) return <p class="muted">Only one version is published, so there is nothing to compare yet.</p>
+  if (versions.length < 2)
+    return <p class="muted">Only one version is published, so there is nothing to compare yet.</p>
   const select = (name: 'from' | 'to', label: string, selected?: string) => (
     <div class="field">
       <label for={name}>{label}</label>
@@ -277,14 +291,23 @@ function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Co
                       {c.role ?? ''}
                       <div class="var">{breakable(c.key)}</div>
                     </th>
-                    <td class="mono" data-label={`v${compare.from}`}>{c.before === undefined ? <span class="muted">(not set)</span> : <del class="del">{c.before}</del>}</td>
-                    <td class="mono" data-label={`v${compare.to}`}>{c.after === undefined ? <span class="muted">(removed)</span> : <ins class="add">{c.after}</ins>}</td>
+                    <td class="mono" data-label={`v${compare.from}`}>
+                      {c.before === undefined ? (
+                        <span class="muted">(not set)</span>
+                      ) : (
+                        <del class="del">{c.before}</del>
+                      )}
+                    </td>
+                    <td class="mono" data-label={`v${compare.to}`}>
+                      {c.after === undefined ? <span class="muted">(removed)</span> : <ins class="add">{c.after}</ins>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <p class="muted note">
-              {compare.changes.length - changed.length} other variable{compare.changes.length - changed.length === 1 ? '' : 's'} unchanged.
+              {compare.changes.length - changed.length} other variable
+              {compare.changes.length - changed.length === 1 ? '' : 's'} unchanged.
             </p>
           </div>
         ) : (
@@ -300,5 +323,13 @@ function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Co
 /** Long variable names may wrap after an underscore on a phone instead of mid-word. */
 function breakable(name: string) {
   const parts = name.split('_')
-  return parts.map((part, i) => (i < parts.length - 1 ? <>{part}_<wbr /></> : part))
+  return parts.map((part, i) =>
+    i < parts.length - 1 ? (
+      <>
+        {part}_<wbr />
+      </>
+    ) : (
+      part
+    ),
+  )
 }

@@ -17,30 +17,54 @@ function context(instances: { name: string; env: Record<string, string>; provide
     instances: instances.map((i) => {
       const configDir = join(dir, `.claude-${i.name}`)
       mkdirSync(configDir, { recursive: true })
-      writeFileSync(join(configDir, 'settings.json'), JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: 'sk', ...i.env } }, null, 2))
+      writeFileSync(
+        join(configDir, 'settings.json'),
+        JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: 'sk', ...i.env } }, null, 2),
+      )
       return { name: i.name, configDir, ...(i.providerTemplate ? { providerTemplate: i.providerTemplate } : {}) }
     }),
   }
   delete process.env.CLAUDE_MULTI_REGISTRY
-  return { paths, config, lock: { lockfileVersion: 1, instances: {} }, registries: new Registries({ paths, config, warn: () => {} }), docs: new Map() }
+  return {
+    paths,
+    config,
+    lock: { lockfileVersion: 1, instances: {} },
+    registries: new Registries({ paths, config, warn: () => {} }),
+    docs: new Map(),
+  }
 }
 
 const adoptInstance = (ctx: SyncContext, name: string) => adopt(ctx, new Transaction(ctx.paths, 'test'), name)
 
-const fixtureEnv = (dir: string) => JSON.parse(readFileSync(`${FIXTURES}/${dir}/settings.json`, 'utf8')).env as Record<string, string>
+const fixtureEnv = (dir: string) =>
+  JSON.parse(readFileSync(`${FIXTURES}/${dir}/settings.json`, 'utf8')).env as Record<string, string>
 
 describe('adoptInstance', () => {
   it('picks the version whose mapping matches best (glm-5.1 era → the glm version with glm-5.1)', async () => {
     const ctx = context([{ name: 'work', env: fixtureEnv('claude-work-old') }])
     const r = await adoptInstance(ctx, 'work')
     expect(r.template).toBe('glm')
-    const doc = JSON.parse(readFileSync(new URL(`../../registry/templates/glm/${r.version}.json`, import.meta.url), 'utf8'))
+    const doc = JSON.parse(
+      readFileSync(new URL(`../../registry/templates/glm/${r.version}.json`, import.meta.url), 'utf8'),
+    )
     expect(doc.models.opus).toBe('glm-5.1')
-    expect(ctx.lock.instances.work).toMatchObject({ template: 'glm', range: `^${r.version}`, target: { kind: 'settings' } })
+    expect(ctx.lock.instances.work).toMatchObject({
+      template: 'glm',
+      range: `^${r.version}`,
+      target: { kind: 'settings' },
+    })
   })
 
   it('reads inputs back from the base URL (MiMo token plan region) and matches without providerTemplate', async () => {
-    const ctx = context([{ name: 'mimo', env: { ANTHROPIC_BASE_URL: 'https://token-plan-sgp.xiaomimimo.com/anthropic/', ANTHROPIC_MODEL: 'mimo-v2.5-pro[1m]' } }])
+    const ctx = context([
+      {
+        name: 'mimo',
+        env: {
+          ANTHROPIC_BASE_URL: 'https://token-plan-sgp.xiaomimimo.com/anthropic/',
+          ANTHROPIC_MODEL: 'mimo-v2.5-pro[1m]',
+        },
+      },
+    ])
     const r = await adoptInstance(ctx, 'mimo')
     expect(r).toMatchObject({ template: 'mimo-token-plan', inputs: { region: 'sgp' } })
   })
@@ -52,6 +76,8 @@ describe('adoptInstance', () => {
     ])
     const r = await adoptInstance(ctx, 'mm')
     expect(r).toMatchObject({ template: 'minimax', version: '1.3.0', overrides: { API_TIMEOUT_MS: '1' } })
-    await expect(adoptInstance(ctx, 'odd')).rejects.toThrow('no template in registry public uses https://llm.example.com')
+    await expect(adoptInstance(ctx, 'odd')).rejects.toThrow(
+      'no template in registry public uses https://llm.example.com',
+    )
   })
 })

@@ -11,18 +11,26 @@ const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
 describe('BundledSource', () => {
   it('builds every entry exactly as shared/catalogue makeEntry does', async () => {
     const index = await new BundledSource('public').index()
-    const ids = readdirSync(root).filter((d) => !d.startsWith('.')).sort()
+    const ids = readdirSync(root)
+      .filter((d) => !d.startsWith('.'))
+      .sort()
     expect(Object.keys(index.templates)).toEqual(ids)
     for (const id of ids) {
       const meta = JSON.parse(read(`${id}/meta.json`))
       const versions = Object.fromEntries(
         Object.entries(meta.versions as Record<string, { publishedAt: string; deprecated?: string }>).map(([v, m]) => [
           v,
-          { publishedAt: m.publishedAt, integrity: integrityOfText(read(`${id}/${v}.json`)), ...(m.deprecated ? { deprecated: m.deprecated } : {}) },
+          {
+            publishedAt: m.publishedAt,
+            integrity: integrityOfText(read(`${id}/${v}.json`)),
+            ...(m.deprecated ? { deprecated: m.deprecated } : {}),
+          },
         ]),
       )
       const latest = JSON.parse(read(`${id}/${index.templates[id]!['dist-tags'].latest}.json`))
-      expect(JSON.stringify(index.templates[id])).toBe(JSON.stringify(makeEntry(id, latest, { 'dist-tags': meta['dist-tags'], versions })))
+      expect(JSON.stringify(index.templates[id])).toBe(
+        JSON.stringify(makeEntry(id, latest, { 'dist-tags': meta['dist-tags'], versions })),
+      )
     }
   })
 

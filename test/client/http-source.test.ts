@@ -20,7 +20,12 @@ describe('HttpSource', () => {
   const seen: IncomingMessage[] = []
   let serveTampered = false
   let index = indexText(
-    makeIndex([makeEntry('glm', JSON.parse(doc), { 'dist-tags': { latest: '1.5.0' }, versions: { '1.5.0': { publishedAt: '2026-08-14T00:00:00.000Z', integrity: integrityOfText(doc) } } })]),
+    makeIndex([
+      makeEntry('glm', JSON.parse(doc), {
+        'dist-tags': { latest: '1.5.0' },
+        versions: { '1.5.0': { publishedAt: '2026-08-14T00:00:00.000Z', integrity: integrityOfText(doc) } },
+      }),
+    ]),
   )
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -63,7 +68,9 @@ describe('HttpSource', () => {
     const cache = mkdtempSync(join(tmpdir(), 'cm-http-'))
     serveTampered = true
     try {
-      await expect(source(cache).version('glm', '1.5.0', integrityOfText(doc))).rejects.toThrow(/has integrity sha256-\S+ but the index says/)
+      await expect(source(cache).version('glm', '1.5.0', integrityOfText(doc))).rejects.toThrow(
+        /has integrity sha256-\S+ but the index says/,
+      )
     } finally {
       serveTampered = false
     }
@@ -75,7 +82,9 @@ describe('HttpSource', () => {
     seen.length = 0
     await expect(source(cache, true).index()).rejects.toThrow(/nothing is cached yet/)
     expect(seen).toHaveLength(0)
-    await expect(source(cache).version('glm', '9.9.9')).rejects.toThrow(`[GET] "${url}/v1/templates/glm/9.9.9.json": 404 no such thing`)
+    await expect(source(cache).version('glm', '9.9.9')).rejects.toThrow(
+      `[GET] "${url}/v1/templates/glm/9.9.9.json": 404 no such thing`,
+    )
   })
 
   it('does not trust the serial of an index no pinned key verified (a forged one cannot poison later ones)', async () => {

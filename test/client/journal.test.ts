@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeFsError } from '../../client/state/fs-errors.js'
 import { readText } from '../../client/state/json-file.js'
-import { journalPath, overlayCommittedJournal, recoverJournal, writeJournal, type Journal } from '../../client/state/journal.js'
+import {
+  journalPath,
+  overlayCommittedJournal,
+  recoverJournal,
+  writeJournal,
+  type Journal,
+} from '../../client/state/journal.js'
 import { overlay } from '../../client/state/overlay.js'
 import { Transaction } from '../../client/state/transaction.js'
 
@@ -14,7 +20,12 @@ const files = (dir: string): string[] => readdirSync(dir, { recursive: true, enc
 afterEach(() => overlay.clear())
 
 /** What a command killed at some point leaves: a journal in `state`, and the staged files it names. */
-function interrupted(home: string, state: Journal['state'], targets: Record<string, string>, removed: string[] = []): Journal {
+function interrupted(
+  home: string,
+  state: Journal['state'],
+  targets: Record<string, string>,
+  removed: string[] = [],
+): Journal {
   const ops: Journal['ops'] = []
   for (const [path, data] of Object.entries(targets)) {
     const temp = `${path}.cm-test`
@@ -22,7 +33,16 @@ function interrupted(home: string, state: Journal['state'], targets: Record<stri
     ops.push({ op: 'write', path, temp })
   }
   for (const path of removed) ops.push({ op: 'remove', path })
-  const journal: Journal = { journalVersion: 1, id: 'test', state, command: 'sync', pid: 4242, startedAt: '2026-01-01T00:00:00.000Z', ops, dirs: [] }
+  const journal: Journal = {
+    journalVersion: 1,
+    id: 'test',
+    state,
+    command: 'sync',
+    pid: 4242,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ops,
+    dirs: [],
+  }
   writeJournal({ home }, journal)
   return journal
 }
@@ -47,13 +67,34 @@ describe('transactions', () => {
   })
 
   it('file-system errors become one line naming the path and what to do', () => {
-    const err = (code: string, syscall: string) => Object.assign(new Error(`${code}: x`), { code, syscall, path: '/x/.claude-bb.cm-1' })
+    const err = (code: string, syscall: string) =>
+      Object.assign(new Error(`${code}: x`), { code, syscall, path: '/x/.claude-bb.cm-1' })
     const cases: [string, string, RegExp][] = [
-      ['EACCES', 'open', /^cannot write \/bin\/claude-bb: permission denied \(EACCES\) \(make it writable .*CLAUDE_MULTI_BIN_DIR/],
-      ['EROFS', 'open', /^cannot write \/bin\/claude-bb: the file system is read-only \(EROFS\) \(use a writable location/],
-      ['ENOSPC', 'write', /^cannot write \/bin\/claude-bb: no space left on the device \(ENOSPC\) \(free some space .*nothing was changed\)$/],
-      ['ENAMETOOLONG', 'open', /^cannot write \/bin\/claude-bb: the name is too long for the file system \(ENAMETOOLONG\) \(use a shorter instance name/],
-      ['ENOTDIR', 'mkdir', /^cannot create \/bin\/claude-bb: a part of the path is a file, not a directory \(ENOTDIR\)/],
+      [
+        'EACCES',
+        'open',
+        /^cannot write \/bin\/claude-bb: permission denied \(EACCES\) \(make it writable .*CLAUDE_MULTI_BIN_DIR/,
+      ],
+      [
+        'EROFS',
+        'open',
+        /^cannot write \/bin\/claude-bb: the file system is read-only \(EROFS\) \(use a writable location/,
+      ],
+      [
+        'ENOSPC',
+        'write',
+        /^cannot write \/bin\/claude-bb: no space left on the device \(ENOSPC\) \(free some space .*nothing was changed\)$/,
+      ],
+      [
+        'ENAMETOOLONG',
+        'open',
+        /^cannot write \/bin\/claude-bb: the name is too long for the file system \(ENAMETOOLONG\) \(use a shorter instance name/,
+      ],
+      [
+        'ENOTDIR',
+        'mkdir',
+        /^cannot create \/bin\/claude-bb: a part of the path is a file, not a directory \(ENOTDIR\)/,
+      ],
     ]
     for (const [code, syscall, line] of cases) {
       const e = describeFsError(err(code, syscall), '/bin/claude-bb')!
@@ -69,7 +110,9 @@ describe('transactions', () => {
     const tx = new Transaction({ home }, 'test')
     tx.write(join(home, 'config.json'), 'after')
     tx.write(join(home, 'bin', 'claude-x'), 'x', { mode: 0o755 })
-    expect(() => tx.commit()).toThrow(/cannot (create|write) .*bin.*: a part of the path is a file, not a directory \(ENOTDIR\)/)
+    expect(() => tx.commit()).toThrow(
+      /cannot (create|write) .*bin.*: a part of the path is a file, not a directory \(ENOTDIR\)/,
+    )
     expect(readFileSync(join(home, 'config.json'), 'utf8')).toBe('before')
     expect(files(home)).toEqual(['bin', 'config.json'])
   })
@@ -80,7 +123,9 @@ describe('recovery after kill -9', () => {
     const home = tmp()
     writeFileSync(join(home, 'lock'), 'old lock')
     interrupted(home, 'prepared', { [join(home, 'lock')]: 'new lock', [join(home, 'wrapper')]: 'new wrapper' })
-    expect(recoverJournal({ home })).toBe('rolled back an interrupted `claude-multi sync` (pid 4242, 2026-01-01T00:00:00.000Z); nothing of it was kept')
+    expect(recoverJournal({ home })).toBe(
+      'rolled back an interrupted `claude-multi sync` (pid 4242, 2026-01-01T00:00:00.000Z); nothing of it was kept',
+    )
     expect(files(home)).toEqual(['lock'])
     expect(readFileSync(join(home, 'lock'), 'utf8')).toBe('old lock')
   })
@@ -89,7 +134,12 @@ describe('recovery after kill -9', () => {
     const home = tmp()
     writeFileSync(join(home, 'lock'), 'old lock')
     writeFileSync(join(home, 'gone'), 'x')
-    const j = interrupted(home, 'committed', { [join(home, 'lock')]: 'new lock', [join(home, 'wrapper')]: 'new wrapper' }, [join(home, 'gone')])
+    const j = interrupted(
+      home,
+      'committed',
+      { [join(home, 'lock')]: 'new lock', [join(home, 'wrapper')]: 'new wrapper' },
+      [join(home, 'gone')],
+    )
     // The killed run had renamed the first file already.
     const first = j.ops[0] as { temp: string; path: string }
     renameSync(first.temp, first.path)
@@ -114,6 +164,8 @@ describe('recovery after kill -9', () => {
   it('a journal from a newer claude-multi is refused, not guessed at', () => {
     const home = tmp()
     writeFileSync(journalPath({ home }), JSON.stringify({ journalVersion: 2, state: 'committed', ops: [] }))
-    expect(() => recoverJournal({ home })).toThrow(`${journalPath({ home })} was made by a newer claude-multi (journalVersion 2), upgrade claude-multi to use it`)
+    expect(() => recoverJournal({ home })).toThrow(
+      `${journalPath({ home })} was made by a newer claude-multi (journalVersion 2), upgrade claude-multi to use it`,
+    )
   })
 })

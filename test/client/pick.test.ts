@@ -12,12 +12,18 @@ const entry = (versions: Record<string, string | undefined>, tags: Record<string
   description: '',
   'dist-tags': tags,
   versions: Object.fromEntries(
-    Object.entries(versions).map(([v, dep]) => [v, { publishedAt: '2026-01-01T00:00:00.000Z', integrity: 'sha256-x', ...(dep ? { deprecated: dep } : {}) }]),
+    Object.entries(versions).map(([v, dep]) => [
+      v,
+      { publishedAt: '2026-01-01T00:00:00.000Z', integrity: 'sha256-x', ...(dep ? { deprecated: dep } : {}) },
+    ]),
   ),
 })
 
 describe('pickVersion (npm-pick-manifest rules)', () => {
-  const e = entry({ '1.0.0': undefined, '1.1.0': undefined, '1.2.0': 'broken', '2.0.0': undefined, '2.1.0-beta.1': undefined }, { latest: '1.1.0', beta: '2.1.0-beta.1' })
+  const e = entry(
+    { '1.0.0': undefined, '1.1.0': undefined, '1.2.0': 'broken', '2.0.0': undefined, '2.1.0-beta.1': undefined },
+    { latest: '1.1.0', beta: '2.1.0-beta.1' },
+  )
   const pick = async (range: string) => (await pickVersion(e, range))?.version
 
   it('prefers dist-tags.latest when it satisfies the range', async () => {
@@ -37,7 +43,9 @@ describe('pickVersion (npm-pick-manifest rules)', () => {
     expect(await pick('^2.1.0-beta.0')).toBe('2.1.0-beta.1')
   })
   it('no match names the range and the versions that exist', async () => {
-    await expect(pickOrThrow(e, '^3.0.0')).rejects.toThrow('no version of glm satisfies ^3.0.0 (available: 1.0.0, 1.1.0, 1.2.0, 2.0.0, 2.1.0-beta.1)')
+    await expect(pickOrThrow(e, '^3.0.0')).rejects.toThrow(
+      'no version of glm satisfies ^3.0.0 (available: 1.0.0, 1.1.0, 1.2.0, 2.0.0, 2.1.0-beta.1)',
+    )
   })
 })
 
@@ -46,9 +54,12 @@ describe('the fast range matcher agrees with node-semver', () => {
   const pre = fc.constantFrom('', '-alpha', '-beta.1', '-0', '-rc.2', '-alpha.beta')
   const version = fc.tuple(num, num, num, pre).map(([a, b, c, p]) => `${a}.${b}.${c}${p}`)
   const range = fc.oneof(
-    fc.tuple(fc.constantFrom('', '^', '~'), num, fc.option(num, { nil: undefined }), fc.option(num, { nil: undefined })).map(([op, a, b, c]) =>
-      `${op}${a}${b === undefined ? '' : `.${b}`}${b === undefined || c === undefined ? '' : `.${c}`}`,
-    ),
+    fc
+      .tuple(fc.constantFrom('', '^', '~'), num, fc.option(num, { nil: undefined }), fc.option(num, { nil: undefined }))
+      .map(
+        ([op, a, b, c]) =>
+          `${op}${a}${b === undefined ? '' : `.${b}`}${b === undefined || c === undefined ? '' : `.${c}`}`,
+      ),
     fc.constantFrom('*', ''),
   )
 
@@ -64,12 +75,16 @@ describe('the fast range matcher agrees with node-semver', () => {
   })
 
   it('compare', () => {
-    fc.assert(fc.property(version, version, (a, b) => {
-      expect(compareVersions(a, b), `${a} ${b}`).toBe(semverCompare(a, b))
-    }), { numRuns: 3000 })
+    fc.assert(
+      fc.property(version, version, (a, b) => {
+        expect(compareVersions(a, b), `${a} ${b}`).toBe(semverCompare(a, b))
+      }),
+      { numRuns: 3000 },
+    )
   })
 
   it('leaves everything else to semver', () => {
-    for (const r of ['>=1.0.0', '1.x', '^1.0.0-beta', '1 || 2', 'latest', '1.2.3 - 2']) expect(simpleRange(r), r).toBeUndefined()
+    for (const r of ['>=1.0.0', '1.x', '^1.0.0-beta', '1 || 2', 'latest', '1.2.3 - 2'])
+      expect(simpleRange(r), r).toBeUndefined()
   })
 })

@@ -18,7 +18,14 @@ function session() {
   delete process.env.CLAUDE_MULTI_REGISTRY
   process.env.CLAUDE_MULTI_CLAUDE_PATH = '/bin/true'
   const loaded = loadConfig(paths)
-  const ctx = { paths, config: loaded.config, loaded, lock: loadLock(paths), registries: new Registries({ paths, config: loaded.config, warn: () => {} }), docs: new Map() }
+  const ctx = {
+    paths,
+    config: loaded.config,
+    loaded,
+    lock: loadLock(paths),
+    registries: new Registries({ paths, config: loaded.config, warn: () => {} }),
+    docs: new Map(),
+  }
   return { dir, ctx }
 }
 
@@ -35,7 +42,15 @@ describe('planInstance', () => {
   let wrapper: string
   beforeEach(async () => {
     s = session()
-    const r = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@1.3.0', inputs: {}, configDir: join(s.dir, 'cfg'), apiKeyEnv: 'MM_KEY' }))
+    const r = await committed(s.ctx, (tx) =>
+      addInstance(s.ctx, tx, {
+        name: 'mm',
+        spec: 'minimax@1.3.0',
+        inputs: {},
+        configDir: join(s.dir, 'cfg'),
+        apiKeyEnv: 'MM_KEY',
+      }),
+    )
     wrapper = r.wrapper
   })
 
@@ -70,7 +85,13 @@ describe('planInstance', () => {
   })
 
   it('a dynamic value the user wrote is kept as written', async () => {
-    writeFileSync(wrapper, readFileSync(wrapper, 'utf8').replace(/export ANTHROPIC_DEFAULT_OPUS_MODEL=.*\n/, 'export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n'))
+    writeFileSync(
+      wrapper,
+      readFileSync(wrapper, 'utf8').replace(
+        /export ANTHROPIC_DEFAULT_OPUS_MODEL=.*\n/,
+        'export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n',
+      ),
+    )
     const plan = await planInstance(s.ctx, 'mm', { to: '1.4.0' })
     await committed(s.ctx, (tx) => applyPlans(s.ctx, tx, [plan]))
     expect(readFileSync(wrapper, 'utf8')).toContain('export ANTHROPIC_DEFAULT_OPUS_MODEL="$MY_OPUS"\n')
@@ -80,7 +101,15 @@ describe('planInstance', () => {
 describe('an interrupted sync', () => {
   it('is completed by the next run, and rollback still restores the file from before it', async () => {
     const s = session()
-    const { wrapper } = await committed(s.ctx, (tx) => addInstance(s.ctx, tx, { name: 'mm', spec: 'minimax@^1.3.0', inputs: {}, configDir: join(s.dir, 'cfg'), apiKeyEnv: 'MM_KEY' }))
+    const { wrapper } = await committed(s.ctx, (tx) =>
+      addInstance(s.ctx, tx, {
+        name: 'mm',
+        spec: 'minimax@^1.3.0',
+        inputs: {},
+        configDir: join(s.dir, 'cfg'),
+        apiKeyEnv: 'MM_KEY',
+      }),
+    )
     // Start on 1.3.0 (as if added before 1.4.0 existed).
     s.ctx.lock.instances.mm!.range = '1.3.0'
     await committed(s.ctx, async (tx) => applyPlans(s.ctx, tx, [await planInstance(s.ctx, 'mm', { to: '1.3.0' })]))

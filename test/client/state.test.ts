@@ -15,7 +15,8 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'cm-state-'))
 
 describe('local state', () => {
   it('keeps the formatting style of a JSON file', () => {
-    for (const text of ['{\n  "a": 1\n}', '{\n    "a": 1\n}\n', '{\n\t"a": 1\n}\n']) expect(formatJson(JSON.parse(text), detectStyle(text))).toBe(text)
+    for (const text of ['{\n  "a": 1\n}', '{\n    "a": 1\n}\n', '{\n\t"a": 1\n}\n'])
+      expect(formatJson(JSON.parse(text), detectStyle(text))).toBe(text)
   })
 
   it('preserves unknown config fields and claude-multi formatting (no trailing newline)', () => {
@@ -58,22 +59,37 @@ describe('local state', () => {
   it('rewrites only managed settings.json env keys, keeping the key, order and other settings', () => {
     const dir = tmp()
     const path = join(dir, 'settings.json')
-    const text = JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: 'sk', ANTHROPIC_MODEL: 'a', MINE: '1', GONE: 'x' }, other: { deep: true } }, null, 2)
+    const text = JSON.stringify(
+      { env: { ANTHROPIC_AUTH_TOKEN: 'sk', ANTHROPIC_MODEL: 'a', MINE: '1', GONE: 'x' }, other: { deep: true } },
+      null,
+      2,
+    )
     writeFileSync(path, text)
     const target = loadTarget({ kind: 'settings', path }, 'mm', 'ANTHROPIC_AUTH_TOKEN')
     expect(target.env).toEqual({ ANTHROPIC_MODEL: 'a', MINE: '1', GONE: 'x' })
     const next = target.render({ ANTHROPIC_MODEL: 'b', MINE: '1', NEW: 'n' }, 'src')
-    expect(next).toBe(JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: 'sk', ANTHROPIC_MODEL: 'b', MINE: '1', NEW: 'n' }, other: { deep: true } }, null, 2))
+    expect(next).toBe(
+      JSON.stringify(
+        { env: { ANTHROPIC_AUTH_TOKEN: 'sk', ANTHROPIC_MODEL: 'b', MINE: '1', NEW: 'n' }, other: { deep: true } },
+        null,
+        2,
+      ),
+    )
   })
 
   it('edits settings.json in place: a one-line array, comments-free odd spacing and CRLF all stay byte for byte', () => {
     const dir = tmp()
     const path = join(dir, 'settings.json')
-    const text = '{\r\n    "permissions": { "allow": ["Bash(git:*)", "Read"] },\r\n    "env": {\r\n        "ANTHROPIC_AUTH_TOKEN": "sk",\r\n        "ANTHROPIC_MODEL":   "a",\r\n        "KEEP": "k"\r\n    },\r\n    "includeCoAuthoredBy": false\r\n}'
+    const text =
+      '{\r\n    "permissions": { "allow": ["Bash(git:*)", "Read"] },\r\n    "env": {\r\n        "ANTHROPIC_AUTH_TOKEN": "sk",\r\n        "ANTHROPIC_MODEL":   "a",\r\n        "KEEP": "k"\r\n    },\r\n    "includeCoAuthoredBy": false\r\n}'
     writeFileSync(path, text)
     const target = loadTarget({ kind: 'settings', path }, 'mm', 'ANTHROPIC_AUTH_TOKEN')
     expect(target.render({ ANTHROPIC_MODEL: 'a', KEEP: 'k' }, 'src')).toBe(text)
     const next = target.render({ ANTHROPIC_MODEL: 'b', KEEP: 'k', NEW: 'n' }, 'src')
-    expect(next).toBe(text.replace('"ANTHROPIC_MODEL":   "a"', '"ANTHROPIC_MODEL":   "b"').replace('"KEEP": "k"\r\n', '"KEEP": "k",\r\n        "NEW": "n"\r\n'))
+    expect(next).toBe(
+      text
+        .replace('"ANTHROPIC_MODEL":   "a"', '"ANTHROPIC_MODEL":   "b"')
+        .replace('"KEEP": "k"\r\n', '"KEEP": "k",\r\n        "NEW": "n"\r\n'),
+    )
   })
 })

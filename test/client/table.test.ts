@@ -10,10 +10,20 @@ describe('formatTable', () => {
       ['\x1b[1mwork\x1b[22m', '1.5.0'],
       ['模型', '2.0.0'],
     ])
-    expect(table.replace(/\x1b\[[0-9;]*m/g, '')).toBe(['Instance  Current', 'work      1.5.0', '模型      2.0.0'].join('\n'))
+    expect(table.replace(/\x1b\[[0-9;]*m/g, '')).toBe(
+      ['Instance  Current', 'work      1.5.0', '模型      2.0.0'].join('\n'),
+    )
   })
 
   it('never leaves trailing spaces and indents every row', () => {
-    expect(formatTable([['a', ''], ['bbb', 'c']], { indent: '  ' })).toBe('  a\n  bbb  c')
+    expect(
+      formatTable(
+        [
+          ['a', ''],
+          ['bbb', 'c'],
+        ],
+        { indent: '  ' },
+      ),
+    ).toBe('  a\n  bbb  c')
   })
 })

@@ -15,7 +15,10 @@ function layOut(sb: Sandbox): { mmSettings: string; workSettings: string } {
   mkdirSync(sb.home, { recursive: true })
   // claude-multi writes JSON without a trailing newline; so does this copy.
   writeFileSync(join(sb.home, 'config.json'), JSON.stringify(config, null, 2))
-  return { mmSettings: join(sb.dir, 'claude-mm-old', 'settings.json'), workSettings: join(sb.dir, 'claude-work-old', 'settings.json') }
+  return {
+    mmSettings: join(sb.dir, 'claude-mm-old', 'settings.json'),
+    workSettings: join(sb.dir, 'claude-work-old', 'settings.json'),
+  }
 }
 
 describe('adopt an instance made by an older claude-multi', () => {
@@ -33,7 +36,10 @@ describe('adopt an instance made by an older claude-multi', () => {
   it('matches MiniMax-M2.7 settings to minimax 1.3.0 and syncs to MiniMax-M3 keeping the user-changed key', () => {
     const { mmSettings } = layOut(sb)
     // The user changed a value the template manages before adopting.
-    const original = readFileSync(mmSettings, 'utf8').replace('"API_TIMEOUT_MS": "3000000"', '"API_TIMEOUT_MS": "600000"')
+    const original = readFileSync(mmSettings, 'utf8').replace(
+      '"API_TIMEOUT_MS": "3000000"',
+      '"API_TIMEOUT_MS": "600000"',
+    )
     writeFileSync(mmSettings, original)
     const configBefore = readFileSync(join(sb.home, 'config.json'), 'utf8')
 
@@ -80,13 +86,20 @@ describe('adopt an instance made by an older claude-multi', () => {
       CLAUDE_CODE_AUTO_COMPACT_WINDOW: '1000000',
     })
     // Key order of the file is the user's; a variable new to it (the window) comes last.
-    expect(Object.keys(settings.env)).toEqual([...Object.keys(JSON.parse(original).env), 'CLAUDE_CODE_AUTO_COMPACT_WINDOW'])
+    expect(Object.keys(settings.env)).toEqual([
+      ...Object.keys(JSON.parse(original).env),
+      'CLAUDE_CODE_AUTO_COMPACT_WINDOW',
+    ])
     expect(sb.cm(['sync', '--check', 'mm']).code).toBe(0)
     expect(sb.cm(['rollback', 'mm']).code).toBe(0)
     expect(readFileSync(mmSettings, 'utf8')).toBe(original)
 
     const list = JSON.parse(sb.cm(['list', '--json']).stdout).instances
-    expect(list.find((r: { name: string }) => r.name === 'mm')).toMatchObject({ managed: true, template: 'minimax', version: '1.3.0' })
+    expect(list.find((r: { name: string }) => r.name === 'mm')).toMatchObject({
+      managed: true,
+      template: 'minimax',
+      version: '1.3.0',
+    })
     expect(sb.cm(['adopt', 'mm']).code).toBe(1)
   })
 
@@ -94,7 +107,12 @@ describe('adopt an instance made by an older claude-multi', () => {
     expect(sb.cm(['add', 'ds', 'deepseek', '--api-key-env', 'DEEPSEEK_KEY']).code).toBe(0)
     const config = JSON.parse(readFileSync(join(sb.home, 'config.json'), 'utf8'))
     expect(config.version).toBe('2.0.0')
-    expect(config.instances[0]).toMatchObject({ name: 'work', autoSync: true, syncMode: 'auto', createdWithVersion: '0.12.0' })
+    expect(config.instances[0]).toMatchObject({
+      name: 'work',
+      autoSync: true,
+      syncMode: 'auto',
+      createdWithVersion: '0.12.0',
+    })
     expect(config.instances.map((i: { name: string }) => i.name)).toEqual(['work', 'mm', 'ds'])
     const r = sb.cm(['doctor', '--json'])
     const checks = JSON.parse(r.stdout).checks
@@ -120,7 +138,10 @@ describe('adopt + sync of the claude-multi fixtures', () => {
       // Hand formatting Claude Code and people write: a one-line array, odd spacing, CRLF line ends.
       const originals = new Map<string, string>()
       for (const [i, path] of [paths.mmSettings, paths.workSettings].entries()) {
-        let text = readFileSync(path, 'utf8').replace('{\n', '{\n  "permissions": { "allow": ["Bash(git:*)", "Read"], "deny": [] },\n')
+        let text = readFileSync(path, 'utf8').replace(
+          '{\n',
+          '{\n  "permissions": { "allow": ["Bash(git:*)", "Read"], "deny": [] },\n',
+        )
         if (i === 1) text = text.replace(/\n/g, '\r\n')
         writeFileSync(path, text)
         originals.set(path, text)
@@ -140,7 +161,10 @@ describe('adopt + sync of the claude-multi fixtures', () => {
         const eol = before.includes('\r\n') ? '\r\n' : '\n'
         for (const key of Object.keys(now)) {
           if (was[key] === now[key]) continue
-          undone = applyEdits(undone, modify(undone, ['env', key], was[key], { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }))
+          undone = applyEdits(
+            undone,
+            modify(undone, ['env', key], was[key], { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }),
+          )
         }
         expect(undone, path).toBe(before)
       }

@@ -14,9 +14,16 @@ beforeAll(() => {
   sb = sandbox()
   shim = join(sb.dir, 'path')
   mkdirSync(shim)
-  writeFileSync(join(shim, 'claude-multi'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLIENT_CLI)} "$@"\n`)
+  writeFileSync(
+    join(shim, 'claude-multi'),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLIENT_CLI)} "$@"\n`,
+  )
   chmodSync(join(shim, 'claude-multi'), 0o755)
-  for (const [name, id] of [['work', 'glm'], ['mm', 'minimax']] as const) expect(sb.cm(['add', name, id, '--api-key-env', 'KEY']).code).toBe(0)
+  for (const [name, id] of [
+    ['work', 'glm'],
+    ['mm', 'minimax'],
+  ] as const)
+    expect(sb.cm(['add', name, id, '--api-key-env', 'KEY']).code).toBe(0)
   for (const shell of ['bash', 'zsh', 'fish']) {
     const r = sb.cm(['completion', shell])
     expect(r.code).toBe(0)
@@ -30,7 +37,17 @@ const env = () => ({ ...sb.env, PATH: `${shim}:${process.env.PATH}` })
 
 /** What bash offers for the last word (COMP_WORDS as bash's readline would set them). */
 function bash(...words: string[]): string[] {
-  const r = spawnSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _claude_multi; printf '%s\\n' "\${COMPREPLY[@]}"`, scripts.bash!, 'claude-multi', ...words], { env: env(), encoding: 'utf8' })
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _claude_multi; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      scripts.bash!,
+      'claude-multi',
+      ...words,
+    ],
+    { env: env(), encoding: 'utf8' },
+  )
   expect(r.stderr).toBe('')
   return r.stdout.split('\n').filter(Boolean).sort()
 }
@@ -38,18 +55,34 @@ function bash(...words: string[]): string[] {
 /** zsh calls the same function through bashcompinit's compgen (`emulate -L sh`), then filters by prefix. */
 function zsh(...words: string[]): string[] {
   const script = `source "$0"; t() { emulate -L sh; setopt kshglob noshglob braceexpand; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _claude_multi; printf '%s\\n' "\${COMPREPLY[@]}"; }; t "$@"`
-  const r = spawnSync('zsh', ['-f', '-c', script, scripts.zsh!, 'claude-multi', ...words], { env: env(), encoding: 'utf8' })
+  const r = spawnSync('zsh', ['-f', '-c', script, scripts.zsh!, 'claude-multi', ...words], {
+    env: env(),
+    encoding: 'utf8',
+  })
   expect(r.stderr).toBe('')
-  return r.stdout.split('\n').filter((w) => w.length > 0 && w.startsWith(words.at(-1)!)).sort()
+  return r.stdout
+    .split('\n')
+    .filter((w) => w.length > 0 && w.startsWith(words.at(-1)!))
+    .sort()
 }
 
 function fish(line: string): string[] {
-  const r = spawnSync('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C'${line}'`], { env: env(), encoding: 'utf8' })
+  const r = spawnSync('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C'${line}'`], {
+    env: env(),
+    encoding: 'utf8',
+  })
   expect(r.stderr).toBe('')
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort()
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]!)
+    .sort()
 }
 
-describe.each([['bash', bash], ['zsh', zsh]] as const)('%s', (_shell, complete) => {
+describe.each([
+  ['bash', bash],
+  ['zsh', zsh],
+] as const)('%s', (_shell, complete) => {
   it('completes commands, subcommands and flags from the command definitions', () => {
     expect(complete('sy')).toEqual(['sync'])
     expect(complete('registry', 'l')).toEqual(['list', 'login'])
@@ -87,7 +120,10 @@ describe('completion --list', () => {
       const cache = new RegistryCache(join(hostile.home, 'cache'), 'public', 'http://127.0.0.1:9')
       mkdirSync(cache.dir, { recursive: true })
       const ids = ['good-one', '$(touch pwned)', 'UPPER', '../../etc', 'a b', '@acme/gw', '\u001b[31mred']
-      writeFileSync(join(cache.dir, 'index.json'), JSON.stringify({ formatVersion: 1, templates: Object.fromEntries(ids.map((id) => [id, {}])) }))
+      writeFileSync(
+        join(cache.dir, 'index.json'),
+        JSON.stringify({ formatVersion: 1, templates: Object.fromEntries(ids.map((id) => [id, {}])) }),
+      )
       const r = hostile.cm(['completion', '--list', 'templates'])
       expect(r.code).toBe(0)
       expect(r.stdout.split('\n').filter(Boolean)).toEqual(['@acme/gw', 'good-one'])

@@ -18,7 +18,17 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
   }
 
   it('usage errors exit 2', () => {
-    for (const args of [['bogus'], ['add', 'Bad_Name', 'glm'], ['add', 'x', 'GLM'], ['add', 'x', 'glm@not a range'], ['diff'], ['pin', 'work', '>>1'], ['add', 'x', 'openrouter', '--input', 'nonsense'], ['sync', '--dryrun'], ['registry', 'add', 'a', 'http://x', '--scopes', '@a']]) {
+    for (const args of [
+      ['bogus'],
+      ['add', 'Bad_Name', 'glm'],
+      ['add', 'x', 'GLM'],
+      ['add', 'x', 'glm@not a range'],
+      ['diff'],
+      ['pin', 'work', '>>1'],
+      ['add', 'x', 'openrouter', '--input', 'nonsense'],
+      ['sync', '--dryrun'],
+      ['registry', 'add', 'a', 'http://x', '--scopes', '@a'],
+    ]) {
       const r = sb.cm(args)
       expect(r.code, args.join(' ')).toBe(2)
       oneLine(r.stderr)
@@ -30,7 +40,11 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--input model=')
     expect(sb.cm(['add', 'or', 'openrouter', '--input', 'model=z-ai/glm-4.6', '--api-key-env', 'OR_KEY']).code).toBe(0)
-    expect(sb.runWrapper('or', { OR_KEY: 'or-key' })).toMatchObject({ ANTHROPIC_MODEL: 'z-ai/glm-4.6', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: 'or-key' })
+    expect(sb.runWrapper('or', { OR_KEY: 'or-key' })).toMatchObject({
+      ANTHROPIC_MODEL: 'z-ai/glm-4.6',
+      ANTHROPIC_API_KEY: '',
+      ANTHROPIC_AUTH_TOKEN: 'or-key',
+    })
   })
 
   it('refuses an existing name, an unknown instance, an unknown template', () => {
@@ -87,7 +101,13 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     expect(r.stdout + r.stderr).not.toContain('sk-very-secret')
     expect(readFileSync(join(sb.bin, 'claude-k'), 'utf8')).not.toContain('sk-very-secret')
     expect(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8')).not.toContain('sk-very-secret')
-    for (const args of [['diff', 'k'], ['sync', '--dry-run', 'k'], ['list', '--json'], ['diff', 'k', '--json']]) expect(sb.cm(args).stdout).not.toContain('sk-very-secret')
+    for (const args of [
+      ['diff', 'k'],
+      ['sync', '--dry-run', 'k'],
+      ['list', '--json'],
+      ['diff', 'k', '--json'],
+    ])
+      expect(sb.cm(args).stdout).not.toContain('sk-very-secret')
     expect(sb.runWrapper('k').ANTHROPIC_AUTH_TOKEN).toBe('sk-very-secret')
   })
 
@@ -119,7 +139,11 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     onTestFinished(() => holder.kill())
     const busy = sb.cm(['add', 'busy', 'kimi', '--api-key-env', 'K'])
     expect(busy.code).toBe(1)
-    expect(busy.stderr).toMatch(new RegExp(`another claude-multi \\(pid ${holder.pid}, \`sync\` since [0-9:]{8}\\) is changing instances right now \\(run the command again with --wait`))
+    expect(busy.stderr).toMatch(
+      new RegExp(
+        `another claude-multi \\(pid ${holder.pid}, \`sync\` since [0-9:]{8}\\) is changing instances right now \\(run the command again with --wait`,
+      ),
+    )
     const waited = sb.cm(['add', 'busy', 'kimi', '--api-key-env', 'K', '--wait=0.3'])
     expect(waited.code).toBe(1)
     expect(waited.stderr).toContain('is still changing instances after 0.3 s of waiting')
@@ -143,7 +167,9 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
     const wrapper = readFileSync(join(sb.bin, 'claude-work'), 'utf8')
     const r = sb.cm(['sync', 'work'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toContain('but the lock recorded sha256-recordedBeforeTheRegistryRewroteIt=; a published version must never change, refusing it')
+    expect(r.stderr).toContain(
+      'but the lock recorded sha256-recordedBeforeTheRegistryRewroteIt=; a published version must never change, refusing it',
+    )
     expect(readFileSync(join(sb.bin, 'claude-work'), 'utf8')).toBe(wrapper)
     writeFileSync(path, before)
   })

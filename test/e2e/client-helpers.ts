@@ -83,13 +83,22 @@ export function sandbox(registryUrl?: string, extraEnv: NodeJS.ProcessEnv = {}):
     bin,
     env,
     cm(args, opts = {}) {
-      const r = spawnSync(process.execPath, [CLIENT_CLI, ...args], { env: { ...env, ...opts.env }, input: opts.input ?? '', encoding: 'utf8', cwd: dir })
+      const r = spawnSync(process.execPath, [CLIENT_CLI, ...args], {
+        env: { ...env, ...opts.env },
+        input: opts.input ?? '',
+        encoding: 'utf8',
+        cwd: dir,
+      })
       // Unexpected failures are easier to read with the command's own message next to them.
-      if (process.env.CM_TEST_VERBOSE && r.status !== 0) process.stderr.write(`[claude-multi ${args.join(' ')}] exit ${r.status}: ${r.stderr}\n`)
+      if (process.env.CM_TEST_VERBOSE && r.status !== 0)
+        process.stderr.write(`[claude-multi ${args.join(' ')}] exit ${r.status}: ${r.stderr}\n`)
       return { code: r.status, stdout: r.stdout, stderr: r.stderr }
     },
     runWrapper(name, extra = {}) {
-      const r = spawnSync('bash', [join(bin, `claude-${name}`), 'hello'], { env: { PATH: process.env.PATH, ...extra }, encoding: 'utf8' })
+      const r = spawnSync('bash', [join(bin, `claude-${name}`), 'hello'], {
+        env: { PATH: process.env.PATH, ...extra },
+        encoding: 'utf8',
+      })
       if (r.status !== 0) throw new Error(`wrapper failed (${r.status}): ${r.stderr}`)
       const out: Record<string, string> = {}
       for (const line of r.stdout.split('\n')) {
@@ -105,7 +114,10 @@ export function sandbox(registryUrl?: string, extraEnv: NodeJS.ProcessEnv = {}):
 
 /** A version document derived from a catalogue one, as a publisher would write it. */
 export function derive(id: string, from: string, version: string, change: (doc: Record<string, any>) => void): string {
-  const doc = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, `${from}.json`), 'utf8')) as Record<string, any>
+  const doc = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, `${from}.json`), 'utf8')) as Record<
+    string,
+    any
+  >
   doc.version = version
   change(doc)
   return `${JSON.stringify(doc, null, 2)}\n`

@@ -13,7 +13,10 @@ import { CLIENT_CLI, ROOT, sandbox } from './client-helpers.js'
 const CATALOGUE = join(ROOT, 'registry/templates')
 const ids = readdirSync(CATALOGUE).sort()
 /** Inputs without a default, so `add` can run unattended. */
-const INPUTS: Record<string, string[]> = { openrouter: ['--input', 'model=z-ai/glm-4.6'], 'mimo-token-plan': ['--input', 'region=sgp'] }
+const INPUTS: Record<string, string[]> = {
+  openrouter: ['--input', 'model=z-ai/glm-4.6'],
+  'mimo-token-plan': ['--input', 'region=sgp'],
+}
 const SHELL_ENV = {
   ANTHROPIC_API_KEY: 'sk-ant-x',
   ANTHROPIC_AUTH_TOKEN: 'sk-ant-y',
@@ -31,12 +34,31 @@ describe('a wrapper passes on only its own key (every catalogue template)', () =
     it(`claude-${id}`, () => {
       const added = sb.cm(['add', id, id, '--api-key-stdin', ...(INPUTS[id] ?? [])], { input: `provider-key-${id}\n` })
       expect(added.code, added.stderr).toBe(0)
-      const auth = (JSON.parse(readFileSync(join(CATALOGUE, id, `${(JSON.parse(readFileSync(join(CATALOGUE, id, 'meta.json'), 'utf8')) as { 'dist-tags': { latest: string } })['dist-tags'].latest}.json`), 'utf8')) as { auth: string }).auth
+      const auth = (
+        JSON.parse(
+          readFileSync(
+            join(
+              CATALOGUE,
+              id,
+              `${(JSON.parse(readFileSync(join(CATALOGUE, id, 'meta.json'), 'utf8')) as { 'dist-tags': { latest: string } })['dist-tags'].latest}.json`,
+            ),
+            'utf8',
+          ),
+        ) as { auth: string }
+      ).auth
       const other = auth === 'ANTHROPIC_AUTH_TOKEN' ? 'ANTHROPIC_API_KEY' : 'ANTHROPIC_AUTH_TOKEN'
       for (const shell of ['bash', 'dash']) {
-        const r = spawnSync(shell, [join(sb.bin, `claude-${id}`), 'hello'], { env: { PATH: process.env.PATH, ...SHELL_ENV }, encoding: 'utf8' })
+        const r = spawnSync(shell, [join(sb.bin, `claude-${id}`), 'hello'], {
+          env: { PATH: process.env.PATH, ...SHELL_ENV },
+          encoding: 'utf8',
+        })
         expect(r.status, r.stderr).toBe(0)
-        const env = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+        const env = Object.fromEntries(
+          r.stdout
+            .split('\n')
+            .filter((l) => l.includes('='))
+            .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+        )
         expect(env[auth], shell).toBe(`provider-key-${id}`)
         expect(env[other] ?? '', `${shell}: ${other} is unset or empty`).toBe('')
         expect(env.CLAUDE_CODE_USE_BEDROCK, shell).toBeUndefined()
@@ -55,7 +77,9 @@ describe('add without a key option', () => {
   it('refuses when nobody can be asked, naming both options, and writes nothing', () => {
     const r = sb.cm(['add', 'work', 'glm'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/claude-multi: add needs the API key: pipe it in with --api-key-stdin, or name the variable that holds it with --api-key-env VAR/)
+    expect(r.stderr).toMatch(
+      /claude-multi: add needs the API key: pipe it in with --api-key-stdin, or name the variable that holds it with --api-key-env VAR/,
+    )
     expect(existsSync(join(sb.bin, 'claude-work'))).toBe(false)
     expect(existsSync(join(sb.home, 'config.json'))).toBe(false)
   })
@@ -63,7 +87,10 @@ describe('add without a key option', () => {
   it('asks on a terminal without echoing the key', async () => {
     // `script` gives the command a real terminal; the key is typed only once the prompt is up.
     const cmd = `${process.execPath} ${CLIENT_CLI} add work glm`
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...sb.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+      env: { ...sb.env, TERM: 'dumb' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let out = ''
     const done = new Promise<number | null>((resolve) => child.on('close', resolve))
     await new Promise<void>((resolve, reject) => {
@@ -80,7 +107,9 @@ describe('add without a key option', () => {
     expect(await done).toBe(0)
     expect(out).toContain('added work: glm@')
     expect(out).not.toContain('typed-secret-key')
-    expect(readFileSync(join(sb.dir, 'userhome', '.claude-work', '.claude-multi-key'), 'utf8')).toBe('typed-secret-key\n')
+    expect(readFileSync(join(sb.dir, 'userhome', '.claude-work', '.claude-multi-key'), 'utf8')).toBe(
+      'typed-secret-key\n',
+    )
     expect(sb.runWrapper('work').ANTHROPIC_AUTH_TOKEN).toBe('typed-secret-key')
   })
 })

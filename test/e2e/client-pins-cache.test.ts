@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
 
 const findFile = (dir: string, name: string): string => {
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name === name) return join(e.parentPath, e.name)
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && e.name === name) return join(e.parentPath, e.name)
   throw new Error(`${name} not found under ${dir}`)
 }
 
@@ -30,10 +31,16 @@ describe('pins, outdated, and a registry that goes away', () => {
     expect(lock.instances.exact).toMatchObject({ version: '1.3.0', range: '1.3.0' })
     expect(lock.instances.dflt).toMatchObject({ version: '1.4.1', range: '^1.4.1' })
 
-    for (const [v, model] of [['1.5.0', 'MiniMax-M3.1'], ['2.0.0', 'MiniMax-M4']] as const) {
-      writeFileSync(join(sb.dir, `mm-${v}.json`), derive('minimax', '1.4.0', v, (d) => {
-        for (const r of Object.keys(d.models)) d.models[r] = model
-      }))
+    for (const [v, model] of [
+      ['1.5.0', 'MiniMax-M3.1'],
+      ['2.0.0', 'MiniMax-M4'],
+    ] as const) {
+      writeFileSync(
+        join(sb.dir, `mm-${v}.json`),
+        derive('minimax', '1.4.0', v, (d) => {
+          for (const r of Object.keys(d.models)) d.models[r] = model
+        }),
+      )
       const pub = sb.cm(['publish', join(sb.dir, `mm-${v}.json`)])
       expect(pub.stderr + pub.stdout).toContain(`minimax@${v}`)
       expect(pub.code).toBe(0)
@@ -87,7 +94,9 @@ describe('pins, outdated, and a registry that goes away', () => {
     const before = readFileSync(join(sb.bin, 'claude-caret'), 'utf8')
     const r = sb.cm(['sync', '--offline'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/caret: cached minimax@2\.0\.0 .* has integrity sha256-\S+ but sha256-\S+ was expected; refusing it/)
+    expect(r.stderr).toMatch(
+      /caret: cached minimax@2\.0\.0 .* has integrity sha256-\S+ but sha256-\S+ was expected; refusing it/,
+    )
     expect(r.stderr).not.toContain('    at ')
     expect(readFileSync(join(sb.bin, 'claude-caret'), 'utf8')).toBe(before)
     expect(sb.cm(['sync', '--offline', '--check', 'caret']).code).toBe(1)
@@ -98,7 +107,9 @@ describe('pins, outdated, and a registry that goes away', () => {
     try {
       const r = fresh.cm(['add', 'x', 'glm', '--api-key-stdin'], { input: 'test-key\n' })
       expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(/^claude-multi: registry public \(http:\/\/127\.0\.0\.1:9\) is unreachable .* and nothing is cached yet/)
+      expect(r.stderr).toMatch(
+        /^claude-multi: registry public \(http:\/\/127\.0\.0\.1:9\) is unreachable .* and nothing is cached yet/,
+      )
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     } finally {
       fresh.cleanup()

@@ -40,7 +40,13 @@ describe('claude-multi sync against a real registry', () => {
 
     // The registry publishes a new minor with new models.
     const doc = derive('glm', '1.5.0', '1.6.0', (d) => {
-      d.models = { default: 'glm-6[1m]', fast: 'glm-6-turbo', sonnet: 'glm-6-flash[1m]', opus: 'glm-6[1m]', haiku: 'glm-6-turbo' }
+      d.models = {
+        default: 'glm-6[1m]',
+        fast: 'glm-6-turbo',
+        sonnet: 'glm-6-flash[1m]',
+        opus: 'glm-6[1m]',
+        haiku: 'glm-6-turbo',
+      }
       d.changelog = 'glm-6'
     })
     writeFileSync(join(sb.dir, 'glm-1.6.0.json'), doc)
@@ -62,7 +68,13 @@ describe('claude-multi sync against a real registry', () => {
     expect(sync.code).toBe(0)
     const result = JSON.parse(sync.stdout)
     expect(result).toMatchObject({ command: 'sync', exitCode: 0, mode: 'sync', updates: ['work'], errors: [] })
-    expect(result.instances[0]).toMatchObject({ name: 'work', from: '1.5.1', to: '1.6.0', written: true, action: 'update' })
+    expect(result.instances[0]).toMatchObject({
+      name: 'work',
+      from: '1.5.1',
+      to: '1.6.0',
+      written: true,
+      action: 'update',
+    })
     expect(result.instances[0].conflicts.map((c: { key: string }) => c.key)).toEqual(['ANTHROPIC_DEFAULT_SONNET_MODEL'])
 
     const after = readFileSync(wrapper, 'utf8')
@@ -87,7 +99,12 @@ describe('claude-multi sync against a real registry', () => {
 
     expect(sb.cm(['sync', '--check']).code).toBe(0)
     const lock = JSON.parse(readFileSync(join(sb.home, 'claude-multi.lock'), 'utf8'))
-    expect(lock.instances.work).toMatchObject({ template: 'glm', version: '1.6.0', range: '^1.5.0', registry: 'public' })
+    expect(lock.instances.work).toMatchObject({
+      template: 'glm',
+      version: '1.6.0',
+      range: '^1.5.0',
+      registry: 'public',
+    })
     expect(JSON.stringify(lock)).not.toContain('sk-test-FAKE')
 
     const rb = sb.cm(['rollback', 'work'])
@@ -114,7 +131,9 @@ describe('claude-multi sync against a real registry', () => {
     expect(sb.cm(['sync']).code).toBe(0)
     expect(sb.runWrapper('work').ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe('tiny')
     const diff = sb.cm(['diff', 'work', '--json'])
-    expect(JSON.parse(diff.stdout).variables.find((v: { key: string }) => v.key === 'ANTHROPIC_DEFAULT_HAIKU_MODEL').status).toBe('override')
+    expect(
+      JSON.parse(diff.stdout).variables.find((v: { key: string }) => v.key === 'ANTHROPIC_DEFAULT_HAIKU_MODEL').status,
+    ).toBe('override')
     expect(sb.cm(['override', 'work', '--unset', 'haiku']).code).toBe(0)
     expect(sb.runWrapper('work')).toMatchObject({ ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-6-turbo', API_TIMEOUT_MS: '5' })
   })

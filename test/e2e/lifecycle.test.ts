@@ -31,7 +31,9 @@ const wrapper = (name: string) => join(s.bin, `claude-${name}`)
 const configDir = (name: string) => join(s.dir, 'userhome', `.claude-${name}`)
 const state = () => ({
   config: JSON.parse(s.read(join(s.home, 'config.json'))) as { instances: { name: string; configDir: string }[] },
-  lock: JSON.parse(s.read(join(s.home, 'claude-multi.lock'))) as { instances: Record<string, { version: string; target: { path: string } }> },
+  lock: JSON.parse(s.read(join(s.home, 'claude-multi.lock'))) as {
+    instances: Record<string, { version: string; target: { path: string } }>
+  },
 })
 
 /** Every file under the sandbox with its bytes and mode. */
@@ -79,7 +81,11 @@ describe('the life of an instance', () => {
     expect(moved).toContain("'claude-job: WORK_KEY is not set; export it with your API key'")
     expect(statSync(wrapper('job')).mode & 0o777).toBe(0o755)
     const env = s.runWrapper('job', KEY)
-    expect(env).toMatchObject({ ANTHROPIC_DEFAULT_SONNET_MODEL: 'my-sonnet', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'my-haiku', CLAUDE_CONFIG_DIR: configDir('work') })
+    expect(env).toMatchObject({
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'my-sonnet',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'my-haiku',
+      CLAUDE_CONFIG_DIR: configDir('work'),
+    })
     expect(state().lock.instances.job!.target.path).toBe(wrapper('job'))
     expect(state().config.instances.map((i) => i.name)).toEqual(['job'])
 
@@ -93,7 +99,12 @@ describe('the life of an instance', () => {
     expect(state().lock.instances).toEqual({})
 
     ok(['add', 'work', 'glm', '--api-key-env', 'WORK_KEY'])
-    writeFileSync(wrapper('work'), s.read(wrapper('work')).replace(/export ANTHROPIC_DEFAULT_SONNET_MODEL=.*/, "export ANTHROPIC_DEFAULT_SONNET_MODEL='my-sonnet'"))
+    writeFileSync(
+      wrapper('work'),
+      s
+        .read(wrapper('work'))
+        .replace(/export ANTHROPIC_DEFAULT_SONNET_MODEL=.*/, "export ANTHROPIC_DEFAULT_SONNET_MODEL='my-sonnet'"),
+    )
   })
 
   it('a lost lock is rebuilt by adopt from the wrapper, with the edits', () => {
@@ -103,7 +114,11 @@ describe('the life of an instance', () => {
     const adopted = ok(['adopt'])
     expect(adopted.stdout).toContain(`adopted work: glm@${version} from public, lock entry rebuilt from its wrapper`)
     expect(adopted.stdout).toContain('your values kept: sonnet')
-    expect(state().lock.instances.work).toMatchObject({ version, key: { env: 'WORK_KEY' }, target: { kind: 'wrapper', path: wrapper('work') } })
+    expect(state().lock.instances.work).toMatchObject({
+      version,
+      key: { env: 'WORK_KEY' },
+      target: { kind: 'wrapper', path: wrapper('work') },
+    })
     expect(s.cm(['sync', '--check']).code).toBe(0)
     expect(s.runWrapper('work', KEY).ANTHROPIC_DEFAULT_SONNET_MODEL).toBe('my-sonnet')
   })
@@ -117,7 +132,10 @@ describe('the life of an instance', () => {
     const synced = ok(['sync'])
     expect(synced.stdout).toContain('re-created the missing wrapper')
     expect(statSync(wrapper('work')).mode & 0o777).toBe(0o755)
-    expect(s.runWrapper('work', KEY)).toMatchObject({ ANTHROPIC_DEFAULT_OPUS_MODEL: 'my-opus', CLAUDE_CONFIG_DIR: configDir('work') })
+    expect(s.runWrapper('work', KEY)).toMatchObject({
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'my-opus',
+      CLAUDE_CONFIG_DIR: configDir('work'),
+    })
     expect(s.cm(['sync', '--check']).code).toBe(0)
   })
 
@@ -128,8 +146,14 @@ describe('the life of an instance', () => {
     const doc = join(cacheDir, 'templates', 'glm', `${version}.json`)
     writeFileSync(doc, readFileSync(doc, 'utf8').replace('"glm-5', '"evil-5'))
     const healed = ok(['sync', '--check'])
-    expect(healed.stderr).toContain('warning: the cached index of registry public was damaged; dropped it and fetched it again')
-    expect(healed.stderr).toMatch(new RegExp(`warning: cached glm@${version.replace(/\./g, '\\.')} has integrity \\S+ but \\S+ was expected; dropped it and fetched it again`))
+    expect(healed.stderr).toContain(
+      'warning: the cached index of registry public was damaged; dropped it and fetched it again',
+    )
+    expect(healed.stderr).toMatch(
+      new RegExp(
+        `warning: cached glm@${version.replace(/\./g, '\\.')} has integrity \\S+ but \\S+ was expected; dropped it and fetched it again`,
+      ),
+    )
     expect(healed.stderr.trim().split('\n')).toHaveLength(2)
     expect(ok(['sync', '--check']).stderr).toBe('')
     expect(ok(['cache', 'verify']).stdout).toMatch(/1 registry, \d+ documents verified/)
@@ -137,12 +161,19 @@ describe('the life of an instance', () => {
 })
 
 /** 40 processes started at once; resolves with their exit codes and stderr. */
-function addMany(home: Sandbox, names: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }[]> {
+function addMany(
+  home: Sandbox,
+  names: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }[]> {
   return Promise.all(
     names.map(
       (name) =>
         new Promise<{ code: number | null; stderr: string }>((resolve) => {
-          const child = spawn(process.execPath, [CLIENT_CLI, 'add', name, 'kimi', '--api-key-env', 'K', '--wait=120'], { env: { ...home.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+          const child = spawn(process.execPath, [CLIENT_CLI, 'add', name, 'kimi', '--api-key-env', 'K', '--wait=120'], {
+            env: { ...home.env, ...env },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          })
           let stderr = ''
           child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
           child.on('close', (code) => resolve({ code, stderr }))
@@ -159,7 +190,11 @@ describe(`${ADDS} adds released together over a lock left by kill -9`, () => {
       expect(t.cm(['info', 'kimi']).code).toBe(0)
       // A writer killed while it held the lock leaves its lock file (and, for pid files, its pid) behind.
       if (lockKind === 'kernel') await (await holdLock(t.home, 'sync')).kill()
-      else writeFileSync(join(t.home, '.lock.pid'), JSON.stringify({ pid: 2147483646, command: 'sync', since: new Date().toISOString() }))
+      else
+        writeFileSync(
+          join(t.home, '.lock.pid'),
+          JSON.stringify({ pid: 2147483646, command: 'sync', since: new Date().toISOString() }),
+        )
       const names = Array.from({ length: ADDS }, (_, i) => `n${i}`)
       const results = await addMany(t, names, {})
       for (const [i, r] of results.entries()) expect(r.code, `add ${names[i]}: ${r.stderr}`).toBe(0)
@@ -173,6 +208,11 @@ describe(`${ADDS} adds released together over a lock left by kill -9`, () => {
       t.cleanup()
     }
   }
-  for (let i = 0; i < TRIALS; i++) it(`trial ${i + 1} of ${TRIALS}: exactly ${ADDS} instances, each once`, () => trial('kernel'), 180_000)
-  it('the portable pid-file lock (where the kernel lock cannot load) gets it right too', () => trial('pidfile'), 180_000)
+  for (let i = 0; i < TRIALS; i++)
+    it(`trial ${i + 1} of ${TRIALS}: exactly ${ADDS} instances, each once`, () => trial('kernel'), 180_000)
+  it(
+    'the portable pid-file lock (where the kernel lock cannot load) gets it right too',
+    () => trial('pidfile'),
+    180_000,
+  )
 })

@@ -182,10 +182,15 @@ export async function startServer(args: string[], env: Record<string, string> = 
 /** Runs the registry CLI to completion; throws with its output when it fails. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`claude-multi-registry ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`))
-      else resolve({ stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`claude-multi-registry ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`))
+        else resolve({ stdout, stderr })
+      },
+    )
   })
 }
 

@@ -59,7 +59,10 @@ describe('import and export', () => {
     const other = await createPostgresStore({ url: db.url, schema: randomSchema(), max: 2 })
     try {
       await writeFile(join(dir, 'src/templates/kimi/1.0.0.json'), '{"id":"kimi","version":"1.0.0"}\n')
-      await expect(importRegistry(fs, other)).rejects.toMatchObject({ code: 'E_INVALID', message: expect.stringContaining('templates/kimi/1.0.0.json') })
+      await expect(importRegistry(fs, other)).rejects.toMatchObject({
+        code: 'E_INVALID',
+        message: expect.stringContaining('templates/kimi/1.0.0.json'),
+      })
       expect(await other.listIds()).toEqual([])
     } finally {
       await other.close()
@@ -67,7 +70,14 @@ describe('import and export', () => {
   })
 
   it('carries tokens (hashes only) both ways, tokens.json private', async () => {
-    const token = { id: 'tok_x', name: 'ci', hash: 'cd'.repeat(32), scopes: ['*'], readOnly: false, createdAt: '2026-01-01T00:00:00.000Z' }
+    const token = {
+      id: 'tok_x',
+      name: 'ci',
+      hash: 'cd'.repeat(32),
+      scopes: ['*'],
+      readOnly: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    }
     await fs.addToken(token)
     expect((await importRegistry(fs, pg)).tokens).toBe(1)
     expect(await pg.listTokens()).toEqual([token])

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { versionDoc } from '../stores/contract.js'
-import { createTestDatabase, createToken, runCli, startServer, tcpProxy, type ServerProcess, type TcpProxy, type TestDatabase } from './pg-helpers.js'
+import {
+  createTestDatabase,
+  createToken,
+  runCli,
+  startServer,
+  tcpProxy,
+  type ServerProcess,
+  type TcpProxy,
+  type TestDatabase,
+} from './pg-helpers.js'
 
 let db: TestDatabase
 let a: ServerProcess
@@ -51,7 +60,7 @@ describe('PostgreSQL store behind two replicas', () => {
     expect(ib.etag).toBe(ia.etag)
   })
 
-  it('shows a publish on A in B\'s index within a second, with a new ETag', async () => {
+  it("shows a publish on A in B's index within a second, with a new ETag", async () => {
     const before = await getIndex(b)
     expect(before.text).not.toContain('"e2e-fresh"')
     const res = await publish(a, 'e2e-fresh', '1.0.0')
@@ -78,7 +87,8 @@ describe('PostgreSQL store behind two replicas', () => {
     expect(bodies.filter((body) => body.error).every((body) => typeof body.error!.code === 'string')).toBe(true)
     // Both replicas serve the winner's bytes.
     const winner = versionDoc('e2e-race', '1.0.0', { description: `writer ${statuses.indexOf(201)}` })
-    for (const server of [a, b]) expect(await (await fetch(`${server.url}/v1/templates/e2e-race/1.0.0.json`)).text()).toBe(winner)
+    for (const server of [a, b])
+      expect(await (await fetch(`${server.url}/v1/templates/e2e-race/1.0.0.json`)).text()).toBe(winner)
   })
 
   it('answers 503 to a request whose backend is terminated mid-query, then recovers with a fresh index', async () => {
@@ -97,8 +107,10 @@ describe('PostgreSQL store behind two replicas', () => {
       await lockTaken
       const inFlight = publish(a, 'glm', '99.0.0')
       const waiting = async () =>
-        (await db.admin`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and application_name = 'claude-multi-registry' and wait_event_type = 'Lock'`)[0]!.n as number
+        (
+          await db.admin`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and application_name = 'claude-multi-registry' and wait_event_type = 'Lock'`
+        )[0]!.n as number
       const start = Date.now()
       while ((await waiting()) === 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20))
       expect(await waiting()).toBeGreaterThan(0)

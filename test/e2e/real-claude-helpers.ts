@@ -20,7 +20,11 @@ const binaryIn = (dir: string) => join(dir, 'node_modules', PACKAGE, 'bin', 'cla
 
 function versionOf(binary: string): string | undefined {
   if (!existsSync(binary)) return undefined
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, HOME: CACHE_DIR, DISABLE_AUTOUPDATER: '1' } })
+  const r = spawnSync(binary, ['--version'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH, HOME: CACHE_DIR, DISABLE_AUTOUPDATER: '1' },
+  })
   return /^(\S+) \(Claude Code\)/.exec(r.stdout ?? '')?.[1]
 }
 
@@ -30,17 +34,23 @@ function versionOf(binary: string): string | undefined {
  */
 export function ensureClaudeCode(version = CLAUDE_CODE_VERSION): string {
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version))
-    throw new Error(`CLAUDE_CODE_TEST_VERSION="${version}" is not an exact version; set it to one such as ${VERIFIED_VERSION}`)
+    throw new Error(
+      `CLAUDE_CODE_TEST_VERSION="${version}" is not an exact version; set it to one such as ${VERIFIED_VERSION}`,
+    )
   const dir = join(CACHE_DIR, version)
   if (versionOf(binaryIn(dir)) === version) return binaryIn(dir)
   // Install next to the cache entry, then rename: a killed install never leaves a half cache.
   const tmp = `${dir}.partial-${process.pid}`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
-  const npm = spawnSync('npm', ['install', '--prefix', tmp, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `${PACKAGE}@${version}`], {
-    encoding: 'utf8',
-    timeout: 15 * 60_000,
-  })
+  const npm = spawnSync(
+    'npm',
+    ['install', '--prefix', tmp, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `${PACKAGE}@${version}`],
+    {
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    },
+  )
   const got = versionOf(binaryIn(tmp))
   if (npm.status !== 0 || got !== version) {
     rmSync(tmp, { recursive: true, force: true })
@@ -86,7 +96,11 @@ export interface ClaudeRun {
 }
 
 /** Runs a wrapper (so claude sees exactly what the wrapper exports) with bash, in `cwd`. */
-export function runWrapper(wrapper: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; timeoutMs?: number }): Promise<ClaudeRun> {
+export function runWrapper(
+  wrapper: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; timeoutMs?: number },
+): Promise<ClaudeRun> {
   return run('bash', [wrapper, ...args], opts)
 }
 
@@ -94,7 +108,11 @@ export function runWrapper(wrapper: string, args: string[], opts: { env: NodeJS.
  * A child process without blocking this one: the fake providers answering it live in this
  * process (spawnSync would starve them).
  */
-export function run(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; timeoutMs?: number }): Promise<ClaudeRun> {
+export function run(
+  command: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; timeoutMs?: number },
+): Promise<ClaudeRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
@@ -113,13 +131,17 @@ export function run(command: string, args: string[], opts: { env: NodeJS.Process
 
 /** Stream-json input lines: a user turn, then SDK control requests answered on stdout. */
 export const userTurn = (text: string) => JSON.stringify({ type: 'user', message: { role: 'user', content: text } })
-export const control = (id: string, request: Record<string, unknown>) => JSON.stringify({ type: 'control_request', request_id: id, request })
+export const control = (id: string, request: Record<string, unknown>) =>
+  JSON.stringify({ type: 'control_request', request_id: id, request })
 
 /** The `response` of one control request in stream-json output. */
 export function controlResponse(stdout: string, id: string): Record<string, unknown> | undefined {
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue
-    const msg = JSON.parse(line) as { type?: string; response?: { request_id?: string; response?: Record<string, unknown> } }
+    const msg = JSON.parse(line) as {
+      type?: string
+      response?: { request_id?: string; response?: Record<string, unknown> }
+    }
     if (msg.type === 'control_response' && msg.response?.request_id === id) return msg.response.response ?? {}
   }
   return undefined
@@ -130,7 +152,8 @@ export function contextReport(stdout: string): string {
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue
     const msg = JSON.parse(line) as { type?: string; result?: unknown }
-    if (msg.type === 'result' && typeof msg.result === 'string' && msg.result.includes('## Context Usage')) return msg.result
+    if (msg.type === 'result' && typeof msg.result === 'string' && msg.result.includes('## Context Usage'))
+      return msg.result
   }
   return ''
 }
@@ -142,18 +165,31 @@ export const UNKNOWN_MODEL_NOTICE = /doesn't recognize the model .*assumes/
  * declares for the default model: `/context`'s text (`**Tokens:** 3.1k / 262.1k`), the exact
  * figure and its source from the SDK's get_context_usage, and the unknown-model notice.
  */
-export function windowProblems(declared: number, report: { contextText: string; usage?: Record<string, unknown>; output: string }): string[] {
+export function windowProblems(
+  declared: number,
+  report: { contextText: string; usage?: Record<string, unknown>; output: string },
+): string[] {
   const problems: string[] = []
   const shown = /\*\*Tokens:\*\*\s*\S+\s*\/\s*(\S+)/.exec(report.contextText)?.[1]
   if (shown === undefined) problems.push(`/context printed no "Tokens: used / window" line`)
-  else if (shown !== formatTokens(declared)) problems.push(`/context reports a window of ${shown}, the template declares ${formatTokens(declared)} (${declared})`)
+  else if (shown !== formatTokens(declared))
+    problems.push(
+      `/context reports a window of ${shown}, the template declares ${formatTokens(declared)} (${declared})`,
+    )
   if (!report.usage) problems.push('get_context_usage got no answer')
   else {
-    if (report.usage.maxTokens !== declared) problems.push(`Claude Code uses a window of ${String(report.usage.maxTokens)} tokens, the template declares ${declared}`)
-    if (report.usage.autocompactSource !== 'env') problems.push(`the window comes from "${String(report.usage.autocompactSource)}", not CLAUDE_CODE_AUTO_COMPACT_WINDOW`)
+    if (report.usage.maxTokens !== declared)
+      problems.push(
+        `Claude Code uses a window of ${String(report.usage.maxTokens)} tokens, the template declares ${declared}`,
+      )
+    if (report.usage.autocompactSource !== 'env')
+      problems.push(
+        `the window comes from "${String(report.usage.autocompactSource)}", not CLAUDE_CODE_AUTO_COMPACT_WINDOW`,
+      )
   }
   const notice = UNKNOWN_MODEL_NOTICE.exec(report.output)
-  if (notice) problems.push(`Claude Code printed: ${report.output.split('\n').find((l) => UNKNOWN_MODEL_NOTICE.test(l))}`)
+  if (notice)
+    problems.push(`Claude Code printed: ${report.output.split('\n').find((l) => UNKNOWN_MODEL_NOTICE.test(l))}`)
   return problems
 }
 

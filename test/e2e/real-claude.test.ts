@@ -9,7 +9,14 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLAUDE_CODE_DEFAULT_OUTPUT, deriveLimits, limitsOf, modelAsSent, SUBAGENT_MODEL_ENV, type Limits } from '../../shared/limits.js'
+import {
+  CLAUDE_CODE_DEFAULT_OUTPUT,
+  deriveLimits,
+  limitsOf,
+  modelAsSent,
+  SUBAGENT_MODEL_ENV,
+  type Limits,
+} from '../../shared/limits.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { ROLE_ENV } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
@@ -31,13 +38,22 @@ import {
 } from './real-claude-helpers.js'
 
 /** What a user's shell may hold: an Anthropic key and token that must never reach a provider. */
-const PARENT_SHELL = { ANTHROPIC_API_KEY: 'sk-ant-api03-parent-shell-key', ANTHROPIC_AUTH_TOKEN: 'sk-ant-oat01-parent-shell-token' }
+const PARENT_SHELL = {
+  ANTHROPIC_API_KEY: 'sk-ant-api03-parent-shell-key',
+  ANTHROPIC_AUTH_TOKEN: 'sk-ant-oat01-parent-shell-token',
+}
 /** OpenRouter's model is chosen at setup; its window comes from OpenRouter's list (here the fake's). */
 const OPENROUTER_MODEL = 'z-ai/glm-4.6'
-const OPENROUTER_INFO = { context_length: 202_752, top_provider: { context_length: 202_752, max_completion_tokens: 16_384 } }
+const OPENROUTER_INFO = {
+  context_length: 202_752,
+  top_provider: { context_length: 202_752, max_completion_tokens: 16_384 },
+}
 /** What `add` must learn from that list. */
 const LEARNED: Record<string, Limits> = { openrouter: { [OPENROUTER_MODEL]: { context: 202_752, output: 16_384 } } }
-const INPUTS: Record<string, Record<string, string>> = { openrouter: { model: OPENROUTER_MODEL }, 'mimo-token-plan': { region: 'sgp' } }
+const INPUTS: Record<string, Record<string, string>> = {
+  openrouter: { model: OPENROUTER_MODEL },
+  'mimo-token-plan': { region: 'sgp' },
+}
 /** Not in the catalogue: kimi's latest with a declared window (200k) its env contradicts (262144). */
 const BROKEN = 'broken-window'
 
@@ -48,7 +64,10 @@ const latestOf = (id: string): Template => {
 }
 /** Every catalogue id (REAL_CLAUDE_IDS=glm,kimi narrows a run while working on a template). */
 const IDS = readdirSync(TEMPLATES)
-  .filter((id) => !id.startsWith('@') && (!process.env.REAL_CLAUDE_IDS || process.env.REAL_CLAUDE_IDS.split(',').includes(id)))
+  .filter(
+    (id) =>
+      !id.startsWith('@') && (!process.env.REAL_CLAUDE_IDS || process.env.REAL_CLAUDE_IDS.split(',').includes(id)),
+  )
   .sort()
 
 interface Case {
@@ -88,13 +107,22 @@ beforeAll(async () => {
     limits: Object.fromEntries(Object.keys(kimi.limits!).map((m) => [m, { context: 200_000 }])),
   })
   mkdirSync(join(data, 'templates', BROKEN))
-  writeFileSync(join(data, 'templates', BROKEN, 'meta.json'), JSON.stringify({ 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { publishedAt: '2026-12-01T00:00:00.000Z' } } }))
+  writeFileSync(
+    join(data, 'templates', BROKEN, 'meta.json'),
+    JSON.stringify({
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { publishedAt: '2026-12-01T00:00:00.000Z' } },
+    }),
+  )
 
   for (const [id, doc] of docs) {
     const key = `sk-test-${id}`
     const inputs = INPUTS[id] ?? {}
     const real = resolveEnv(doc, inputs)
-    const sent = [...Object.values(ROLE_ENV), SUBAGENT_MODEL_ENV].map((v) => real[v]).filter((m): m is string => !!m).map(modelAsSent)
+    const sent = [...Object.values(ROLE_ENV), SUBAGENT_MODEL_ENV]
+      .map((v) => real[v])
+      .filter((m): m is string => !!m)
+      .map(modelAsSent)
     const basePath = pointAt(real.ANTHROPIC_BASE_URL!, '')
     const fake = await startFakeProvider({
       models: [...new Set(sent)],
@@ -103,12 +131,16 @@ beforeAll(async () => {
       basePath,
       ...(id === 'openrouter' ? { modelInfo: { [OPENROUTER_MODEL]: OPENROUTER_INFO } } : {}),
     })
-    const served: Template = { ...doc, baseUrl: pointAt(doc.baseUrl, fake.url.slice(0, fake.url.length - basePath.length)) }
+    const served: Template = {
+      ...doc,
+      baseUrl: pointAt(doc.baseUrl, fake.url.slice(0, fake.url.length - basePath.length)),
+    }
     writeFileSync(join(data, 'templates', id, `${doc.version}.json`), `${JSON.stringify(served, null, 2)}\n`)
     const learned = LEARNED[id] ?? {}
     const env = resolveEnv(served, inputs, learned)
     const declared = limitsOf({ ...learned, ...served.limits }, env.ANTHROPIC_MODEL!)?.context
-    if (declared === undefined) throw new Error(`${id}: no window is declared for its default model ${env.ANTHROPIC_MODEL}`)
+    if (declared === undefined)
+      throw new Error(`${id}: no window is declared for its default model ${env.ANTHROPIC_MODEL}`)
     cases.set(id, { id, doc: served, key, fake, env, declared, setup: [], runs: {} })
   }
 
@@ -116,8 +148,13 @@ beforeAll(async () => {
   sb = sandbox(reg.url, { CLAUDE_MULTI_CLAUDE_PATH: claude })
   for (const c of cases.values()) {
     const inputs = Object.entries(INPUTS[c.id] ?? {}).flatMap(([k, v]) => ['--input', `${k}=${v}`])
-    const added = await run(process.execPath, [CLIENT_CLI, 'add', c.id, c.id, '--api-key-stdin', ...inputs], { env: sb.env, cwd: sb.dir, input: `${c.key}\n` })
-    if (added.code !== 0 || added.stderr) throw new Error(`claude-multi add ${c.id}: exit ${added.code}, ${added.stderr}`)
+    const added = await run(process.execPath, [CLIENT_CLI, 'add', c.id, c.id, '--api-key-stdin', ...inputs], {
+      env: sb.env,
+      cwd: sb.dir,
+      input: `${c.key}\n`,
+    })
+    if (added.code !== 0 || added.stderr)
+      throw new Error(`claude-multi add ${c.id}: exit ${added.code}, ${added.stderr}`)
     c.setup = c.fake.requests.splice(0)
   }
 
@@ -145,7 +182,11 @@ beforeAll(async () => {
     [...cases.values()].map((c) => async () => {
       for (const [name, args, input] of c.id === BROKEN ? runs.slice(0, 1) : runs) {
         const from = c.fake.requests.length
-        const run = await runWrapper(join(sb.bin, `claude-${c.id}`), args, { env, cwd: project, ...(input ? { input } : {}) })
+        const run = await runWrapper(join(sb.bin, `claude-${c.id}`), args, {
+          env,
+          cwd: project,
+          ...(input ? { input } : {}),
+        })
         c.runs[name] = { run, requests: c.fake.requests.slice(from) }
       }
     }),
@@ -195,7 +236,8 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
       const c = cases.get(id)!
       const cap = deriveLimits(c.env, { ...LEARNED[id], ...c.doc.limits }).output
       for (const name of ['stream', 'sonnet', 'opus', 'haiku']) {
-        for (const r of messages(c.runs[name]!.requests).filter(isMainLoop)) expect(body(r).max_tokens, explain(c, name)).toBe(cap ?? CLAUDE_CODE_DEFAULT_OUTPUT)
+        for (const r of messages(c.runs[name]!.requests).filter(isMainLoop))
+          expect(body(r).max_tokens, explain(c, name)).toBe(cap ?? CLAUDE_CODE_DEFAULT_OUTPUT)
       }
     })
 
@@ -203,7 +245,8 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
       const c = cases.get(id)!
       const all = [...c.setup, ...Object.values(c.runs).flatMap((r) => r.requests)]
       expect(all.length).toBeGreaterThan(0)
-      const [header, other] = c.doc.auth === 'ANTHROPIC_AUTH_TOKEN' ? ['authorization', 'x-api-key'] : ['x-api-key', 'authorization']
+      const [header, other] =
+        c.doc.auth === 'ANTHROPIC_AUTH_TOKEN' ? ['authorization', 'x-api-key'] : ['x-api-key', 'authorization']
       for (const r of all) {
         expect(r.headers[header], r.path).toBe(header === 'authorization' ? `Bearer ${c.key}` : c.key)
         expect(r.headers[other] ?? '', `${r.path}: ${other}`).toBe('')
@@ -213,8 +256,14 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
 
     it('makes /context report the window the template declares for the default model, with no unknown-model notice', () => {
       const c = cases.get(id)!
-      const output = Object.values(c.runs).map((r) => r.run.stdout + r.run.stderr).join('\n')
-      const problems = windowProblems(c.declared, { contextText: contextReport(c.runs.stream!.run.stdout), usage: controlResponse(c.runs.stream!.run.stdout, 'usage'), output })
+      const output = Object.values(c.runs)
+        .map((r) => r.run.stdout + r.run.stderr)
+        .join('\n')
+      const problems = windowProblems(c.declared, {
+        contextText: contextReport(c.runs.stream!.run.stdout),
+        usage: controlResponse(c.runs.stream!.run.stdout, 'usage'),
+        output,
+      })
       expect(problems, explain(c, 'stream')).toEqual([])
     })
   })
@@ -222,7 +271,10 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
   it("add asks only OpenRouter's model list, once, for the model chosen at setup", () => {
     for (const c of cases.values()) {
       if (c.id !== 'openrouter') expect(c.setup, c.id).toEqual([])
-      else expect(c.setup.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/openrouter.ai/api/v1/models', `Bearer ${c.key}`]])
+      else
+        expect(c.setup.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+          ['GET', '/openrouter.ai/api/v1/models', `Bearer ${c.key}`],
+        ])
     }
     // What it learned is what Claude Code then uses: the window and output checks above.
   })
@@ -230,8 +282,14 @@ describe(`the real Claude Code ${CLAUDE_CODE_VERSION} through claude-multi wrapp
   it('fails a template whose declared window differs from what Claude Code reports', () => {
     const c = cases.get(BROKEN)!
     expect(c.env.CLAUDE_CODE_AUTO_COMPACT_WINDOW).toBe('262144')
-    const output = Object.values(c.runs).map((r) => r.run.stdout + r.run.stderr).join('\n')
-    const problems = windowProblems(c.declared, { contextText: contextReport(c.runs.stream!.run.stdout), usage: controlResponse(c.runs.stream!.run.stdout, 'usage'), output })
+    const output = Object.values(c.runs)
+      .map((r) => r.run.stdout + r.run.stderr)
+      .join('\n')
+    const problems = windowProblems(c.declared, {
+      contextText: contextReport(c.runs.stream!.run.stdout),
+      usage: controlResponse(c.runs.stream!.run.stdout, 'usage'),
+      output,
+    })
     expect(problems, explain(c, 'stream')).toEqual([
       '/context reports a window of 262.1k, the template declares 200k (200000)',
       'Claude Code uses a window of 262144 tokens, the template declares 200000',

@@ -53,6 +53,10 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 
 /** Runs the registry CLI to completion. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [REGISTRY_CLI, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' })
+  const result = spawnSync(process.execPath, [REGISTRY_CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    encoding: 'utf8',
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }

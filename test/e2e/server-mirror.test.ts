@@ -27,7 +27,9 @@ describe('serve --upstream (real processes)', () => {
   })
 
   it('shows both catalogues, keeps serving when the upstream dies, never asks it for @acme', async () => {
-    const upIndex = (await (await fetch(`${upstream.url}/v1/index.json`)).json()) as { templates: Record<string, { 'dist-tags': { latest: string } }> }
+    const upIndex = (await (await fetch(`${upstream.url}/v1/index.json`)).json()) as {
+      templates: Record<string, { 'dist-tags': { latest: string } }>
+    }
     const res = await fetch(`${mirror.url}/v1/index.json`)
     expect(res.headers.get('warning')).toBeNull()
     const both = (await res.json()) as { templates: Record<string, unknown> }
@@ -42,7 +44,9 @@ describe('serve --upstream (real processes)', () => {
     const down = await fetch(`${mirror.url}/v1/index.json`)
     expect(down.status).toBe(200)
     expect(down.headers.get('warning')).toBe('110 - "upstream unreachable, serving cached copy"')
-    expect(Object.keys(((await down.json()) as { templates: object }).templates).sort()).toEqual(Object.keys(both.templates).sort())
+    expect(Object.keys(((await down.json()) as { templates: object }).templates).sort()).toEqual(
+      Object.keys(both.templates).sort(),
+    )
     expect(await (await fetch(`${mirror.url}/v1/templates/glm/${glmLatest}.json`)).text()).toBe(fromUpstream)
     expect((await fetch(`${mirror.url}/v1/templates/@acme/gw/1.0.0.json`)).status).toBe(200)
     const metrics = await (await fetch(`${mirror.url}/metrics`)).text()

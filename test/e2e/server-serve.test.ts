@@ -9,7 +9,8 @@ import { ROOT, runCli, startServer, type RunningServer } from './server-helpers.
 const bundledIds = async () => {
   const ids: string[] = []
   for (const name of await readdir(join(ROOT, 'registry/templates'))) {
-    if (name.startsWith('@')) for (const sub of await readdir(join(ROOT, 'registry/templates', name))) ids.push(`${name}/${sub}`)
+    if (name.startsWith('@'))
+      for (const sub of await readdir(join(ROOT, 'registry/templates', name))) ids.push(`${name}/${sub}`)
     else ids.push(name)
   }
   return ids.sort()
@@ -26,7 +27,9 @@ describe('claude-multi-registry serve (bundled catalogue, like npm start)', () =
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const res = await fetch(`${server.url}/v1/index.json`)
     expect(res.status).toBe(200)
-    const index = (await res.json()) as { templates: Record<string, { 'dist-tags': { latest?: string }; versions: Record<string, unknown> }> }
+    const index = (await res.json()) as {
+      templates: Record<string, { 'dist-tags': { latest?: string }; versions: Record<string, unknown> }>
+    }
     const ids = await bundledIds()
     expect(ids.length).toBeGreaterThan(0)
     expect(Object.keys(index.templates)).toEqual(ids)
@@ -39,7 +42,9 @@ describe('claude-multi-registry serve (bundled catalogue, like npm start)', () =
 
   it('answers 304 to a request with the ETag, and logs JSON lines on stderr', async () => {
     const first = await fetch(`${server.url}/v1/index.json`)
-    const again = await fetch(`${server.url}/v1/index.json`, { headers: { 'if-none-match': first.headers.get('etag')! } })
+    const again = await fetch(`${server.url}/v1/index.json`, {
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    })
     expect(again.status).toBe(304)
     expect(await again.text()).toBe('')
     // The log line travels through a pipe and may arrive just after the response.
@@ -137,12 +142,19 @@ describe('tokens and --auth-read through the CLI', () => {
     expect(list.stdout).toContain(reader.id)
     expect(list.stdout).not.toContain(secret)
     expect(runCli(['token', 'revoke', reader.id, '--data', dir]).code).toBe(0)
-    expect((await fetch(`${server.url}/v1/index.json`, { headers: { authorization: `Bearer ${reader.token}` } })).status).toBe(401)
+    expect(
+      (await fetch(`${server.url}/v1/index.json`, { headers: { authorization: `Bearer ${reader.token}` } })).status,
+    ).toBe(401)
     expect(runCli(['token', 'revoke', reader.id, '--data', dir]).code).toBe(1)
   })
 
   it('refuses bad command lines with exit 2 and one line', () => {
-    for (const args of [['token', 'create', '--name', 'x', '--data', dir], ['token', 'create', '--name', 'x', '--scope', 'BAD', '--data', dir], ['serve', '--port', 'abc'], ['nope']]) {
+    for (const args of [
+      ['token', 'create', '--name', 'x', '--data', dir],
+      ['token', 'create', '--name', 'x', '--scope', 'BAD', '--data', dir],
+      ['serve', '--port', 'abc'],
+      ['nope'],
+    ]) {
       const { code, stderr } = runCli(args)
       expect(code, args.join(' ')).toBe(2)
       expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
@@ -154,12 +166,16 @@ describe('tokens and --auth-read through the CLI', () => {
     const before = existsSync(bundledTokens)
     const noData = runCli(['token', 'create', '--name', 'x', '--scope', '*'])
     expect(noData.code).toBe(2)
-    expect(noData.stderr).toBe('claude-multi-registry: say which registry the token is for: --data DIR or --store URL (tokens are never written into the bundled catalogue, which anyone can read)\n')
+    expect(noData.stderr).toBe(
+      'claude-multi-registry: say which registry the token is for: --data DIR or --store URL (tokens are never written into the bundled catalogue, which anyone can read)\n',
+    )
     expect(existsSync(bundledTokens)).toBe(before)
     const missing = join(dir, 'no', 'such')
     const serve = runCli(['serve', '--port', '0', '--data', missing])
     expect(serve.code).toBe(1)
-    expect(serve.stderr).toBe(`claude-multi-registry: --data ${missing} does not exist (check the path, or add --init to create an empty registry there)\n`)
+    expect(serve.stderr).toBe(
+      `claude-multi-registry: --data ${missing} does not exist (check the path, or add --init to create an empty registry there)\n`,
+    )
     expect(existsSync(missing)).toBe(false)
     const fresh = await startServer(['--data', missing, '--init', '--quiet'])
     try {

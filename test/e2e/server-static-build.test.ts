@@ -19,7 +19,11 @@ function staticServer(root: string): Promise<{ url: string; server: Server }> {
       res.writeHead(404).end()
     }
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    ),
+  )
 }
 
 describe('claude-multi-registry build --out', () => {
@@ -50,7 +54,9 @@ describe('claude-multi-registry build --out', () => {
   })
 
   it('answers the same bytes as the server for every GET route', async () => {
-    const index = (await (await fetch(`${live.url}/v1/index.json`)).json()) as { templates: Record<string, { versions: Record<string, unknown> }> }
+    const index = (await (await fetch(`${live.url}/v1/index.json`)).json()) as {
+      templates: Record<string, { versions: Record<string, unknown> }>
+    }
     const paths = ['/v1/index.json', '/v1/schema.json', '/v1/keys.json']
     for (const [id, entry] of Object.entries(index.templates)) {
       paths.push(`/v1/templates/${id}.json`)
@@ -62,7 +68,9 @@ describe('claude-multi-registry build --out', () => {
       const [fromServer, fromFiles] = await Promise.all([fetch(`${live.url}${path}`), fetch(`${files.url}${path}`)])
       expect(fromServer.status, path).toBe(200)
       expect(fromFiles.status, path).toBe(200)
-      expect(Buffer.from(await fromFiles.arrayBuffer()).equals(Buffer.from(await fromServer.arrayBuffer())), path).toBe(true)
+      expect(Buffer.from(await fromFiles.arrayBuffer()).equals(Buffer.from(await fromServer.arrayBuffer())), path).toBe(
+        true,
+      )
     }
   })
 })

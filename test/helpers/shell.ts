@@ -7,7 +7,11 @@ import { join } from 'node:path'
  * Sources a wrapper in a real shell with its final `exec` line removed and returns the variables
  * it exported, read back NUL-separated so any byte survives.
  */
-export function sourceWrapper(text: string, shell = 'bash', extraEnv: Record<string, string> = {}): { env: Record<string, string>; status: number | null; stderr: string } {
+export function sourceWrapper(
+  text: string,
+  shell = 'bash',
+  extraEnv: Record<string, string> = {},
+): { env: Record<string, string>; status: number | null; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cm-src-'))
   try {
     const file = join(dir, 'wrapper')

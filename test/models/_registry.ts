@@ -50,7 +50,10 @@ export async function startRegistry(dir: string): Promise<TestRegistry> {
     store,
     async publish(doc) {
       const raw = `${JSON.stringify(doc, null, 2)}\n`
-      await store.publish(doc.id, doc.version, raw, { publishedAt: new Date().toISOString(), integrity: integrityOfText(raw) })
+      await store.publish(doc.id, doc.version, raw, {
+        publishedAt: new Date().toISOString(),
+        integrity: integrityOfText(raw),
+      })
     },
     close: () =>
       new Promise<void>((resolve) => {

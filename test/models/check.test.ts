@@ -12,7 +12,11 @@ afterEach(async () => {
   provider = undefined
 })
 
-function target(url: string, env: Record<string, string> = {}, extra: Partial<ModelCheckTarget> = {}): ModelCheckTarget {
+function target(
+  url: string,
+  env: Record<string, string> = {},
+  extra: Partial<ModelCheckTarget> = {},
+): ModelCheckTarget {
   return {
     name: 'work',
     source: 'glm@2.1.0 from public',
@@ -86,7 +90,12 @@ describe('doctor --models against a fake provider', () => {
     const probed = await checkModels([target(provider.url, stale)], { probe: true })
     const posts = provider.requests.filter((r) => r.method === 'POST')
     // four distinct models (glm-5.3, glm-5-turbo, glm-5.3-flash, glm-5.2): one message each
-    expect(posts.map((p) => (p.body as { model: string }).model).sort()).toEqual(['glm-5-turbo', 'glm-5.2', 'glm-5.3', 'glm-5.3-flash'])
+    expect(posts.map((p) => (p.body as { model: string }).model).sort()).toEqual([
+      'glm-5-turbo',
+      'glm-5.2',
+      'glm-5.3',
+      'glm-5.3-flash',
+    ])
     expect(posts.every((p) => (p.body as { max_tokens: number }).max_tokens === 1)).toBe(true)
     const opus = probed.instances[0]!.rows.find((r) => r.role === 'opus')!
     expect(opus).toMatchObject({ status: 'not-served', via: 'probe', note: 'model not found: glm-5.2' })
@@ -132,7 +141,9 @@ describe('doctor --models against a fake provider', () => {
       target(dead),
       target('http://127.0.0.1:9', {}, { name: 'nokey', key: null, keyProblem: '$ZAI_KEY is not set' }),
     ])
-    expect(report.instances[0]!.error?.message).toMatch(/^could not reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/)
+    expect(report.instances[0]!.error?.message).toMatch(
+      /^could not reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/,
+    )
     expect(report.instances[1]!.error).toEqual({ kind: 'no-key', message: 'cannot read the key: $ZAI_KEY is not set' })
     const text = renderModelsReport(report)
     expect(text).toContain('work: check failed; nokey: check failed')
@@ -141,7 +152,9 @@ describe('doctor --models against a fake provider', () => {
 
   it('--probe with a model list only probes what the list did not confirm', async () => {
     provider = await startFakeProvider({ models: SERVED })
-    const report = await checkModels([target(provider.url, { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-5.0-air' })], { probe: true })
+    const report = await checkModels([target(provider.url, { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-5.0-air' })], {
+      probe: true,
+    })
     const posts = provider.requests.filter((r) => r.method === 'POST')
     expect(posts.map((p) => (p.body as { model: string }).model)).toEqual(['glm-5.0-air'])
     const haiku = report.instances[0]!.rows.find((r) => r.role === 'haiku')!
@@ -159,7 +172,9 @@ describe('doctor --models against a fake provider', () => {
 
   it('instances sharing a provider and key share one list request and one probe per model', async () => {
     provider = await startFakeProvider({ models: SERVED, mode: 'no-models' })
-    const report = await checkModels([target(provider.url), target(provider.url, {}, { name: 'personal' })], { probe: true })
+    const report = await checkModels([target(provider.url), target(provider.url, {}, { name: 'personal' })], {
+      probe: true,
+    })
     expect(report.instances.map((i) => i.ok)).toEqual([true, true])
     expect(provider.requests.filter((r) => r.method === 'GET')).toHaveLength(1)
     expect(provider.requests.filter((r) => r.method === 'POST')).toHaveLength(3) // glm-5.3, glm-5-turbo, glm-5.3-flash
@@ -167,11 +182,14 @@ describe('doctor --models against a fake provider', () => {
 
   it('a NOT SERVED model the locked version lists as retired: note and the override command, [1m] kept', async () => {
     provider = await startFakeProvider({ models: SERVED })
-    const report = await checkModels([target(provider.url, { ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.2[1m]' }, { retired: { 'glm-5.2': 'glm-5.3' } })])
+    const report = await checkModels([
+      target(provider.url, { ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.2[1m]' }, { retired: { 'glm-5.2': 'glm-5.3' } }),
+    ])
     const sonnet = report.instances[0]!.rows.find((r) => r.role === 'sonnet')!
     expect(sonnet).toMatchObject({ status: 'not-served', note: 'the template lists it as retired → glm-5.3[1m]' })
     expect(report.instances[0]!.hint).toContain("or switch: claude-multi override work sonnet='glm-5.3[1m]'")
-    expect(renderModelsReport(report)).toMatch(/sonnet\s+glm-5\.2\[1m\]\s+NOT SERVED\s+the template lists it as retired → glm-5\.3\[1m\]/)
+    expect(renderModelsReport(report)).toMatch(
+      /sonnet\s+glm-5\.2\[1m\]\s+NOT SERVED\s+the template lists it as retired → glm-5\.3\[1m\]/,
+    )
   })
 })
-

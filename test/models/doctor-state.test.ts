@@ -37,11 +37,20 @@ afterAll(async () => {
 describe('doctor --models on instances made by `claude-multi add`', () => {
   it('reads the wrapper env and the 0600 key file; all served → 0', async () => {
     const targets = await loadModelTargets(['work'], sb.env)
-    expect(targets[0]).toMatchObject({ name: 'work', source: 'fake@1.0.0 from public', authVar: 'ANTHROPIC_AUTH_TOKEN', key: KEY })
+    expect(targets[0]).toMatchObject({
+      name: 'work',
+      source: 'fake@1.0.0 from public',
+      authVar: 'ANTHROPIC_AUTH_TOKEN',
+      key: KEY,
+    })
     expect(targets[0]!.env.ANTHROPIC_BASE_URL).toBe(provider.url)
     const report = await checkModels(targets)
     expect(report.instances[0]!.rows.map((r) => `${r.role}:${r.status}`)).toEqual([
-      'default:served', 'fast:served', 'sonnet:served', 'opus:served', 'haiku:served',
+      'default:served',
+      'fast:served',
+      'sonnet:served',
+      'opus:served',
+      'haiku:served',
     ])
     expect(exitCodeOf(report)).toBe(0)
   })
@@ -58,7 +67,10 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     const wrapper = join(sb.dir, 'bin/claude-work')
     const original = await readFile(wrapper, 'utf8')
     try {
-      await writeFile(wrapper, original.replace("ANTHROPIC_DEFAULT_SONNET_MODEL='fake-2'", "ANTHROPIC_DEFAULT_SONNET_MODEL='fake-0'"))
+      await writeFile(
+        wrapper,
+        original.replace("ANTHROPIC_DEFAULT_SONNET_MODEL='fake-2'", "ANTHROPIC_DEFAULT_SONNET_MODEL='fake-0'"),
+      )
       const report = await checkModels(await loadModelTargets(['work'], sb.env))
       expect(report.instances[0]!.rows.filter((r) => r.status !== 'served').map((r) => r.role)).toEqual(['sonnet'])
       expect(renderModelsReport(report)).toContain('Problems: work: sonnet (fake-0) not served.')
@@ -70,7 +82,10 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
 
   it('settings.json env wins over the wrapper (Claude Code 2.x), and says so', async () => {
     const settings = join(sb.dir, '.claude-work/settings.json')
-    await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9', ANTHROPIC_AUTH_TOKEN: 'stale-key' } }))
+    await writeFile(
+      settings,
+      JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9', ANTHROPIC_AUTH_TOKEN: 'stale-key' } }),
+    )
     try {
       const [target] = await loadModelTargets(['work'], sb.env)
       expect(target!.env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe('fake-9')
@@ -82,7 +97,9 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
       expect(text).toContain('the key was rejected')
       expect(text).not.toContain('stale-key')
       await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-9' } }))
-      expect(renderModelsReport(await checkModels(await loadModelTargets(['work'], sb.env)))).toMatch(/haiku\s+fake-9\s+NOT SERVED/)
+      expect(renderModelsReport(await checkModels(await loadModelTargets(['work'], sb.env)))).toMatch(
+        /haiku\s+fake-9\s+NOT SERVED/,
+      )
     } finally {
       await rm(settings)
     }
@@ -95,7 +112,10 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     await rm(wrapper)
     try {
       const report = await checkModels(await loadModelTargets([], { ...sb.env, FAKE_KEY: KEY }))
-      expect(report.instances.map((i) => [i.name, i.ok])).toEqual([['work', true], ['envkey', false]])
+      expect(report.instances.map((i) => [i.name, i.ok])).toEqual([
+        ['work', true],
+        ['envkey', false],
+      ])
       expect(report.instances[1]!.error?.message).toContain(`${wrapper} does not exist`)
     } finally {
       await writeFile(wrapper, text, { mode: 0o755 })
@@ -113,7 +133,10 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     const json = await runClient(['doctor', '--models', '--json', 'work', 'envkey'], { ...sb.env, FAKE_KEY: KEY })
     expect(json.code).toBe(0)
     const report = JSON.parse(json.stdout) as { ok: boolean; instances: { name: string; ok: boolean }[] }
-    expect(report.instances.map((i) => [i.name, i.ok])).toEqual([['work', true], ['envkey', true]])
+    expect(report.instances.map((i) => [i.name, i.ok])).toEqual([
+      ['work', true],
+      ['envkey', true],
+    ])
     expect(json.stdout).not.toContain(KEY)
 
     provider.set({ mode: 'unauthorized' })
@@ -125,7 +148,9 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
       provider.set({ mode: 'slow', slowMs: 10_000 })
       const slow = await runClient(['doctor', '--models', 'work', '--timeout', '0.3'], sb.env)
       expect(slow.code).toBe(1)
-      expect(slow.stdout).toContain(`✖ no answer from ${new URL(provider.url).host} within 0.3 s (raise it with --timeout)`)
+      expect(slow.stdout).toContain(
+        `✖ no answer from ${new URL(provider.url).host} within 0.3 s (raise it with --timeout)`,
+      )
       provider.set({ mode: 'no-models' })
       const unknown = await runClient(['doctor', '--models', 'work'], sb.env)
       expect(unknown.code).toBe(1)
@@ -139,7 +164,9 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
 
     const bad = await runClient(['doctor', '--models', 'nope'], sb.env)
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toBe('claude-multi: unknown instance "nope" (known: work, envkey) (run `claude-multi list` to see your instances)\n')
+    expect(bad.stderr).toBe(
+      'claude-multi: unknown instance "nope" (known: work, envkey) (run `claude-multi list` to see your instances)\n',
+    )
     const badTimeout = await runClient(['doctor', '--models', '--timeout', 'soon'], sb.env)
     expect(badTimeout.code).toBe(2)
     expect(badTimeout.stderr).toContain('--timeout soon is not a number of seconds')
@@ -149,15 +176,34 @@ describe('doctor --models on instances made by `claude-multi add`', () => {
     const configDir = join(sb.dir, '.claude-old')
     const configPath = join(sb.dir, '.claude-multi/config.json')
     const config = JSON.parse(await readFile(configPath, 'utf8')) as { instances: unknown[] }
-    config.instances.push({ name: 'old', configDir, binaryPath: join(sb.dir, 'bin/claude-old'), providerTemplate: 'fake' })
+    config.instances.push({
+      name: 'old',
+      configDir,
+      binaryPath: join(sb.dir, 'bin/claude-old'),
+      providerTemplate: 'fake',
+    })
     await writeFile(configPath, JSON.stringify(config, null, 2))
     const { mkdir } = await import('node:fs/promises')
     await mkdir(configDir, { recursive: true })
-    await writeFile(join(configDir, 'settings.json'), JSON.stringify({
-      env: { ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_BASE_URL: provider.url, ANTHROPIC_MODEL: 'fake-2', ANTHROPIC_SMALL_FAST_MODEL: 'fake-2-mini',
-        ANTHROPIC_DEFAULT_SONNET_MODEL: 'fake-1', ANTHROPIC_DEFAULT_OPUS_MODEL: 'fake-0', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-2-mini' },
-      includeCoAuthoredBy: false,
-    }, null, 2))
+    await writeFile(
+      join(configDir, 'settings.json'),
+      JSON.stringify(
+        {
+          env: {
+            ANTHROPIC_AUTH_TOKEN: KEY,
+            ANTHROPIC_BASE_URL: provider.url,
+            ANTHROPIC_MODEL: 'fake-2',
+            ANTHROPIC_SMALL_FAST_MODEL: 'fake-2-mini',
+            ANTHROPIC_DEFAULT_SONNET_MODEL: 'fake-1',
+            ANTHROPIC_DEFAULT_OPUS_MODEL: 'fake-0',
+            ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fake-2-mini',
+          },
+          includeCoAuthoredBy: false,
+        },
+        null,
+        2,
+      ),
+    )
 
     const before = await checkModels(await loadModelTargets(['old'], sb.env))
     expect(before.instances[0]).toMatchObject({ name: 'old', source: 'not managed, fake' })

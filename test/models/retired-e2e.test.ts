@@ -22,7 +22,10 @@ beforeAll(async () => {
   await registry.publish(fakeTemplate(URL_UNUSED, '1.0.0', { retired: { 'fake-1': 'fake-2' } }))
   sb = await sandbox(registry.url)
   const env = sb.env
-  for (const [name, spec] of [['pinned', 'fake@1.0.0'], ['floating', 'fake@^1.0.0']] as const) {
+  for (const [name, spec] of [
+    ['pinned', 'fake@1.0.0'],
+    ['floating', 'fake@^1.0.0'],
+  ] as const) {
     const r = await runClient(['add', name, spec, '--api-key-env', 'FAKE_KEY'], env)
     expect(r.code, r.stderr).toBe(0)
   }
@@ -31,7 +34,13 @@ beforeAll(async () => {
   expect(o.code, o.stderr).toBe(0)
   await registry.publish(
     fakeTemplate(URL_UNUSED, '1.1.0', {
-      models: { default: 'fake-3[1m]', fast: 'fake-2-mini', sonnet: 'fake-3', opus: 'fake-3[1m]', haiku: 'fake-2-mini' },
+      models: {
+        default: 'fake-3[1m]',
+        fast: 'fake-2-mini',
+        sonnet: 'fake-3',
+        opus: 'fake-3[1m]',
+        haiku: 'fake-2-mini',
+      },
       retired: { 'fake-1': 'fake-2', 'fake-2': 'fake-3' },
     }),
   )
@@ -54,10 +63,22 @@ describe('retired models in outdated and sync', () => {
     const warnings = r.stderr.split('\n').filter(Boolean)
     // pinned at 1.0.0: its locked (= wanted) version is what it knows, fake-1 → fake-2
     expect(warnings).toContain(overrideWarning)
-    expect(warnings).toContain('warning: floating: sonnet uses fake-2, retired by the provider → fake-3; `claude-multi sync floating` replaces it')
+    expect(warnings).toContain(
+      'warning: floating: sonnet uses fake-2, retired by the provider → fake-3; `claude-multi sync floating` replaces it',
+    )
 
-    const json = JSON.parse((await runClient(['outdated', '--json'], sb.env)).stdout) as { retired: { instance: string; role: string; override: boolean; fixedBySync: boolean; suggestion?: string }[] }
-    expect(json.retired).toContainEqual(expect.objectContaining({ instance: 'pinned', role: 'sonnet', override: true, fixedBySync: false, suggestion: 'claude-multi override pinned sonnet=fake-2' }))
+    const json = JSON.parse((await runClient(['outdated', '--json'], sb.env)).stdout) as {
+      retired: { instance: string; role: string; override: boolean; fixedBySync: boolean; suggestion?: string }[]
+    }
+    expect(json.retired).toContainEqual(
+      expect.objectContaining({
+        instance: 'pinned',
+        role: 'sonnet',
+        override: true,
+        fixedBySync: false,
+        suggestion: 'claude-multi override pinned sonnet=fake-2',
+      }),
+    )
   })
 
   it('sync --check reports it without writing; sync keeps the override and only suggests the command', async () => {

@@ -36,7 +36,9 @@ describe('findRetired', () => {
   })
 
   it('follows replacement chains (glm-4.6 → glm-5.1 → glm-5.3) and stops on cycles', () => {
-    expect(findRetired({ ANTHROPIC_MODEL: 'glm-4.6' }, { 'glm-4.6': 'glm-5.1', ...RETIRED })[0]!.replacement).toBe('glm-5.3')
+    expect(findRetired({ ANTHROPIC_MODEL: 'glm-4.6' }, { 'glm-4.6': 'glm-5.1', ...RETIRED })[0]!.replacement).toBe(
+      'glm-5.3',
+    )
     expect(findRetired({ ANTHROPIC_MODEL: 'a' }, { a: 'b', b: 'a' })[0]!.replacement).toBe('b') // terminates
   })
 
@@ -46,7 +48,11 @@ describe('findRetired', () => {
 
   it('describes and suggests an override (quoted for the shell when needed)', () => {
     const [sonnet, , haiku] = findRetired(
-      { ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.2[1m]', ANTHROPIC_MODEL: 'glm-5.1', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-4.5-air' },
+      {
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.2[1m]',
+        ANTHROPIC_MODEL: 'glm-5.1',
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-4.5-air',
+      },
       RETIRED,
     )
     expect(describeRetired(sonnet!)).toBe('sonnet uses glm-5.2[1m], retired by the provider → glm-5.3[1m]')
@@ -57,19 +63,32 @@ describe('findRetired', () => {
 })
 
 describe('retiredWarnings (on a sync plan)', () => {
-  const plan = (ours: Record<string, string>, after: Record<string, string>, overrides: Record<string, string | null> = {}): RetiredPlanView => ({
+  const plan = (
+    ours: Record<string, string>,
+    after: Record<string, string>,
+    overrides: Record<string, string | null> = {},
+  ): RetiredPlanView => ({
     name: 'work',
     ours,
     merge: { env: after },
     overrides,
-    docs: { base: { version: '1.3.0', retired: { 'glm-4.6': 'glm-5.1' } }, theirs: { version: '1.5.0', retired: RETIRED } },
+    docs: {
+      base: { version: '1.3.0', retired: { 'glm-4.6': 'glm-5.1' } },
+      theirs: { version: '1.5.0', retired: RETIRED },
+    },
   })
 
   it('an override to a retired model: kept by sync, with the override command to fix it', () => {
     const ours = { ANTHROPIC_MODEL: 'glm-5.3', ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.1' }
     const [w, ...rest] = retiredWarnings(plan(ours, ours, { ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.1' }))
     expect(rest).toEqual([])
-    expect(w).toMatchObject({ role: 'sonnet', override: true, fixedBySync: false, replacement: 'glm-5.3', listedBy: ['1.5.0'] })
+    expect(w).toMatchObject({
+      role: 'sonnet',
+      override: true,
+      fixedBySync: false,
+      replacement: 'glm-5.3',
+      listedBy: ['1.5.0'],
+    })
     expect(describeRetiredWarning(w!)).toBe(
       'work: sonnet uses glm-5.1 (your override), retired by the provider → glm-5.3; sync keeps your value, to switch run: claude-multi override work sonnet=glm-5.3',
     )
@@ -79,7 +98,9 @@ describe('retiredWarnings (on a sync plan)', () => {
     const [w] = retiredWarnings(plan({ ANTHROPIC_MODEL: 'glm-4.6' }, { ANTHROPIC_MODEL: 'glm-5.3' }))
     expect(w).toMatchObject({ fixedBySync: true, override: false, listedBy: ['1.3.0'] })
     expect(w!.suggestion).toBeUndefined()
-    expect(describeRetiredWarning(w!)).toBe('work: default uses glm-4.6, retired by the provider → glm-5.3; `claude-multi sync work` replaces it')
+    expect(describeRetiredWarning(w!)).toBe(
+      'work: default uses glm-4.6, retired by the provider → glm-5.3; `claude-multi sync work` replaces it',
+    )
   })
 
   it('nothing retired in either version → no warnings', () => {

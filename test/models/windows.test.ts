@@ -51,7 +51,12 @@ const at = (url: string): Template => ({ ...router, baseUrl: url })
 
 describe("the provider's model list reports windows", () => {
   it('reads OpenRouter-style fields and ignores nonsense', async () => {
-    provider = await startFakeProvider({ models: Object.keys(OPENROUTER_INFO), modelInfo: OPENROUTER_INFO, basePath: '/api', publicModels: true })
+    provider = await startFakeProvider({
+      models: Object.keys(OPENROUTER_INFO),
+      modelInfo: OPENROUTER_INFO,
+      basePath: '/api',
+      publicModels: true,
+    })
     expect(await listModelEntries(provider.url, 'ANTHROPIC_AUTH_TOKEN', null)).toEqual([
       { id: 'z-ai/glm-4.6', context: 202_752, output: 16_384 },
       { id: 'moonshotai/kimi-k2', context: 131_072 },
@@ -62,19 +67,47 @@ describe("the provider's model list reports windows", () => {
 
 describe('add learns the window of a model chosen at setup', () => {
   it("takes the model's window and output cap from the list; the wrapper then sets both", async () => {
-    provider = await startFakeProvider({ models: Object.keys(OPENROUTER_INFO), modelInfo: OPENROUTER_INFO, basePath: '/api', auth: 'bearer', key: KEY })
+    provider = await startFakeProvider({
+      models: Object.keys(OPENROUTER_INFO),
+      modelInfo: OPENROUTER_INFO,
+      basePath: '/api',
+      auth: 'bearer',
+      key: KEY,
+    })
     const t = at(provider.url)
     const env = resolveEnv(t, { model: 'z-ai/glm-4.6' })
     const learned = await learnLimits('or', t, env, KEY)
     expect(learned).toEqual({ limits: { 'z-ai/glm-4.6': { context: 202_752, output: 16_384 } }, warnings: [] })
-    expect(provider.requests[0]).toMatchObject({ method: 'GET', path: '/api/v1/models', headers: { authorization: `Bearer ${KEY}` } })
-    expect(resolveEnv(t, { model: 'z-ai/glm-4.6' }, learned.limits)).toMatchObject({ CLAUDE_CODE_AUTO_COMPACT_WINDOW: '202752', CLAUDE_CODE_MAX_OUTPUT_TOKENS: '16384' })
+    expect(provider.requests[0]).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/models',
+      headers: { authorization: `Bearer ${KEY}` },
+    })
+    expect(resolveEnv(t, { model: 'z-ai/glm-4.6' }, learned.limits)).toMatchObject({
+      CLAUDE_CODE_AUTO_COMPACT_WINDOW: '202752',
+      CLAUDE_CODE_MAX_OUTPUT_TOKENS: '16384',
+    })
   })
 
   it('asks nothing when the template knows the model, and warns with the fix when the list cannot tell', async () => {
-    expect(await learnLimits('x', { ...router, models: { ...router.models, default: 'fixed', sonnet: 'fixed', opus: 'fixed', fast: 'fixed', haiku: 'fixed' } }, {}, KEY)).toEqual({ limits: {}, warnings: [] })
+    expect(
+      await learnLimits(
+        'x',
+        {
+          ...router,
+          models: { ...router.models, default: 'fixed', sonnet: 'fixed', opus: 'fixed', fast: 'fixed', haiku: 'fixed' },
+        },
+        {},
+        KEY,
+      ),
+    ).toEqual({ limits: {}, warnings: [] })
 
-    provider = await startFakeProvider({ models: Object.keys(OPENROUTER_INFO), modelInfo: OPENROUTER_INFO, basePath: '/api', publicModels: true })
+    provider = await startFakeProvider({
+      models: Object.keys(OPENROUTER_INFO),
+      modelInfo: OPENROUTER_INFO,
+      basePath: '/api',
+      publicModels: true,
+    })
     const t = at(provider.url)
     const typo = await learnLimits('or', t, resolveEnv(t, { model: 'z-ai/glm-4.7' }), null)
     expect(typo.limits).toEqual({})
@@ -86,20 +119,35 @@ describe('add learns the window of a model chosen at setup', () => {
 
     const port = await closedPort()
     const url = `http://127.0.0.1:${port}/api` // nothing listens there
-    const down = await learnLimits('or', at(url), resolveEnv(at(url), { model: 'z-ai/glm-4.6' }), null, { timeoutMs: 2000 })
+    const down = await learnLimits('or', at(url), resolveEnv(at(url), { model: 'z-ai/glm-4.6' }), null, {
+      timeoutMs: 2000,
+    })
     expect(down.limits).toEqual({})
-    expect(down.warnings[0]).toMatch(/^or: could not read the context window of z-ai\/glm-4\.6 \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/models: could not reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)\); Claude Code will assume 1M tokens\. Set it with: claude-multi override or CLAUDE_CODE_AUTO_COMPACT_WINDOW=<tokens>$/)
+    expect(down.warnings[0]).toMatch(
+      /^or: could not read the context window of z-ai\/glm-4\.6 \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/models: could not reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)\); Claude Code will assume 1M tokens\. Set it with: claude-multi override or CLAUDE_CODE_AUTO_COMPACT_WINDOW=<tokens>$/,
+    )
   })
 })
 
 function target(url: string, env: Record<string, string>): ModelCheckTarget {
   return { name: 'or', authVar: 'ANTHROPIC_AUTH_TOKEN', key: KEY, env: { ANTHROPIC_BASE_URL: url, ...env } }
 }
-const kimi = { ANTHROPIC_MODEL: 'moonshotai/kimi-k2', ANTHROPIC_SMALL_FAST_MODEL: 'z-ai/glm-4.6', ANTHROPIC_DEFAULT_SONNET_MODEL: 'moonshotai/kimi-k2', ANTHROPIC_DEFAULT_OPUS_MODEL: 'z-ai/glm-4.6', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'z-ai/glm-4.6' }
+const kimi = {
+  ANTHROPIC_MODEL: 'moonshotai/kimi-k2',
+  ANTHROPIC_SMALL_FAST_MODEL: 'z-ai/glm-4.6',
+  ANTHROPIC_DEFAULT_SONNET_MODEL: 'moonshotai/kimi-k2',
+  ANTHROPIC_DEFAULT_OPUS_MODEL: 'z-ai/glm-4.6',
+  ANTHROPIC_DEFAULT_HAIKU_MODEL: 'z-ai/glm-4.6',
+}
 
 describe('doctor --models compares windows where the list reports them', () => {
   it('fails a main-loop model smaller than where Claude Code compacts, and names the override', async () => {
-    provider = await startFakeProvider({ models: Object.keys(OPENROUTER_INFO), modelInfo: OPENROUTER_INFO, auth: 'bearer', key: KEY })
+    provider = await startFakeProvider({
+      models: Object.keys(OPENROUTER_INFO),
+      modelInfo: OPENROUTER_INFO,
+      auth: 'bearer',
+      key: KEY,
+    })
     const report = await checkModels([target(provider.url, kimi)])
     const inst = report.instances[0]!
     expect(inst.rows.map((r) => [r.role, r.window])).toEqual([
@@ -109,23 +157,36 @@ describe('doctor --models compares windows where the list reports them', () => {
       ['opus', 202_752],
       ['haiku', 202_752],
     ])
-    expect(inst.windowProblem).toBe("the provider's window for default, sonnet, opus is smaller than where Claude Code compacts (1,000,000)")
-    expect(inst.hint).toBe('claude-multi override or CLAUDE_CODE_AUTO_COMPACT_WINDOW=131072, or sync if the template\'s newer version declares it')
+    expect(inst.windowProblem).toBe(
+      "the provider's window for default, sonnet, opus is smaller than where Claude Code compacts (1,000,000)",
+    )
+    expect(inst.hint).toBe(
+      "claude-multi override or CLAUDE_CODE_AUTO_COMPACT_WINDOW=131072, or sync if the template's newer version declares it",
+    )
     expect(exitCodeOf(report)).toBe(1)
     const text = renderModelsReport(report)
-    expect(text).toMatch(/default\s+moonshotai\/kimi-k2\s+served\s+131,072\s+the provider's window is 131,072 tokens, Claude Code assumes 1,000,000 \(no CLAUDE_CODE_AUTO_COMPACT_WINDOW\)/)
+    expect(text).toMatch(
+      /default\s+moonshotai\/kimi-k2\s+served\s+131,072\s+the provider's window is 131,072 tokens, Claude Code assumes 1,000,000 \(no CLAUDE_CODE_AUTO_COMPACT_WINDOW\)/,
+    )
     expect(text).toContain("Problems: or: the provider's window for default, sonnet, opus is smaller")
   })
 
   it('passes when the wrapper compacts inside every main-loop window (haiku and fast do not count)', async () => {
-    provider = await startFakeProvider({ models: Object.keys(OPENROUTER_INFO), modelInfo: OPENROUTER_INFO, auth: 'bearer', key: KEY })
+    provider = await startFakeProvider({
+      models: Object.keys(OPENROUTER_INFO),
+      modelInfo: OPENROUTER_INFO,
+      auth: 'bearer',
+      key: KEY,
+    })
     const small = { ...kimi, ANTHROPIC_DEFAULT_OPUS_MODEL: 'moonshotai/kimi-k2' }
     const ok = await checkModels([target(provider.url, { ...small, CLAUDE_CODE_AUTO_COMPACT_WINDOW: '128k' })])
     expect(ok.instances[0]).toMatchObject({ ok: true, compactWindow: 128_000 })
     const tight = await checkModels([target(provider.url, { ...small, CLAUDE_CODE_AUTO_COMPACT_WINDOW: '131072' })])
     expect(tight.ok).toBe(true)
     const over = await checkModels([target(provider.url, { ...small, CLAUDE_CODE_AUTO_COMPACT_WINDOW: '200000' })])
-    expect(over.instances[0]!.rows[0]!.note).toBe("the provider's window is 131,072 tokens, CLAUDE_CODE_AUTO_COMPACT_WINDOW is 200,000")
+    expect(over.instances[0]!.rows[0]!.note).toBe(
+      "the provider's window is 131,072 tokens, CLAUDE_CODE_AUTO_COMPACT_WINDOW is 200,000",
+    )
     expect(over.ok).toBe(false)
   })
 })

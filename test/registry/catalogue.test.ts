@@ -17,7 +17,17 @@ import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
 
 const ROOT = fileURLToPath(new URL('../../registry/templates/', import.meta.url))
-const EXPECTED_IDS = ['deepseek', 'glm', 'kimi', 'mimo', 'mimo-token-plan', 'minimax', 'openrouter', 'qwen', 'qwen-coding-plan']
+const EXPECTED_IDS = [
+  'deepseek',
+  'glm',
+  'kimi',
+  'mimo',
+  'mimo-token-plan',
+  'minimax',
+  'openrouter',
+  'qwen',
+  'qwen-coding-plan',
+]
 
 interface Meta {
   'dist-tags': Record<string, string>
@@ -89,7 +99,9 @@ const contract = (t: Template) => JSON.stringify(contractOf(t))
 const bare = modelAsSent
 /** Models a version sends requests to (roles and the subagent model), except ones chosen at setup. */
 const fixedModels = (t: Template) =>
-  [...Object.values(t.models), t.env[SUBAGENT_MODEL_ENV]].filter((m): m is string => !!m && placeholders(m).length === 0)
+  [...Object.values(t.models), t.env[SUBAGENT_MODEL_ENV]].filter(
+    (m): m is string => !!m && placeholders(m).length === 0,
+  )
 /** The environment the roles resolve to, enough for deriveLimits. */
 const roleEnv = (t: Template) => ({
   ANTHROPIC_MODEL: t.models.default,
@@ -151,7 +163,10 @@ describe('bundled catalogue', () => {
       for (const [v, info] of Object.entries(entry.meta.versions)) {
         expect(new Date(info.publishedAt).toISOString(), v).toBe(info.publishedAt)
         expect(Date.parse(info.publishedAt), v).toBeLessThan(Date.now())
-        expect(Object.keys(info).filter((k) => k !== 'publishedAt' && k !== 'deprecated'), v).toEqual([])
+        expect(
+          Object.keys(info).filter((k) => k !== 'publishedAt' && k !== 'deprecated'),
+          v,
+        ).toEqual([])
       }
     })
 
@@ -164,7 +179,8 @@ describe('bundled catalogue', () => {
 
     it('publishes versions in date order', () => {
       const dates = entry.versions.map((v) => Date.parse(entry.meta.versions[v.doc.version]!.publishedAt))
-      for (let i = 1; i < dates.length; i++) expect(dates[i]!, entry.versions[i]!.doc.version).toBeGreaterThan(dates[i - 1]!)
+      for (let i = 1; i < dates.length; i++)
+        expect(dates[i]!, entry.versions[i]!.doc.version).toBeGreaterThan(dates[i - 1]!)
     })
 
     it('bumps major exactly when base URL, auth or inputs change; minor for new models', () => {
@@ -174,9 +190,12 @@ describe('bundled catalogue', () => {
         const step = `${prev.version} -> ${next.version}`
         expect(semverCompare(prev.version, next.version), step).toBe(-1)
         const majorBump = semverMajor(next.version) > semverMajor(prev.version)
-        expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs/env names change`).toBe(contract(prev) !== contract(next))
+        expect(majorBump, `${step}: major bump iff baseUrl/auth/inputs/env names change`).toBe(
+          contract(prev) !== contract(next),
+        )
         const modelsChanged = JSON.stringify(prev.models) !== JSON.stringify(next.models)
-        if (modelsChanged) expect(semverDiff(prev.version, next.version), `${step}: new models need a minor`).not.toBe('patch')
+        if (modelsChanged)
+          expect(semverDiff(prev.version, next.version), `${step}: new models need a minor`).not.toBe('patch')
         // Limits (and env values, metadata) alone are a patch: nothing a user chose can break.
         const retiredChanged = JSON.stringify(prev.retired ?? {}) !== JSON.stringify(next.retired ?? {})
         const envNamesChanged = JSON.stringify(Object.keys(prev.env)) !== JSON.stringify(Object.keys(next.env))
@@ -184,9 +203,19 @@ describe('bundled catalogue', () => {
           expect(semverDiff(prev.version, next.version), `${step}: limits or values alone are a patch`).toBe('patch')
         // The same check a publish makes (400 E_SEMVER), against everything published before.
         const published = entry.versions.slice(0, i).map((v) => v.doc)
-        const near = neighbours(next.version, published.map((t) => t.version))
+        const near = neighbours(
+          next.version,
+          published.map((t) => t.version),
+        )
         const earlier = published.find((t) => t.version === near.earlier)
-        expect(semverProblem(next, earlier ? { earlier } : {}, published.map((t) => t.version)), step).toBeUndefined()
+        expect(
+          semverProblem(
+            next,
+            earlier ? { earlier } : {},
+            published.map((t) => t.version),
+          ),
+          step,
+        ).toBeUndefined()
       }
     })
 
@@ -215,17 +244,22 @@ describe('bundled catalogue', () => {
 
     it('declares limits for every model its latest version maps, keyed as sent and sorted', () => {
       const latest = entry.versions.find((v) => v.doc.version === entry.meta['dist-tags'].latest)!.doc
-      for (const model of fixedModels(latest)) expect(limitsOf(latest.limits, model), `${latest.version}: ${model}`).toBeDefined()
+      for (const model of fixedModels(latest))
+        expect(limitsOf(latest.limits, model), `${latest.version}: ${model}`).toBeDefined()
       for (const { doc } of entry.versions) {
         if (!doc.limits) continue
         // A version that has limits has them for every model it sends (the wrapper's window is their minimum).
-        for (const model of fixedModels(doc)) expect(limitsOf(doc.limits, model), `${doc.version}: ${model}`).toBeDefined()
+        for (const model of fixedModels(doc))
+          expect(limitsOf(doc.limits, model), `${doc.version}: ${model}`).toBeDefined()
         expect(Object.keys(doc.limits), doc.version).toEqual(Object.keys(doc.limits).sort())
         for (const model of Object.values(doc.models).filter((m) => m !== bare(m)))
-          expect(limitsOf(doc.limits, model)!.context, `${doc.version}: ${model} asks for 1M`).toBeGreaterThanOrEqual(1_000_000)
+          expect(limitsOf(doc.limits, model)!.context, `${doc.version}: ${model} asks for 1M`).toBeGreaterThanOrEqual(
+            1_000_000,
+          )
         // A window the template sets by hand must agree with the one its limits give.
         const explicit = doc.env[COMPACT_WINDOW_ENV]
-        if (explicit !== undefined) expect(Number(explicit), doc.version).toBe(deriveLimits(roleEnv(doc), doc.limits).window)
+        if (explicit !== undefined)
+          expect(Number(explicit), doc.version).toBe(deriveLimits(roleEnv(doc), doc.limits).window)
       }
     })
 
@@ -270,7 +304,11 @@ describe('catalogue content the client relies on', () => {
 
   it('glm spans glm-4.6, glm-5.1 and the glm-5.3 mapping, with a models-only minor step', () => {
     expect(find('glm', 'glm-4.6')?.models).toMatchObject({ haiku: 'glm-4.5-air', opus: 'glm-4.6' })
-    expect(find('glm', 'glm-5.1')?.models).toMatchObject({ sonnet: 'glm-5.1', haiku: 'glm-5-turbo', fast: 'glm-5-turbo' })
+    expect(find('glm', 'glm-5.1')?.models).toMatchObject({
+      sonnet: 'glm-5.1',
+      haiku: 'glm-5-turbo',
+      fast: 'glm-5-turbo',
+    })
     const latest = docs('glm').find((d) => d.version === byId.get('glm')!.meta['dist-tags'].latest)!
     expect(latest.models).toEqual({
       default: 'glm-5.3[1m]',

@@ -64,9 +64,16 @@ function build(data: string, out: string, key: string): Map<string, string> {
 }
 
 /** The client, run asynchronously: the fake registry lives in this process and must keep answering. */
-function cm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cm(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLIENT_CLI, ...args], { env: { ...s.env, ...env }, cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLIENT_CLI, ...args], {
+      env: { ...s.env, ...env },
+      cwd: s.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
@@ -157,23 +164,32 @@ describe('a compromised or replaying registry is refused, and nothing is written
   })
 
   it('an index signed by another key', async () => {
-    const forged = signIndex(indexOf(v15), readFileSync(attacker.keyFile, 'utf8'), { serial: indexOf(v15).serial! + 10 })
+    const forged = signIndex(indexOf(v15), readFileSync(attacker.keyFile, 'utf8'), {
+      serial: indexOf(v15).serial! + 10,
+    })
     files = new Map([...v15, ['/v1/index.json', JSON.stringify(forged)]])
     const before = snapshot(s)
     const res = await cm(['sync'])
     expect(res.code).not.toBe(0)
-    expect(res.stderr).toMatch(/registry acme \(http:\/\/127\.0\.0\.1:\d+\) served an index signed by key [0-9a-f]{16}, not by the pinned key/)
+    expect(res.stderr).toMatch(
+      /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served an index signed by key [0-9a-f]{16}, not by the pinned key/,
+    )
     expect(snapshot(s)).toEqual(before)
   })
 
   it('an index replayed from last week (expired), and an older one still within its validity (rollback)', async () => {
     const old = indexOf(v14)
-    const lastWeek = signIndex(old, readFileSync(trusted.keyFile, 'utf8'), { serial: old.serial! - 7 * 86400, now: Date.now() - 8 * DAY })
+    const lastWeek = signIndex(old, readFileSync(trusted.keyFile, 'utf8'), {
+      serial: old.serial! - 7 * 86400,
+      now: Date.now() - 8 * DAY,
+    })
     files = new Map([...v14, ['/v1/index.json', JSON.stringify(lastWeek)]])
     const before = snapshot(s)
     const expired = await cm(['sync'])
     expect(expired.code).not.toBe(0)
-    expect(expired.stderr).toMatch(/registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/)
+    expect(expired.stderr).toMatch(
+      /registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/,
+    )
     expect(snapshot(s)).toEqual(before)
     // --allow-expired takes it (a warning says so), but the serial check still refuses the replay.
     const allowed = await cm(['sync', '--allow-expired'])
@@ -184,7 +200,9 @@ describe('a compromised or replaying registry is refused, and nothing is written
     files = v14
     const rolled = await cm(['sync'])
     expect(rolled.code).not.toBe(0)
-    expect(rolled.stderr).toMatch(/registry acme .* served index serial \d+, older than serial \d+ already seen .*refusing it/)
+    expect(rolled.stderr).toMatch(
+      /registry acme .* served index serial \d+, older than serial \d+ already seen .*refusing it/,
+    )
     expect(snapshot(s)).toEqual(before)
   })
 
@@ -203,8 +221,11 @@ describe('a compromised or replaying registry is refused, and nothing is written
     expect(res.code, res.stderr).toBe(0)
     expect(s.read(join(s.bin, 'claude-work'))).toMatch(/# source: glm@1\.5\.0/)
     // The lock records which key signed what the instance was built from.
-    const lock = JSON.parse(s.read(join(s.home, 'claude-multi.lock'))) as { instances: Record<string, { keyId: string | null }> }
-    const pinnedId = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { keyId: string }[] }).keys[0]!.keyId
+    const lock = JSON.parse(s.read(join(s.home, 'claude-multi.lock'))) as {
+      instances: Record<string, { keyId: string | null }>
+    }
+    const pinnedId = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { keyId: string }[] }).keys[0]!
+      .keyId
     expect(lock.instances.work?.keyId).toBe(pinnedId)
   })
 })
@@ -230,10 +251,13 @@ describe('a published version rewritten under a valid signature', () => {
 describe('the public registry given by URL', () => {
   it('CLAUDE_MULTI_REGISTRY_KEY pins its key', async () => {
     files = v15
-    const publicKey = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { publicKey: string }[] }).keys[0]!.publicKey
+    const publicKey = (JSON.parse(readFileSync(trusted.publicFile, 'utf8')) as { keys: { publicKey: string }[] })
+      .keys[0]!.publicKey
     const ok = await cm(['templates', '--json'], { CLAUDE_MULTI_REGISTRY: url, CLAUDE_MULTI_REGISTRY_KEY: publicKey })
     expect(ok.code, ok.stderr).toBe(0)
-    const other = (JSON.parse(readFileSync(join(work, 'attacker/public-key.json'), 'utf8')) as { keys: { publicKey: string }[] }).keys[0]!.publicKey
+    const other = (
+      JSON.parse(readFileSync(join(work, 'attacker/public-key.json'), 'utf8')) as { keys: { publicKey: string }[] }
+    ).keys[0]!.publicKey
     const refused = await cm(['templates', '--json'], { CLAUDE_MULTI_REGISTRY: url, CLAUDE_MULTI_REGISTRY_KEY: other })
     // `templates` lists what it can and warns about the refused registry: none of its templates appear.
     expect(refused.stderr).toMatch(/registry public .* not by the pinned key/)
@@ -249,7 +273,9 @@ describe('registry add --trust-first-key', () => {
     const res = await cm(['registry', 'add', 'tofu', url, '--trust-first-key'])
     expect(res.code, res.stderr).toBe(0)
     expect(res.stdout).toContain(`trusting key ${id} of tofu on first use`)
-    const config = JSON.parse(s.read(join(s.home, 'config.json'))) as { registries: { name: string; publicKey?: string }[] }
+    const config = JSON.parse(s.read(join(s.home, 'config.json'))) as {
+      registries: { name: string; publicKey?: string }[]
+    }
     expect(config.registries.find((r) => r.name === 'tofu')?.publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/)
     const bad = await cm(['registry', 'add', 'bad', url, '--key', 'not-a-key'])
     expect(bad.code).toBe(2)

@@ -115,7 +115,12 @@ export const hostileValue = (canary: string): fc.Arbitrary<string> => {
     .oneof(
       { weight: 20, arbitrary: fc.array(fragment, { maxLength: 8 }).map((parts) => parts.join('')) },
       // Long values: past any fixed-size buffer or line limit a shell might have.
-      { weight: 1, arbitrary: fc.tuple(fragment, fc.integer({ min: 100, max: 3000 })).map(([f, n]) => (f || 'x').repeat(Math.ceil(n / Math.max(1, f.length)))) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fragment, fc.integer({ min: 100, max: 3000 }))
+          .map(([f, n]) => (f || 'x').repeat(Math.ceil(n / Math.max(1, f.length)))),
+      },
     )
     .map(withoutOpenBugs)
 }
@@ -126,4 +131,6 @@ export const hostileValue = (canary: string): fc.Arbitrary<string> => {
  */
 export const isReservedName = (name: string): boolean => refusedEnvProblem(name) !== undefined
 
-export const envName: fc.Arbitrary<string> = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,24}$/).filter((n) => !isReservedName(n))
+export const envName: fc.Arbitrary<string> = fc
+  .stringMatching(/^[A-Z_][A-Z0-9_]{0,24}$/)
+  .filter((n) => !isReservedName(n))

@@ -7,7 +7,17 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,21 +25,43 @@ import { sandbox, startRegistry, type Registry, type Sandbox } from '../e2e/clie
 import { ROOT, runCli, startServer } from '../e2e/server-helpers.js'
 import { REPLAYED_HERE } from './attack-replay-kinds.js'
 import { replayMirror, replayServer, type MirrorFixture, type ServerFixture } from './replay-server.js'
-import { catalogueDoc, clientFiles, codeRunningClaude, startHostile, type Hostile, type HostileState } from './hostile.js'
+import {
+  catalogueDoc,
+  clientFiles,
+  codeRunningClaude,
+  startHostile,
+  type Hostile,
+  type HostileState,
+} from './hostile.js'
 
 const DIR = join(import.meta.dirname, '../fixtures/attacks')
 
-
 type Step =
-  | { serve: Record<string, Record<string, unknown>>; index?: Record<string, unknown>; routes?: Record<string, unknown> }
-  | { cm: string[]; input?: string; env?: Record<string, string>; code: number; stdout?: string; stderr?: string; unchanged?: boolean }
+  | {
+      serve: Record<string, Record<string, unknown>>
+      index?: Record<string, unknown>
+      routes?: Record<string, unknown>
+    }
+  | {
+      cm: string[]
+      input?: string
+      env?: Record<string, string>
+      code: number
+      stdout?: string
+      stderr?: string
+      unchanged?: boolean
+    }
   | { plant: [string, string] }
   | { strip: [string, string] }
   | { claude: string; env?: Record<string, string>; expect?: Record<string, string | null>; nowhere?: string }
   | { requests: string; absentHeaders: string[]; min?: number }
 
 type Fixture = { file: string; description: string; open?: string } & (
-  | { kind: 'publish'; document: Record<string, unknown>; expect: { status: number; code: string; paths?: string[]; message?: string } }
+  | {
+      kind: 'publish'
+      document: Record<string, unknown>
+      expect: { status: number; code: string; paths?: string[]; message?: string }
+    }
   | { kind: 'client'; hostileEnv?: Record<string, string>; steps: Step[] }
   | { kind: 'server-log'; paths: string[] }
   | ({ kind: 'mirror' } & MirrorFixture)
@@ -45,9 +77,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
  * the next one of each kind, so the fixtures stay valid as the catalogue grows.
  */
 function catalogueVersion(id: string, which: string): string {
-  const meta = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, 'meta.json'), 'utf8')) as { 'dist-tags': { latest: string } }
+  const meta = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, 'meta.json'), 'utf8')) as {
+    'dist-tags': { latest: string }
+  }
   const [a, b, c] = meta['dist-tags'].latest.split('.').map(Number) as [number, number, number]
-  return { latest: `${a}.${b}.${c}`, patch: `${a}.${b}.${c + 1}`, minor: `${a}.${b + 1}.0`, major: `${a + 1}.0.0` }[which]!
+  return { latest: `${a}.${b}.${c}`, patch: `${a}.${b}.${c + 1}`, minor: `${a}.${b + 1}.0`, major: `${a + 1}.0.0` }[
+    which
+  ]!
 }
 
 const substitute = <T>(value: T): T =>
@@ -55,7 +91,9 @@ const substitute = <T>(value: T): T =>
     JSON.stringify(value)
       .replaceAll('{{CANARY}}', CANARY)
       .replaceAll('{{WORK}}', work)
-      .replace(/\{\{([a-z0-9-]+)\.(latest|patch|minor|major)\}\}/g, (_, id: string, which: string) => catalogueVersion(id, which)),
+      .replace(/\{\{([a-z0-9-]+)\.(latest|patch|minor|major)\}\}/g, (_, id: string, which: string) =>
+        catalogueVersion(id, which),
+      ),
   ) as T
 
 /**
@@ -63,7 +101,8 @@ const substitute = <T>(value: T): T =>
  * `{ "$deep": n }` → the text of arrays nested n deep.
  */
 function expand(doc: unknown): unknown {
-  if (doc && typeof doc === 'object' && '$deep' in doc) return `${'['.repeat((doc as { $deep: number }).$deep)}${']'.repeat((doc as { $deep: number }).$deep)}`
+  if (doc && typeof doc === 'object' && '$deep' in doc)
+    return `${'['.repeat((doc as { $deep: number }).$deep)}${']'.repeat((doc as { $deep: number }).$deep)}`
   if (!doc || typeof doc !== 'object' || !('$catalogue' in doc)) return doc
   const { $catalogue, ...patch } = doc as { $catalogue: string } & Record<string, unknown>
   const [id, version] = $catalogue.split('@') as [string, string]
@@ -71,12 +110,20 @@ function expand(doc: unknown): unknown {
 }
 
 const expandAll = (templates: HostileState['templates']): HostileState['templates'] =>
-  Object.fromEntries(Object.entries(templates ?? {}).map(([id, t]) => [id, { ...t, versions: Object.fromEntries(Object.entries(t.versions).map(([v, d]) => [v, expand(d)])) }]))
+  Object.fromEntries(
+    Object.entries(templates ?? {}).map(([id, t]) => [
+      id,
+      { ...t, versions: Object.fromEntries(Object.entries(t.versions).map(([v, d]) => [v, expand(d)])) },
+    ]),
+  )
 
 const fixtures: Fixture[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((file) => ({ file, ...substitute(JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Omit<Fixture, 'file'>) }) as Fixture)
+  .map(
+    (file) =>
+      ({ file, ...substitute(JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Omit<Fixture, 'file'>) }) as Fixture,
+  )
   .filter((f) => REPLAYED_HERE.includes(f.kind))
 
 /** Helpers a fixture's `{{WORK}}` payloads point at: each one creates the canary when it runs. */
@@ -90,7 +137,8 @@ function armPayloads(): void {
 /** A git repository with a change, so `git diff HEAD` has something to show (and an external differ to call). */
 function gitRepo(): string {
   const repo = mkdtempSync(join(work, 'repo-'))
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, env: { PATH: process.env.PATH, HOME: work, GIT_CONFIG_NOSYSTEM: '1' } })
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: repo, env: { PATH: process.env.PATH, HOME: work, GIT_CONFIG_NOSYSTEM: '1' } })
   git('init', '-q')
   writeFileSync(join(repo, 'a.txt'), 'one\n')
   git('add', 'a.txt')
@@ -115,7 +163,8 @@ describe('replayed attacks against real processes (test/fixtures/attacks)', () =
       rmSync(CANARY, { force: true })
       if (f.kind === 'publish') await replayPublish(registry, f)
       else if (f.kind === 'client') await replayClient(f)
-      else if (f.kind === 'mirror') await replayMirror({ ...f, upstream: { ...f.upstream, templates: expandAll(f.upstream.templates) } })
+      else if (f.kind === 'mirror')
+        await replayMirror({ ...f, upstream: { ...f.upstream, templates: expandAll(f.upstream.templates) } })
       else if (f.kind === 'server') await replayServer(f)
       else await replayLog(f)
       expect(existsSync(CANARY), 'a command ran').toBe(false)
@@ -145,7 +194,9 @@ async function replayPublish(registry: Registry, f: Extract<Fixture, { kind: 'pu
   writeFileSync(join(tree, 'templates', doc.id, `${doc.version}.json`), `${JSON.stringify(doc, null, 2)}\n`)
   const validated = runCli(['validate', tree])
   expect(validated.code, validated.stdout).toBe(1)
-  expect(validated.stderr).toContain(`${doc.version}.json: ${f.expect.code === 'E_SEMVER' ? 'E_SEMVER' : f.expect.paths?.[0] ?? ''}`)
+  expect(validated.stderr).toContain(
+    `${doc.version}.json: ${f.expect.code === 'E_SEMVER' ? 'E_SEMVER' : (f.expect.paths?.[0] ?? '')}`,
+  )
   expect(validated.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/)
 }
 
@@ -157,48 +208,82 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
   try {
     if (f.hostileEnv) proveAttackWorks(f.hostileEnv, repo)
     // `{{HOSTILE}}` is this registry; `{{HOSTILE_ALT}}` the same process under another origin.
-    const steps = JSON.parse(JSON.stringify(f.steps).replaceAll('{{HOSTILE}}', hostile.url).replaceAll('{{HOSTILE_ALT}}', hostile.url.replace('127.0.0.1', 'localhost'))) as Step[]
+    const steps = JSON.parse(
+      JSON.stringify(f.steps)
+        .replaceAll('{{HOSTILE}}', hostile.url)
+        .replaceAll('{{HOSTILE_ALT}}', hostile.url.replace('127.0.0.1', 'localhost')),
+    ) as Step[]
     for (const step of steps) {
       if ('serve' in step) {
         const templates: HostileState['templates'] = {}
-        for (const [id, versions] of Object.entries(step.serve)) templates[id] = { versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, expand(d)])) }
-        hostile.set({ templates, ...(step.index ? { index: step.index } : {}), ...(step.routes ? { routes: step.routes } : {}) })
+        for (const [id, versions] of Object.entries(step.serve))
+          templates[id] = { versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, expand(d)])) }
+        hostile.set({
+          templates,
+          ...(step.index ? { index: step.index } : {}),
+          ...(step.routes ? { routes: step.routes } : {}),
+        })
       } else if ('cm' in step) {
         const before = clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome'))
-        const r = sb.cm(step.cm, { ...(step.input ? { input: step.input } : {}), ...(step.env ? { env: step.env } : {}) })
+        const r = sb.cm(step.cm, {
+          ...(step.input ? { input: step.input } : {}),
+          ...(step.env ? { env: step.env } : {}),
+        })
         const what = `claude-multi ${step.cm.join(' ')}: ${r.stdout}${r.stderr}`
         if (process.env.CM_REPLAY_DEBUG) process.stderr.write(`[${f.file}] ${what}\n`)
         expect(r.code, what).toBe(step.code)
         if (step.stderr) expect(r.stderr, what).toMatch(new RegExp(step.stderr))
         if (step.stdout) expect(r.stdout, what).toMatch(new RegExp(step.stdout))
-        expect(`${r.stdout}${r.stderr}`, 'output is terminal-safe').not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/)
+        expect(`${r.stdout}${r.stderr}`, 'output is terminal-safe').not.toMatch(
+          /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
+        )
         expect(r.stderr, 'no stack trace').not.toMatch(/\n\s+at |unexpected error/)
-        if (step.unchanged) expect(clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome')), `${what}: nothing written`).toEqual(before)
+        if (step.unchanged)
+          expect(clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome')), `${what}: nothing written`).toEqual(before)
       } else if ('plant' in step) {
         // An old cache: the document entered before this client checked it; the index still matches it.
         const [id, version] = step.plant
         const text = await (await fetch(`${hostile.url}/v1/templates/${id}/${version}.json`)).text()
-        const dir = join(sb.home, 'cache', `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`, 'templates', ...id.split('/'))
+        const dir = join(
+          sb.home,
+          'cache',
+          `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`,
+          'templates',
+          ...id.split('/'),
+        )
         mkdirSync(dir, { recursive: true })
         writeFileSync(join(dir, `${version}.json`), text)
       } else if ('requests' in step) {
         // What reached a path of the hostile registry: never one of these headers (a key, a token).
         const seen = hostile.requests().filter((r) => r.path === step.requests)
         expect(seen.length, `requests to ${step.requests}`).toBeGreaterThanOrEqual(step.min ?? 0)
-        for (const r of seen) for (const h of step.absentHeaders) expect(r.headers[h], `${h} sent to ${step.requests}`).toBeUndefined()
+        for (const r of seen)
+          for (const h of step.absentHeaders) expect(r.headers[h], `${h} sent to ${step.requests}`).toBeUndefined()
       } else if ('strip' in step) {
         // A wrapper as an older claude-multi wrote it: without the lines matching the pattern.
         const [name, pattern] = step.strip
         const file = join(sb.bin, `claude-${name}`)
-        writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !new RegExp(pattern).test(l)).join('\n'))
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => !new RegExp(pattern).test(l))
+            .join('\n'),
+        )
       } else {
         for (const shell of ['bash', 'dash']) {
           const env = { PATH: process.env.PATH, HOME: join(sb.dir, 'userhome'), ...step.env }
           const r = spawnSync(shell, [join(sb.bin, `claude-${step.claude}`)], { env, encoding: 'utf8', cwd: repo })
           expect(r.status, r.stderr).toBe(0)
           expect(existsSync(CANARY), `claude-${step.claude} ran something`).toBe(false)
-          const seen = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
-          for (const [k, v] of Object.entries(step.expect ?? {})) expect(seen[k], `${shell}: claude's ${k}`).toBe(v ?? undefined)
+          const seen = Object.fromEntries(
+            r.stdout
+              .split('\n')
+              .filter((l) => l.includes('='))
+              .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+          )
+          for (const [k, v] of Object.entries(step.expect ?? {}))
+            expect(seen[k], `${shell}: claude's ${k}`).toBe(v ?? undefined)
           if (step.nowhere) expect(r.stdout, `${shell}: claude's environment`).not.toContain(step.nowhere)
         }
       }
@@ -213,12 +298,17 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
 function proveAttackWorks(env: Record<string, string>, repo: string): void {
   const groups: Record<string, string>[] = [
     Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GIT_CONFIG_'))),
-    ...Object.entries(env).filter(([k]) => !k.startsWith('GIT_CONFIG_')).map(([k, v]) => ({ [k]: v })),
+    ...Object.entries(env)
+      .filter(([k]) => !k.startsWith('GIT_CONFIG_'))
+      .map(([k, v]) => ({ [k]: v })),
   ].filter((g) => Object.keys(g).length)
   for (const g of groups) {
     rmSync(CANARY, { force: true })
     spawnSync(join(work, 'busy-claude'), [], { env: { PATH: process.env.PATH, HOME: work, ...g }, cwd: repo })
-    expect(existsSync(CANARY), `the fixture's ${Object.keys(g).join(', ')} must really run code, or this test proves nothing`).toBe(true)
+    expect(
+      existsSync(CANARY),
+      `the fixture's ${Object.keys(g).join(', ')} must really run code, or this test proves nothing`,
+    ).toBe(true)
   }
   rmSync(CANARY, { force: true })
 }

@@ -53,14 +53,22 @@ async function expectExact(given: WrapperSpec, previous?: Record<string, string>
   // A wrapper without a key stops before exec; the fixtures read theirs from a variable instead.
   const spec: WrapperSpec = given.key ? given : { ...given, key: { env: 'CM_FIXTURE_KEY' } }
   const preset: Record<string, string> = given.key ? {} : { CM_FIXTURE_KEY: 'fixture-key' }
-  const expected: Record<string, string> = { ...spec.env, ...(given.key ? {} : { [spec.authVar]: 'fixture-key' }), CLAUDE_CONFIG_DIR: spec.configDir }
+  const expected: Record<string, string> = {
+    ...spec.env,
+    ...(given.key ? {} : { [spec.authVar]: 'fixture-key' }),
+    CLAUDE_CONFIG_DIR: spec.configDir,
+  }
   const keyLines = renderKeyLines(spec.name, spec.authVar, spec.key, Object.keys(spec.env))
-  const text = previous ? spliceWrapper(parseWrapper(renderWrapper({ ...spec, env: previous })), spec.env, spec.source, keyLines) : renderWrapper(spec)
+  const text = previous
+    ? spliceWrapper(parseWrapper(renderWrapper({ ...spec, env: previous })), spec.env, spec.source, keyLines)
+    : renderWrapper(spec)
   for (const shell of SHELLS) {
     const [r] = await sourceMany(shell, [{ text, names: Object.keys(expected), preset }])
     expect(r?.values, `${shell}: the wrapper exited early: ${r?.stderr}`).toBeDefined()
     expect(r!.values, shell).toEqual(expected)
-    const extra = [...r!.exported!].filter((n) => !(n in expected) && !(n in preset) && !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(n))
+    const extra = [...r!.exported!].filter(
+      (n) => !(n in expected) && !(n in preset) && !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(n),
+    )
     expect(extra, `${shell}: variables exported beyond the spec`).toEqual([])
     expect(r!.execArgs, shell).toEqual([spec.claudePath])
     expect(existsSync(canary), `${shell} ran something`).toBe(false)

@@ -15,14 +15,32 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 const base: RegistryIndex = { formatVersion: 1, templates: {} }
 const changed: RegistryIndex = {
   formatVersion: 1,
-  templates: { x: { id: 'x', name: 'X', description: '', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { publishedAt: '2026-01-01T00:00:00.000Z', integrity: 'sha256-x' } } } },
+  templates: {
+    x: {
+      id: 'x',
+      name: 'X',
+      description: '',
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { publishedAt: '2026-01-01T00:00:00.000Z', integrity: 'sha256-x' } },
+    },
+  },
 }
 const a = generateSigningKey()
 let homes = 0
 
 function trust(extra: Partial<IndexTrustOptions> = {}) {
   const home = join(work, `h${homes++}`)
-  return { home, t: createIndexTrust({ name: 'acme', url: 'https://r.example', publicKey: a.entry.publicKey, home, fetchKeys: async () => undefined, ...extra }) }
+  return {
+    home,
+    t: createIndexTrust({
+      name: 'acme',
+      url: 'https://r.example',
+      publicKey: a.entry.publicKey,
+      home,
+      fetchKeys: async () => undefined,
+      ...extra,
+    }),
+  }
 }
 
 const refusal = async (p: Promise<unknown>) => {
@@ -49,31 +67,50 @@ describe('client index trust', () => {
   it('accepts a lower serial for the same content (a replica that re-signed a moment earlier)', async () => {
     const { t } = trust()
     await t.check(signIndex(changed, a.privateKeyPem, { serial: 101 }), true)
-    await expect(t.check(signIndex(changed, a.privateKeyPem, { serial: 100 }), true)).resolves.toMatchObject({ serial: 100 })
+    await expect(t.check(signIndex(changed, a.privateKeyPem, { serial: 100 }), true)).resolves.toMatchObject({
+      serial: 100,
+    })
   })
 
   it('follows a key rotation published in keys.json, and remembers it', async () => {
     const b = generateSigningKey()
     const doc = { formatVersion: 1, keys: [signKeyRotation(b.entry, a.privateKeyPem), a.entry] }
     let fetched = 0
-    const { home, t } = trust({ fetchKeys: async () => {
-      fetched++
-      return doc
-    } })
-    await expect(t.check(signIndex(base, b.privateKeyPem, { serial: 5 }), true)).resolves.toMatchObject({ keyId: b.entry.keyId })
+    const { home, t } = trust({
+      fetchKeys: async () => {
+        fetched++
+        return doc
+      },
+    })
+    await expect(t.check(signIndex(base, b.privateKeyPem, { serial: 5 }), true)).resolves.toMatchObject({
+      keyId: b.entry.keyId,
+    })
     expect(fetched).toBe(1)
     // Next command: the rotated key is known without asking keys.json again.
-    const again = createIndexTrust({ name: 'acme', url: 'https://r.example', publicKey: a.entry.publicKey, home, fetchKeys: async () => {
-      fetched++
-      return undefined
-    } })
-    await expect(again.check(signIndex(changed, b.privateKeyPem, { serial: 6 }), true)).resolves.toMatchObject({ keyId: b.entry.keyId })
+    const again = createIndexTrust({
+      name: 'acme',
+      url: 'https://r.example',
+      publicKey: a.entry.publicKey,
+      home,
+      fetchKeys: async () => {
+        fetched++
+        return undefined
+      },
+    })
+    await expect(again.check(signIndex(changed, b.privateKeyPem, { serial: 6 }), true)).resolves.toMatchObject({
+      keyId: b.entry.keyId,
+    })
     expect(fetched).toBe(1)
   })
 
   it('a keys.json entry not vouched for by a trusted key does not help', async () => {
     const evil = generateSigningKey()
-    const { t } = trust({ fetchKeys: async () => ({ formatVersion: 1, keys: [evil.entry, signKeyRotation(evil.entry, evil.privateKeyPem)] }) })
+    const { t } = trust({
+      fetchKeys: async () => ({
+        formatVersion: 1,
+        keys: [evil.entry, signKeyRotation(evil.entry, evil.privateKeyPem)],
+      }),
+    })
     const e = await refusal(t.check(signIndex(base, evil.privateKeyPem, { serial: 5 }), true))
     expect(e.code).toBe('E_SIGNATURE')
   })
@@ -102,7 +139,15 @@ describe('client index trust', () => {
   })
 
   it('a pinned key that is not a key is a clear configuration error', () => {
-    expect(() => createIndexTrust({ name: 'acme', url: 'https://r.example', publicKey: 'nope', home: work, fetchKeys: async () => undefined })).toThrow(/pinned for registry acme/)
+    expect(() =>
+      createIndexTrust({
+        name: 'acme',
+        url: 'https://r.example',
+        publicKey: 'nope',
+        home: work,
+        fetchKeys: async () => undefined,
+      }),
+    ).toThrow(/pinned for registry acme/)
     expect(() => keyFromArg('definitely-not-a-key')).toThrow(CliError)
     expect(keyFromArg(a.entry.publicKey).keyId).toBe(a.entry.keyId)
   })

@@ -26,34 +26,94 @@ const outer = mkdtempSync(join(tmpdir(), 'cm-allowlist-'))
 afterAll(() => rmSync(outer, { recursive: true, force: true }))
 
 const DANGEROUS = [
-  'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_EXTERNAL_DIFF', 'GIT_SSH_COMMAND', 'PERL5OPT', 'PERL5DB', 'PAGER', 'LESSOPEN', 'EDITOR',
-  'VISUAL', 'PYTHONPATH', 'PYTHONSTARTUP', 'RUBYOPT', 'JAVA_TOOL_OPTIONS', 'ZDOTDIR', 'GCONV_PATH', 'PROMPT_COMMAND', 'TMPDIR',
-  'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY', 'CLAUDE_CODE_SHELL_PREFIX', 'CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX',
-  'CLAUDE_CODE_USE_FOUNDRY', 'ANTHROPIC_BEDROCK_BASE_URL', 'CLAUDE_CODE_SKIP_BEDROCK_AUTH', 'NODE_OPTIONS', 'LD_PRELOAD', 'BASH_ENV',
-  'ENV', 'PATH', 'HOME', 'IFS', 'CLAUDE_CONFIG_DIR', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE',
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_KEY_0',
+  'GIT_EXTERNAL_DIFF',
+  'GIT_SSH_COMMAND',
+  'PERL5OPT',
+  'PERL5DB',
+  'PAGER',
+  'LESSOPEN',
+  'EDITOR',
+  'VISUAL',
+  'PYTHONPATH',
+  'PYTHONSTARTUP',
+  'RUBYOPT',
+  'JAVA_TOOL_OPTIONS',
+  'ZDOTDIR',
+  'GCONV_PATH',
+  'PROMPT_COMMAND',
+  'TMPDIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'ALL_PROXY',
+  'NO_PROXY',
+  'CLAUDE_CODE_SHELL_PREFIX',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+  'CLAUDE_CODE_USE_FOUNDRY',
+  'ANTHROPIC_BEDROCK_BASE_URL',
+  'CLAUDE_CODE_SKIP_BEDROCK_AUTH',
+  'NODE_OPTIONS',
+  'LD_PRELOAD',
+  'BASH_ENV',
+  'ENV',
+  'PATH',
+  'HOME',
+  'IFS',
+  'CLAUDE_CONFIG_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
 ]
 
 /** A name no template may set. */
 const outsideName = fc.oneof(
   fc.constantFrom(...DANGEROUS),
   fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,40}$/).filter((n) => !isAllowedEnv(n)),
-  fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'api_timeout_ms', 'anthropic_api_key'),
+  fc.constantFrom(
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    'api_timeout_ms',
+    'anthropic_api_key',
+  ),
   fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !isAllowedEnv(n)),
 )
 
 /** An allowlisted variable with a value outside its kind (or with a control/bidi character). */
 const outsideValue = fc.oneof(
-  fc.tuple(fc.constantFrom('API_TIMEOUT_MS', 'CLAUDE_CODE_MAX_OUTPUT_TOKENS', 'MAX_THINKING_TOKENS', 'CLAUDE_CODE_AUTO_COMPACT_WINDOW'), fc.string().filter((v) => !/^(0|[1-9]\d{0,11})$/.test(v))),
-  fc.tuple(fc.constant('CLAUDE_AUTOCOMPACT_PCT_OVERRIDE'), fc.oneof(fc.constantFrom('0', '101', '50%', ''), fc.string().filter((v) => !/^\d+$/.test(v)))),
-  fc.tuple(fc.constantFrom('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_TELEMETRY', 'DISABLE_PROMPT_CACHING'), fc.string().filter((v) => v !== '1' && v !== 'true')),
+  fc.tuple(
+    fc.constantFrom(
+      'API_TIMEOUT_MS',
+      'CLAUDE_CODE_MAX_OUTPUT_TOKENS',
+      'MAX_THINKING_TOKENS',
+      'CLAUDE_CODE_AUTO_COMPACT_WINDOW',
+    ),
+    fc.string().filter((v) => !/^(0|[1-9]\d{0,11})$/.test(v)),
+  ),
+  fc.tuple(
+    fc.constant('CLAUDE_AUTOCOMPACT_PCT_OVERRIDE'),
+    fc.oneof(
+      fc.constantFrom('0', '101', '50%', ''),
+      fc.string().filter((v) => !/^\d+$/.test(v)),
+    ),
+  ),
+  fc.tuple(
+    fc.constantFrom('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_TELEMETRY', 'DISABLE_PROMPT_CACHING'),
+    fc.string().filter((v) => v !== '1' && v !== 'true'),
+  ),
   fc.tuple(fc.constant('ANTHROPIC_API_KEY'), fc.string({ minLength: 1 })),
-  fc.tuple(fc.constantFrom(...Object.keys(ENV_ALLOWLIST).filter((n) => ENV_ALLOWLIST[n]!.from === 'env')), fc.constantFrom('\u001b[2K', '\u0007', '\u202e', '\u0085', '\r', '\n', '\u0000')).map(([n, c]) => [n, `1${c}`] as [string, string]),
+  fc
+    .tuple(
+      fc.constantFrom(...Object.keys(ENV_ALLOWLIST).filter((n) => ENV_ALLOWLIST[n]!.from === 'env')),
+      fc.constantFrom('\u001b[2K', '\u0007', '\u202e', '\u0085', '\r', '\n', '\u0000'),
+    )
+    .map(([n, c]) => [n, `1${c}`] as [string, string]),
 )
 
-const entryArb = fc.oneof(
-  fc.tuple(outsideName, fc.string({ unit: 'binary', maxLength: 60 })),
-  outsideValue,
-)
+const entryArb = fc.oneof(fc.tuple(outsideName, fc.string({ unit: 'binary', maxLength: 60 })), outsideValue)
 
 const glm = catalogueDoc('glm', '1.5.0') as unknown as Template
 const withEnv = ([name, value]: [string, string], version = '1.5.1'): Template => {
@@ -102,10 +162,18 @@ describe('env outside the allowlist (property)', () => {
     )
   })
 
-  it('writes nothing through the real client, fetched fresh or planted in an old cache', { timeout: 180_000 }, async () => {
+  it('writes nothing through the real client, fetched fresh or planted in an old cache', {
+    timeout: 180_000,
+  }, async () => {
     const hostile = await startHostile({})
     const sb = sandbox(hostile.url)
-    const cacheDir = join(sb.home, 'cache', `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`, 'templates', 'glm')
+    const cacheDir = join(
+      sb.home,
+      'cache',
+      `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`,
+      'templates',
+      'glm',
+    )
     try {
       await fc.assert(
         fc.asyncProperty(entryArb, async (entry) => {

@@ -10,7 +10,16 @@ import { join } from 'node:path'
 import { ROOT } from '../e2e/server-helpers.js'
 
 export interface HostileState {
-  templates?: Record<string, { versions: Record<string, unknown>; 'dist-tags'?: Record<string, string>; deprecated?: Record<string, string>; name?: string; description?: string }>
+  templates?: Record<
+    string,
+    {
+      versions: Record<string, unknown>
+      'dist-tags'?: Record<string, string>
+      deprecated?: Record<string, string>
+      name?: string
+      description?: string
+    }
+  >
   index?: Record<string, unknown>
   routes?: Record<string, unknown>
 }
@@ -51,7 +60,13 @@ export async function startHostile(state: HostileState): Promise<Hostile> {
     set,
     requests: () => {
       const log = `${file}.requests.jsonl`
-      return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []
+      return existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : []
     },
     stop: () =>
       new Promise<void>((done) => {
@@ -63,8 +78,15 @@ export async function startHostile(state: HostileState): Promise<Hostile> {
 }
 
 /** A catalogue document with changes applied (a patch of top-level fields; `null` removes one). */
-export function catalogueDoc(id: string, version: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
-  const doc = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, `${version}.json`), 'utf8')) as Record<string, unknown>
+export function catalogueDoc(
+  id: string,
+  version: string,
+  patch: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const doc = JSON.parse(readFileSync(join(ROOT, 'registry/templates', id, `${version}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete doc[k]
     else doc[k] = v

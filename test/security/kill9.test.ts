@@ -55,10 +55,17 @@ function restore(state: Snapshot): void {
   }
 }
 
-function run(args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
+function run(
+  args: string[],
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [CLIENT_CLI, ...args], { env: s.env, cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [CLIENT_CLI, ...args], {
+      env: s.env,
+      cwd: s.dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs)
@@ -85,7 +92,9 @@ beforeAll(async () => {
     if (i % 3 === 0) writeFileSync(wrapper(name), `${readFileSync(wrapper(name), 'utf8')}# my own line ${i}\n`)
   }
   // Let every instance move to the newest version of its major on the next sync.
-  const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as { instances: Record<string, { range: string }> }
+  const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as {
+    instances: Record<string, { range: string }>
+  }
   for (const e of Object.values(lock.instances)) e.range = '^1'
   writeFileSync(join(s.home, 'claude-multi.lock'), `${JSON.stringify(lock, null, 2)}\n`)
   oldState = snap()
@@ -93,7 +102,8 @@ beforeAll(async () => {
   expect(first.code, first.stderr).toBe(0)
   syncMs = first.ms
   newState = snap()
-  for (const name of NAMES) expect(newState.get(wrapper(name))!.data.equals(oldState.get(wrapper(name))!.data), name).toBe(false)
+  for (const name of NAMES)
+    expect(newState.get(wrapper(name))!.data.equals(oldState.get(wrapper(name))!.data), name).toBe(false)
 }, 120_000)
 
 afterAll(() => s?.cleanup())
@@ -103,8 +113,13 @@ function expectOldOrNew(when: string): void {
     const now = readFileSync(wrapper(name))
     const ok = now.equals(oldState.get(wrapper(name))!.data) || now.equals(newState.get(wrapper(name))!.data)
     expect(ok, `${when}: wrapper ${name} is neither the old nor the new file`).toBe(true)
-    expect(statSync(wrapper(name)).mode & 0o777, `${when}: wrapper ${name} mode`).toBe(oldState.get(wrapper(name))!.mode & 0o777)
-    expect(readFileSync(overrides(name)).equals(oldState.get(overrides(name))!.data), `${when}: overrides of ${name}`).toBe(true)
+    expect(statSync(wrapper(name)).mode & 0o777, `${when}: wrapper ${name} mode`).toBe(
+      oldState.get(wrapper(name))!.mode & 0o777,
+    )
+    expect(
+      readFileSync(overrides(name)).equals(oldState.get(overrides(name))!.data),
+      `${when}: overrides of ${name}`,
+    ).toBe(true)
   }
   for (const file of [join(s.home, 'config.json'), join(s.home, 'claude-multi.lock')]) {
     expect(() => JSON.parse(readFileSync(file, 'utf8')), `${when}: ${file} parses`).not.toThrow()
@@ -113,7 +128,10 @@ function expectOldOrNew(when: string): void {
 
 function expectNewState(when: string): void {
   for (const name of NAMES) {
-    expect(readFileSync(wrapper(name)).equals(newState.get(wrapper(name))!.data), `${when}: wrapper ${name} is the new one`).toBe(true)
+    expect(
+      readFileSync(wrapper(name)).equals(newState.get(wrapper(name))!.data),
+      `${when}: wrapper ${name} is the new one`,
+    ).toBe(true)
   }
   const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as unknown
   const expected = JSON.parse(newState.get(join(s.home, 'claude-multi.lock'))!.data.toString('utf8')) as unknown
@@ -128,18 +146,28 @@ interface Victim {
   check(applied: boolean, when: string): void
 }
 
-const inConfig = (name: string) => (JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as { instances: { name: string }[] }).instances.some((i) => i.name === name)
+const inConfig = (name: string) =>
+  (JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as { instances: { name: string }[] }).instances.some(
+    (i) => i.name === name,
+  )
 
 const VICTIMS: Record<string, Victim> = {
   add: {
     args: ['add', 'fresh', 'kimi', '--api-key-env', 'SOME_KEY'],
     applied: () => inConfig('fresh'),
-    check: (applied, when) => expect(existsSync(wrapper('fresh')), `${when}: wrapper of an add that ${applied ? 'happened' : 'did not'}`).toBe(applied),
+    check: (applied, when) =>
+      expect(existsSync(wrapper('fresh')), `${when}: wrapper of an add that ${applied ? 'happened' : 'did not'}`).toBe(
+        applied,
+      ),
   },
   override: {
     args: ['override', 'i01', 'haiku=killed-haiku'],
     applied: () => readFileSync(overrides('i01'), 'utf8').includes('killed-haiku'),
-    check: (applied, when) => expect(readFileSync(wrapper('i01'), 'utf8').includes("'killed-haiku'"), `${when}: wrapper follows overrides.json`).toBe(applied),
+    check: (applied, when) =>
+      expect(
+        readFileSync(wrapper('i01'), 'utf8').includes("'killed-haiku'"),
+        `${when}: wrapper follows overrides.json`,
+      ).toBe(applied),
   },
   remove: {
     args: ['remove', 'i02', '--yes'],
@@ -162,24 +190,36 @@ const VICTIMS: Record<string, Victim> = {
 
 /** config.json, the lock, overrides.json and the wrappers tell one story, and nothing is left half-done. */
 function expectAgreement(when: string): void {
-  const config = JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as { instances: { name: string; configDir: string }[] }
-  const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as { instances: Record<string, { template: string; version: string; registry: string; target: { path: string } }> }
+  const config = JSON.parse(readFileSync(join(s.home, 'config.json'), 'utf8')) as {
+    instances: { name: string; configDir: string }[]
+  }
+  const lock = JSON.parse(readFileSync(join(s.home, 'claude-multi.lock'), 'utf8')) as {
+    instances: Record<string, { template: string; version: string; registry: string; target: { path: string } }>
+  }
   const names = config.instances.map((i) => i.name).sort()
   expect(Object.keys(lock.instances).sort(), `${when}: lock and config.json list the same instances`).toEqual(names)
-  expect(readdirSync(s.bin).sort(), `${when}: the bin dir holds exactly their wrappers`).toEqual(names.map((n) => `claude-${n}`))
+  expect(readdirSync(s.bin).sort(), `${when}: the bin dir holds exactly their wrappers`).toEqual(
+    names.map((n) => `claude-${n}`),
+  )
   for (const inst of config.instances) {
     const entry = lock.instances[inst.name]!
     const text = readFileSync(entry.target.path, 'utf8')
-    expect(text, `${when}: ${inst.name} wrapper was written from the locked version`).toContain(`# source: ${entry.template}@${entry.version} from ${entry.registry}\n`)
+    expect(text, `${when}: ${inst.name} wrapper was written from the locked version`).toContain(
+      `# source: ${entry.template}@${entry.version} from ${entry.registry}\n`,
+    )
     const ovPath = join(inst.configDir, 'overrides.json')
     const ov = existsSync(ovPath) ? (JSON.parse(readFileSync(ovPath, 'utf8')) as Record<string, string | null>) : {}
     for (const [k, v] of Object.entries(ov)) {
       const variable = k === 'haiku' ? 'ANTHROPIC_DEFAULT_HAIKU_MODEL' : k
-      if (v !== null) expect(text, `${when}: ${inst.name} applies its override ${k}`).toContain(`export ${variable}='${v}'\n`)
+      if (v !== null)
+        expect(text, `${when}: ${inst.name} applies its override ${k}`).toContain(`export ${variable}='${v}'\n`)
     }
   }
   expect(existsSync(join(s.home, 'journal.json')), `${when}: no journal left`).toBe(false)
-  expect([...snap().keys()].filter((p) => /\.cm-[0-9a-f]{12}$/.test(p)), `${when}: no staged file left`).toEqual([])
+  expect(
+    [...snap().keys()].filter((p) => /\.cm-[0-9a-f]{12}$/.test(p)),
+    `${when}: no staged file left`,
+  ).toEqual([])
 }
 
 describe('commands killed with SIGKILL at random moments', () => {
@@ -237,10 +277,18 @@ describe('commands killed with SIGKILL at random moments', () => {
         VICTIMS[cmd]!.check(applied, `after ${when}`)
       }
       expectAgreement(`after ${when}`)
-      if (performance.now() > deadline) throw new Error(`time budget exceeded: ${total} kills inside a run after ${attempts} attempts`)
+      if (performance.now() > deadline)
+        throw new Error(`time budget exceeded: ${total} kills inside a run after ${attempts} attempts`)
     }
-    const per = order.map((c) => `${c} ${killed[c] ?? 0}${c === 'sync' ? '' : ` (${happened[c] ?? 0} completed by the next run or before the kill)`}`).join(', ')
-    process.stderr.write(`kill9: ${total} kills inside a run (${attempts} attempts): ${per}; ${midWrite} syncs with some wrappers written and others not; ${leftovers} staged files left by killed writes\n`)
+    const per = order
+      .map(
+        (c) =>
+          `${c} ${killed[c] ?? 0}${c === 'sync' ? '' : ` (${happened[c] ?? 0} completed by the next run or before the kill)`}`,
+      )
+      .join(', ')
+    process.stderr.write(
+      `kill9: ${total} kills inside a run (${attempts} attempts): ${per}; ${midWrite} syncs with some wrappers written and others not; ${leftovers} staged files left by killed writes\n`,
+    )
   }, 240_000)
 
   it('two syncs at once: one waits or refuses clearly, nothing is corrupted', async () => {
@@ -248,7 +296,10 @@ describe('commands killed with SIGKILL at random moments', () => {
       restore(oldState)
       const [a, b] = await Promise.all([run(['sync']), run(['sync'])])
       for (const r of [a, b]) {
-        if (r.code !== 0) expect(r.stderr).toMatch(/another claude-multi \(pid \d+, `sync` since [0-9:]+\) is changing instances right now \(run the command again with --wait/)
+        if (r.code !== 0)
+          expect(r.stderr).toMatch(
+            /another claude-multi \(pid \d+, `sync` since [0-9:]+\) is changing instances right now \(run the command again with --wait/,
+          )
       }
       expect(a.code === 0 || b.code === 0, `${a.stderr} ${b.stderr}`).toBe(true)
       expectNewState(`concurrent round ${round}`)

@@ -40,7 +40,7 @@ const lineArb = fc.oneof(
     'export FOO=a\\',
     'export  ANTHROPIC_MODEL = broken',
     'export ANTHROPIC_MODEL=glm-5.1 # my pick',
-    "export ANTHROPIC_MODEL='a'\"b\"c\\ d",
+    'export ANTHROPIC_MODEL=\'a\'"b"c\\ d',
     'unset ANTHROPIC_SMALL_FAST_MODEL',
     'exec /usr/bin/env claude "$@"',
     'ANTHROPIC_AUTH_TOKEN=$(cat key) # claude-multi:key',
@@ -60,9 +60,24 @@ type Mutation =
   | { op: 'crlf' | 'chop-newline' | 'duplicate' | 'bom' }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('insert' as const, 'replace' as const), at: fc.nat(), line: lineArb }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('delete' as const, 'truncate' as const, 'swap' as const), at: fc.nat(), other: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('crlf' as const, 'chop-newline' as const, 'duplicate' as const, 'bom' as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ op: fc.constantFrom('insert' as const, 'replace' as const), at: fc.nat(), line: lineArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constantFrom('delete' as const, 'truncate' as const, 'swap' as const),
+      at: fc.nat(),
+      other: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constantFrom('crlf' as const, 'chop-newline' as const, 'duplicate' as const, 'bom' as const),
+    }),
+  },
 )
 
 function mutate(text: string, m: Mutation): string {
@@ -98,10 +113,17 @@ function mutate(text: string, m: Mutation): string {
 }
 
 /** parse-source-keymark.json: a source ending in the key mark parses back as a key line. */
-const sourceArb = isOpenBug('parse-source-keymark.json') ? value.filter((v) => !v.trimEnd().endsWith('# claude-multi:key')) : value
+const sourceArb = isOpenBug('parse-source-keymark.json')
+  ? value.filter((v) => !v.trimEnd().endsWith('# claude-multi:key'))
+  : value
 
 const mangledArb: fc.Arbitrary<string> = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(specArb, fc.array(mutationArb, { maxLength: 6 })).map(([spec, ms]) => ms.reduce(mutate, renderWrapper(spec))) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(specArb, fc.array(mutationArb, { maxLength: 6 }))
+      .map(([spec, ms]) => ms.reduce(mutate, renderWrapper(spec))),
+  },
   { weight: 1, arbitrary: fc.array(lineArb, { maxLength: 12 }).map((ls) => ls.join('\n')) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }).map(withoutOpenBugs) },
 )
@@ -109,9 +131,14 @@ const mangledArb: fc.Arbitrary<string> = fc.oneof(
 describe('parseWrapper / spliceWrapper on mangled wrappers', () => {
   it('never throw anything but CliError and never lose a byte outside the block', () => {
     fc.assert(
-      fc.property(mangledArb, fc.dictionary(envName, value, { maxKeys: 6 }), fc.option(sourceArb, { nil: undefined }), (text, env, source) => {
-        checkParseAndSplice(text, env, source)
-      }),
+      fc.property(
+        mangledArb,
+        fc.dictionary(envName, value, { maxKeys: 6 }),
+        fc.option(sourceArb, { nil: undefined }),
+        (text, env, source) => {
+          checkParseAndSplice(text, env, source)
+        },
+      ),
       fcParams(runs(3000)),
     )
   })

@@ -48,14 +48,28 @@ const renderCase: fc.Arbitrary<Omit<RenderCase, 'spec'> & { spec: Omit<WrapperSp
     // wrapper.test.ts and the e2e suites check that case.)
     key: fc.oneof(
       { weight: 1, arbitrary: nonEmpty.map<KeyCase>((content) => ({ kind: 'file', content })) },
-      { weight: 10, arbitrary: fc.tuple(envName, nonEmpty).map<KeyCase>(([name, v]) => ({ kind: 'env', name: `K${name}`, value: v })) },
+      {
+        weight: 10,
+        arbitrary: fc
+          .tuple(envName, nonEmpty)
+          .map<KeyCase>(([name, v]) => ({ kind: 'env', name: `K${name}`, value: v })),
+      },
     ),
   })
-  .chain((c) => fc.record({ c: fc.constant(c), previous: fc.option(fc.dictionary(envName, value, { maxKeys: 6 }), { nil: undefined, freq: 3 }) }))
+  .chain((c) =>
+    fc.record({
+      c: fc.constant(c),
+      previous: fc.option(fc.dictionary(envName, value, { maxKeys: 6 }), { nil: undefined, freq: 3 }),
+    }),
+  )
   .map(({ c: { key, ...spec }, previous }) => {
     // The wrapper itself sets the auth variable and CLAUDE_CONFIG_DIR; a template never does (schema).
     const clean = (env: Record<string, string>) =>
-      Object.fromEntries(Object.entries(env).filter(([n]) => n !== spec.authVar && n !== 'CLAUDE_CONFIG_DIR' && !(key.kind === 'env' && n === key.name)))
+      Object.fromEntries(
+        Object.entries(env).filter(
+          ([n]) => n !== spec.authVar && n !== 'CLAUDE_CONFIG_DIR' && !(key.kind === 'env' && n === key.name),
+        ),
+      )
     // `previous`: the wrapper is what sync writes (spliced over an older render), not a fresh render.
     return { spec: { ...spec, env: clean(spec.env) }, key, ...(previous ? { previous: clean(previous) } : {}) }
   })
@@ -98,7 +112,10 @@ function saveCase(c: RenderCase): string {
   const dir = join(process.cwd(), 'test/artifacts/attacks-found')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `render-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`)
-  writeFileSync(file, `${JSON.stringify({ kind: 'render', spec: c.spec, key: c.key, previous: c.previous }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ kind: 'render', spec: c.spec, key: c.key, previous: c.previous }, null, 2)}\n`,
+  )
   return file
 }
 
@@ -121,7 +138,11 @@ async function check(shell: Shell, cases: RenderCase[]): Promise<string | undefi
     for (const [k, v] of Object.entries(expected)) {
       if (r.values[k] !== v) return `${where}: ${k} is ${show(r.values[k])}, expected ${show(v)}`
     }
-    const allowed = new Set([...baselines[shell], ...Object.keys(expected), ...(c.key.kind === 'env' ? [c.key.name] : [])])
+    const allowed = new Set([
+      ...baselines[shell],
+      ...Object.keys(expected),
+      ...(c.key.kind === 'env' ? [c.key.name] : []),
+    ])
     const extra = [...r.exported!].filter((n) => !allowed.has(n))
     if (extra.length) return `${where}: unexpected exported variables ${extra.join(', ')}`
     if (r.execArgs?.length !== 1 || r.execArgs[0] !== c.spec.claudePath) return `${where}: exec got ${show(r.execArgs)}`
@@ -139,7 +160,8 @@ describe('rendered wrappers sourced by a real shell', () => {
         rmSync(canary, { force: true })
         const problem = problems.find(Boolean)
         if (problem) throw new Error(problem)
-        if (ranSomething) throw new Error(`the canary file was created by one of these wrappers: ${cases.map(saveCase).join(', ')}`)
+        if (ranSomething)
+          throw new Error(`the canary file was created by one of these wrappers: ${cases.map(saveCase).join(', ')}`)
       }),
       fcParams(Math.max(1, Math.ceil(TOTAL / BATCH)), { shrink: false }),
     )
@@ -148,12 +170,19 @@ describe('rendered wrappers sourced by a real shell', () => {
   it('refuses (CliError) rather than render a value with a newline, CR or NUL', () => {
     // Which field breaks is generated; the rest of the case is hostile but valid.
     fc.assert(
-      fc.property(renderCase, fc.constantFrom('\n', '\r', '\0'), fc.constantFrom('env', 'configDir', 'claudePath'), (c, bad, where) => {
-        const spec = materialize({ ...c, previous: undefined } as Parameters<typeof materialize>[0]).spec
-        const broken: WrapperSpec =
-          where === 'env' ? { ...spec, env: { ...spec.env, BROKEN: `a${bad}touch ${canary}` } } : { ...spec, [where]: `${spec[where]}${bad}touch ${canary}` }
-        expect(() => renderWrapper(broken)).toThrow(CliError)
-      }),
+      fc.property(
+        renderCase,
+        fc.constantFrom('\n', '\r', '\0'),
+        fc.constantFrom('env', 'configDir', 'claudePath'),
+        (c, bad, where) => {
+          const spec = materialize({ ...c, previous: undefined } as Parameters<typeof materialize>[0]).spec
+          const broken: WrapperSpec =
+            where === 'env'
+              ? { ...spec, env: { ...spec.env, BROKEN: `a${bad}touch ${canary}` } }
+              : { ...spec, [where]: `${spec[where]}${bad}touch ${canary}` }
+          expect(() => renderWrapper(broken)).toThrow(CliError)
+        },
+      ),
       fcParams(runs(200)),
     )
   })
@@ -161,7 +190,14 @@ describe('rendered wrappers sourced by a real shell', () => {
   it('refuses (CliError) an invalid variable name instead of writing it into the script', () => {
     const names = [`A;touch ${canary}`, 'A=B', '1A', 'a-b', '$(id)', 'A B', '`id`', '', 'A\nB', 'export', 'A\u0130']
     for (const name of names) {
-      const spec: WrapperSpec = { name: 'x', configDir: '/c', claudePath: '/bin/true', authVar: 'ANTHROPIC_AUTH_TOKEN', key: null, env: { [name]: 'v' } }
+      const spec: WrapperSpec = {
+        name: 'x',
+        configDir: '/c',
+        claudePath: '/bin/true',
+        authVar: 'ANTHROPIC_AUTH_TOKEN',
+        key: null,
+        env: { [name]: 'v' },
+      }
       expect(() => renderWrapper(spec), name).toThrow(CliError)
     }
   })

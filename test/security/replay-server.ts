@@ -48,7 +48,8 @@ async function check(url: string, r: RequestCheck): Promise<void> {
   if (r.present) expect(body, r.path).toMatch(new RegExp(r.present))
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
 export async function replayMirror(f: MirrorFixture): Promise<void> {
   const upstream = await startHostile(f.upstream)

@@ -33,7 +33,13 @@ describe('serve --sign-key', () => {
 
   it('a rotated key is served with its rotation record and verifies from the old pin', async () => {
     expect(runCli(['keygen', '--out', join(work, 'k2'), '--rotate-from', join(work, 'k/signing-key.pem')]).code).toBe(0)
-    const server = await startServer(['--data', join(work, 'data'), '--quiet', '--sign-key', join(work, 'k2/signing-key.pem')])
+    const server = await startServer([
+      '--data',
+      join(work, 'data'),
+      '--quiet',
+      '--sign-key',
+      join(work, 'k2/signing-key.pem'),
+    ])
     try {
       const keys = (await (await fetch(`${server.url}/v1/keys.json`)).json()) as KeysDocument
       expect(keys.keys).toHaveLength(2)
@@ -53,7 +59,17 @@ describe('serve --sign-key', () => {
     writeFileSync(join(work, 'junk.pem'), 'junk')
     const junk = runCli(['serve', '--port', '0', '--data', join(work, 'data'), '--sign-key', join(work, 'junk.pem')])
     expect(junk.stderr).toMatch(/junk\.pem is not a PEM private key/)
-    const days = runCli(['build', '--out', join(work, 'o'), '--data', join(work, 'data'), '--sign-key', join(work, 'k/signing-key.pem'), '--sign-validity', '0'])
+    const days = runCli([
+      'build',
+      '--out',
+      join(work, 'o'),
+      '--data',
+      join(work, 'data'),
+      '--sign-key',
+      join(work, 'k/signing-key.pem'),
+      '--sign-validity',
+      '0',
+    ])
     expect(days.code).toBe(2)
   })
 })

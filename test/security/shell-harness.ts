@@ -61,7 +61,9 @@ export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: strin
       // No subshell per wrapper (a fork costs ~1 ms, 100x the rest): variables are unset after
       // each record instead, and anything left over shows up in the next record's export -p.
       // Record i: marker, exec args (count + args), printed values, export -p, end marker.
-      driver.push(`printf '\\0\\001REC ${i}\\0'; ${preset}. ${shq(file)}; ${prints || ':'}; printf '\\0'; export -p; printf '\\0END\\0'${cleanup ? `; unset -v ${cleanup}` : ''}`)
+      driver.push(
+        `printf '\\0\\001REC ${i}\\0'; ${preset}. ${shq(file)}; ${prints || ':'}; printf '\\0'; export -p; printf '\\0END\\0'${cleanup ? `; unset -v ${cleanup}` : ''}`,
+      )
     })
     const script = join(work, 'driver.sh')
     writeFileSync(script, `${driver.join('\n')}\n`)
@@ -75,13 +77,19 @@ export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: strin
 /** Async so that bash and dash run side by side on two cores. */
 function run(shell: Shell, script: string, cwd: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(shell, [script], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } })
+    const child = spawn(shell, [script], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', reject)
-    child.on('close', () => resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }))
+    child.on('close', () =>
+      resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    )
   })
 }
 
@@ -112,7 +120,10 @@ function parseOutput(out: string, cases: SourcedCase[]): SourcedResult[] {
 
 /** Names exported by the bare shell before any wrapper runs. */
 export function baselineExports(shell: Shell): Set<string> {
-  const res = spawnSync(shell, ['-c', 'export -p'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } })
+  const res = spawnSync(shell, ['-c', 'export -p'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+  })
   const names = new Set<string>()
   for (const line of res.stdout.split('\n')) {
     const m = EXPORT_P_RE.exec(line)

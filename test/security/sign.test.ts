@@ -54,20 +54,34 @@ describe('signIndex / verifyIndex', () => {
   })
 
   it('verifies after a JSON round trip with keys in another order (canonical JSON)', () => {
-    const reordered = JSON.parse(JSON.stringify({ signature: signed.signature, templates: signed.templates, expires: signed.expires, serial: signed.serial, formatVersion: 1 }))
+    const reordered = JSON.parse(
+      JSON.stringify({
+        signature: signed.signature,
+        templates: signed.templates,
+        expires: signed.expires,
+        serial: signed.serial,
+        formatVersion: 1,
+      }),
+    )
     expect(verifyIndex(reordered, [a.entry]).ok).toBe(true)
   })
 
   it('refuses a missing signature, an unknown key, a bad signature and an expired index', () => {
     const { signature: _, ...unsigned } = signed
     expect(verifyIndex(unsigned, [a.entry])).toMatchObject({ ok: false, reason: 'missing' })
-    expect(verifyIndex(signIndex(index, b.privateKeyPem, { serial: 7 }), [a.entry])).toMatchObject({ ok: false, reason: 'unknown-key' })
+    expect(verifyIndex(signIndex(index, b.privateKeyPem, { serial: 7 }), [a.entry])).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+    })
     const altered = structuredClone(signed)
     altered.templates.glm!.versions['2.1.0']!.integrity = 'sha256-AAAB'
     expect(verifyIndex(altered, [a.entry])).toMatchObject({ ok: false, reason: 'bad-signature' })
     // A replayed signature on a bumped serial or a stretched expiry does not verify either.
     expect(verifyIndex({ ...signed, serial: 8 }, [a.entry])).toMatchObject({ ok: false, reason: 'bad-signature' })
-    expect(verifyIndex({ ...signed, expires: '2099-01-01T00:00:00.000Z' }, [a.entry])).toMatchObject({ ok: false, reason: 'bad-signature' })
+    expect(verifyIndex({ ...signed, expires: '2099-01-01T00:00:00.000Z' }, [a.entry])).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
     // Key id of a trusted key, signature by another: bad signature, not unknown key.
     const forged = { ...signIndex(index, b.privateKeyPem, { serial: 7 }) }
     forged.signature = { keyId: a.entry.keyId, sig: forged.signature!.sig }
@@ -78,13 +92,31 @@ describe('signIndex / verifyIndex', () => {
   })
 
   it('never throws on hostile input: every answer is a typed result', () => {
-    const sigArb = fc.oneof(fc.anything(), fc.record({ keyId: fc.oneof(fc.constant(a.entry.keyId), fc.string()), sig: fc.oneof(fc.string(), fc.base64String()) }))
-    fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.record({ formatVersion: fc.anything(), templates: fc.anything(), serial: fc.anything(), expires: fc.anything(), signature: sigArb })), (doc) => {
-        const res = verifyIndex(doc, [a.entry])
-        expect(typeof res.ok).toBe('boolean')
-        if (!res.ok) expect(res.message).toMatch(/\S/)
+    const sigArb = fc.oneof(
+      fc.anything(),
+      fc.record({
+        keyId: fc.oneof(fc.constant(a.entry.keyId), fc.string()),
+        sig: fc.oneof(fc.string(), fc.base64String()),
       }),
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            formatVersion: fc.anything(),
+            templates: fc.anything(),
+            serial: fc.anything(),
+            expires: fc.anything(),
+            signature: sigArb,
+          }),
+        ),
+        (doc) => {
+          const res = verifyIndex(doc, [a.entry])
+          expect(typeof res.ok).toBe('boolean')
+          if (!res.ok) expect(res.message).toMatch(/\S/)
+        },
+      ),
       fcParams(runs(2000)),
     )
   })
@@ -116,7 +148,11 @@ describe('key rotation', () => {
   it('a key signed by a trusted key is trusted, also through a chain', () => {
     expect(verifyKeyRotation(bByA, [a.entry])).toMatchObject({ ok: true })
     const doc: KeysDocument = { formatVersion: 1, keys: [cByB, bByA, a.entry] }
-    expect(trustedKeysFrom([a.entry], doc).map((k) => k.keyId).sort()).toEqual([a.entry.keyId, b.entry.keyId, c.entry.keyId].sort())
+    expect(
+      trustedKeysFrom([a.entry], doc)
+        .map((k) => k.keyId)
+        .sort(),
+    ).toEqual([a.entry.keyId, b.entry.keyId, c.entry.keyId].sort())
     const signedByC = signIndex(index, c.privateKeyPem, { serial: 9 })
     expect(verifyIndex(signedByC, trustedKeysFrom([a.entry], doc)).ok).toBe(true)
   })
@@ -124,12 +160,18 @@ describe('key rotation', () => {
   it('a rotation record is bound to its key and its signer', () => {
     const evil = generateSigningKey()
     // Record of b replayed onto evil's public key.
-    expect(verifyKeyRotation({ ...bByA, keyId: evil.entry.keyId, publicKey: evil.entry.publicKey }, [a.entry]).ok).toBe(false)
+    expect(verifyKeyRotation({ ...bByA, keyId: evil.entry.keyId, publicKey: evil.entry.publicKey }, [a.entry]).ok).toBe(
+      false,
+    )
     // evil vouching for itself, or claiming a trusted signer.
     const self = signKeyRotation(evil.entry, evil.privateKeyPem)
     expect(verifyKeyRotation(self, [a.entry]).ok).toBe(false)
-    expect(verifyKeyRotation({ ...self, rotation: { fromKeyId: a.entry.keyId, sig: self.rotation!.sig } }, [a.entry]).ok).toBe(false)
-    expect(trustedKeysFrom([a.entry], { formatVersion: 1, keys: [self, cByB] }).map((k) => k.keyId)).toEqual([a.entry.keyId])
+    expect(
+      verifyKeyRotation({ ...self, rotation: { fromKeyId: a.entry.keyId, sig: self.rotation!.sig } }, [a.entry]).ok,
+    ).toBe(false)
+    expect(trustedKeysFrom([a.entry], { formatVersion: 1, keys: [self, cByB] }).map((k) => k.keyId)).toEqual([
+      a.entry.keyId,
+    ])
     expect(trustedKeysFrom([a.entry], 'not a document')).toHaveLength(1)
   })
 })
@@ -140,7 +182,13 @@ describe('parsePublicKey', () => {
     const pem = createPublicKey(a.privateKeyPem).export({ format: 'pem', type: 'spki' }).toString()
     expect(parsePublicKey(pem).keyId).toBe(a.entry.keyId)
     expect(parsePublicKey(JSON.stringify({ formatVersion: 1, keys: [a.entry] })).keyId).toBe(a.entry.keyId)
-    for (const bad of ['', 'abc', 'A'.repeat(44), '{"keys":[]}', '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----']) {
+    for (const bad of [
+      '',
+      'abc',
+      'A'.repeat(44),
+      '{"keys":[]}',
+      '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----',
+    ]) {
       expect(() => parsePublicKey(bad), bad).toThrow()
     }
   })

@@ -29,7 +29,8 @@ export function checkParseAndSplice(text: string, env: Record<string, string>, s
   expect(out.endsWith(parsed.after), 'bytes after the block kept').toBe(true)
   const outLines = out.split('\n')
   for (const line of parsed.lines) {
-    if (line.kind === 'user' || line.kind === 'key') expect(outLines, 'user line inside the block kept').toContain(line.raw)
+    if (line.kind === 'user' || line.kind === 'key')
+      expect(outLines, 'user line inside the block kept').toContain(line.raw)
   }
   // The splice is itself a well-formed wrapper carrying exactly the requested variables.
   const again = parseWrapper(out)
@@ -39,4 +40,3 @@ export function checkParseAndSplice(text: string, env: Record<string, string>, s
   // Splicing the same thing twice changes nothing (sync is idempotent).
   expect(spliceWrapper(again, env, source)).toBe(out)
 }
-

@@ -23,11 +23,20 @@ export async function makeRegistry(options: Partial<AppOptions> = {}) {
   for (const t of Object.values(tokens)) await store.addToken(t.record)
   const app = createApp({ store, ...options })
   const request = (path: string, init: RequestInit = {}) => app.request(`${BASE}${path}`, init)
-  const put = (path: string, body: string, token: string | null = tokens.all.secret, headers: Record<string, string> = {}) =>
+  const put = (
+    path: string,
+    body: string,
+    token: string | null = tokens.all.secret,
+    headers: Record<string, string> = {},
+  ) =>
     request(path, {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
     })
   const publish = (id: string, version: string, extra?: Record<string, unknown>, token?: string) =>
     put(`/v1/templates/${id}/${version}`, versionDoc(id, version, extra), token)

@@ -6,10 +6,32 @@ import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 const segment = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('..', '.', '%2e%2e', '%2E%2E', '%2f', '%2F', '%00', '%', '%zz', '@acme', '@acme%2Fgw', 'glm', '1.0.0.json', '1.0.0', 'dist-tags', 'deprecate', '\\', '%5c', '~'),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%2e%2e',
+    '%2E%2E',
+    '%2f',
+    '%2F',
+    '%00',
+    '%',
+    '%zz',
+    '@acme',
+    '@acme%2Fgw',
+    'glm',
+    '1.0.0.json',
+    '1.0.0',
+    'dist-tags',
+    'deprecate',
+    '\\',
+    '%5c',
+    '~',
+  ),
   fc.string({ unit: fc.constantFrom('a', '-', '.', '%', '2', 'e', 'f', '/', '@', '0'), maxLength: 20 }),
 )
-const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => `/v1/templates/${parts.map((p) => p.replace(/[?#]/g, '')).join('/')}`)
+const path = fc
+  .array(segment, { minLength: 1, maxLength: 5 })
+  .map((parts) => `/v1/templates/${parts.map((p) => p.replace(/[?#]/g, '')).join('/')}`)
 
 describe('fuzzed requests', () => {
   let r: Registry
@@ -45,7 +67,11 @@ describe('fuzzed requests', () => {
       fc.asyncProperty(fc.constantFrom('PUT', 'POST'), path, body, async (method, p, b) => {
         let res: Response
         try {
-          res = await r.request(p, { method, body: b, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.tokens.all.secret}` } })
+          res = await r.request(p, {
+            method,
+            body: b,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${r.tokens.all.secret}` },
+          })
         } catch {
           return
         }

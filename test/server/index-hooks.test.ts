@@ -23,13 +23,17 @@ describe('index finalization hooks (where signing slots in)', () => {
 
   it('builds once for many concurrent requests on a cold cache', async () => {
     let builds = 0
-    const r = await makeRegistry({ finalizeIndex: (index) => {
-      builds++
-      return index
-    } })
+    const r = await makeRegistry({
+      finalizeIndex: (index) => {
+        builds++
+        return index
+      },
+    })
     await r.publish('glm', '1.0.0')
     builds = 0
-    const etags = await Promise.all(Array.from({ length: 10 }, async () => (await r.request('/v1/index.json')).headers.get('etag')))
+    const etags = await Promise.all(
+      Array.from({ length: 10 }, async () => (await r.request('/v1/index.json')).headers.get('etag')),
+    )
     expect(builds).toBe(1)
     expect(new Set(etags).size).toBe(1)
     await r.cleanup()

@@ -10,10 +10,17 @@ import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
 async function startUpstream(r: Registry) {
   const seen: string[] = []
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req) => {
-      seen.push(new URL(req.url).pathname)
-      return r.app.fetch(req)
-    }, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    const s = serve(
+      {
+        fetch: (req) => {
+          seen.push(new URL(req.url).pathname)
+          return r.app.fetch(req)
+        },
+        port: 0,
+        hostname: '127.0.0.1',
+      },
+      () => resolve(s),
+    )
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
@@ -142,7 +149,9 @@ describe('mirror of a private (--auth-read) upstream', () => {
     const server = await startUpstream(up)
     const cacheA = await mkdtemp(join(tmpdir(), 'cmr-mirror-cache-'))
     const cacheB = await mkdtemp(join(tmpdir(), 'cmr-mirror-cache-'))
-    const withToken = await makeRegistry({ upstream: { url: server.url, cacheDir: cacheA, token: up.tokens.reader.secret } })
+    const withToken = await makeRegistry({
+      upstream: { url: server.url, cacheDir: cacheA, token: up.tokens.reader.secret },
+    })
     const withoutToken = await makeRegistry({ upstream: { url: server.url, cacheDir: cacheB } })
     try {
       expect(Object.keys((await json(await withToken.request('/v1/index.json'))).templates)).toEqual(['glm'])

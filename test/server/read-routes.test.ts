@@ -50,7 +50,12 @@ describe('read routes', () => {
 
   it('serves one entry, the same object as in the index', async () => {
     const index = await json(await r.request('/v1/index.json'))
-    for (const path of ['/v1/templates/glm.json', '/v1/templates/@acme/gw.json', '/v1/templates/@acme%2Fgw.json', '/v1/templates/@acme%2fgw.json']) {
+    for (const path of [
+      '/v1/templates/glm.json',
+      '/v1/templates/@acme/gw.json',
+      '/v1/templates/@acme%2Fgw.json',
+      '/v1/templates/@acme%2fgw.json',
+    ]) {
       const res = await r.request(path)
       expect(res.status, path).toBe(200)
       const entry = await json(res)
@@ -78,7 +83,14 @@ describe('read routes', () => {
   })
 
   it('answers 404 JSON for unknown ids and versions, and unknown routes', async () => {
-    for (const path of ['/v1/templates/nope.json', '/v1/templates/glm/9.9.9.json', '/v1/templates/@acme/nope/1.0.0.json', '/v1/nothing', '/v2/index.json', '/v1/templates/glm/1.0.0']) {
+    for (const path of [
+      '/v1/templates/nope.json',
+      '/v1/templates/glm/9.9.9.json',
+      '/v1/templates/@acme/nope/1.0.0.json',
+      '/v1/nothing',
+      '/v2/index.json',
+      '/v1/templates/glm/1.0.0',
+    ]) {
       const res = await r.request(path)
       expect(res.status, path).toBe(404)
       const body = await json(res)
@@ -116,7 +128,11 @@ describe('read routes', () => {
   })
 
   it('normalised traversal never reaches the store (4xx JSON)', async () => {
-    for (const path of ['/v1/templates/../../package.json', '/v1/templates/%2e%2e/%2e%2e/tokens.json', '/v1/templates/glm/../../tokens.json']) {
+    for (const path of [
+      '/v1/templates/../../package.json',
+      '/v1/templates/%2e%2e/%2e%2e/tokens.json',
+      '/v1/templates/glm/../../tokens.json',
+    ]) {
       const res = await r.request(path)
       expect(res.status, path).toBeGreaterThanOrEqual(400)
       expect(res.status, path).toBeLessThan(500)
@@ -163,7 +179,13 @@ describe('--auth-read', () => {
   it('needs a token for every GET except health and metrics', async () => {
     const r = await makeRegistry({ authRead: true })
     await r.publish('glm', '1.0.0')
-    for (const path of ['/v1/index.json', '/v1/templates/glm.json', '/v1/templates/glm/1.0.0.json', '/v1/schema.json', '/']) {
+    for (const path of [
+      '/v1/index.json',
+      '/v1/templates/glm.json',
+      '/v1/templates/glm/1.0.0.json',
+      '/v1/schema.json',
+      '/',
+    ]) {
       const res = await r.request(path)
       expect(res.status, path).toBe(401)
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/)
@@ -187,8 +209,18 @@ describe('request log', () => {
     await r.request('/v1/templates/glm.json?x=secret')
     expect(lines).toHaveLength(2)
     const [put, get] = lines.map((l) => JSON.parse(l))
-    expect(put).toMatchObject({ method: 'PUT', path: '/v1/templates/glm/1.0.0', status: 201, token: r.tokens.all.record.id })
-    expect(get).toMatchObject({ method: 'GET', path: '/v1/templates/glm.json', status: 200, route: '/v1/templates/:id' })
+    expect(put).toMatchObject({
+      method: 'PUT',
+      path: '/v1/templates/glm/1.0.0',
+      status: 201,
+      token: r.tokens.all.record.id,
+    })
+    expect(get).toMatchObject({
+      method: 'GET',
+      path: '/v1/templates/glm.json',
+      status: 200,
+      route: '/v1/templates/:id',
+    })
     expect(lines.join('')).not.toContain(r.tokens.all.secret)
     expect(lines.join('')).not.toContain('secret')
     await r.cleanup()

@@ -102,7 +102,9 @@ describe('publish', () => {
     const tooBig = await r.put('/v1/templates/glm/1.0.0', big)
     expect(tooBig.status).toBe(413)
     expect((await json(tooBig)).error.code).toBe('E_TOO_LARGE')
-    const text = await r.put('/v1/templates/glm/1.0.0', versionDoc('glm', '1.0.0'), r.tokens.all.secret, { 'content-type': 'text/plain' })
+    const text = await r.put('/v1/templates/glm/1.0.0', versionDoc('glm', '1.0.0'), r.tokens.all.secret, {
+      'content-type': 'text/plain',
+    })
     expect(text.status).toBe(415)
     expect((await json(text)).error.code).toBe('E_MEDIA_TYPE')
     expect(await r.store.listIds()).toEqual([])

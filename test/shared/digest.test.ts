@@ -21,7 +21,22 @@ describe('canonical JSON and integrity', () => {
 describe('ids and specs', () => {
   it('accepts plain and scoped ids, refuses anything that could leave a folder', () => {
     for (const id of ['glm', 'mimo-token-plan', '@acme/gateway', 'a1']) expect(isValidId(id)).toBe(true)
-    for (const id of ['..', '.', 'GLM', 'a/b', '@acme', '@acme/', '@/x', '-x', 'a b', 'x'.repeat(215), '@a/b/c', 'a\0', '%2e%2e', '']) {
+    for (const id of [
+      '..',
+      '.',
+      'GLM',
+      'a/b',
+      '@acme',
+      '@acme/',
+      '@/x',
+      '-x',
+      'a b',
+      'x'.repeat(215),
+      '@a/b/c',
+      'a\0',
+      '%2e%2e',
+      '',
+    ]) {
       expect(isValidId(id), id).toBe(false)
     }
     expect(scopeOf('@acme/gw')).toBe('@acme')
@@ -44,7 +59,11 @@ describe('index entries', () => {
     expect(latestStable(['1.10.0', '1.9.0', '2.0.0-rc.1'])).toBe('1.10.0')
     expect(latestStable(['2.0.0-rc.1'])).toBe('2.0.0-rc.1')
     const v = (d: string) => ({ publishedAt: d, integrity: 'sha256-x' })
-    const entry = makeEntry('glm', { name: 'GLM', description: 'd' }, { 'dist-tags': { next: '1.10.0' }, versions: { '1.10.0': v('b'), '1.9.0': { ...v('a'), deprecated: 'old' } } })
+    const entry = makeEntry(
+      'glm',
+      { name: 'GLM', description: 'd' },
+      { 'dist-tags': { next: '1.10.0' }, versions: { '1.10.0': v('b'), '1.9.0': { ...v('a'), deprecated: 'old' } } },
+    )
     expect(Object.keys(entry.versions)).toEqual(['1.9.0', '1.10.0'])
     expect(entry['dist-tags']).toEqual({ latest: '1.10.0', next: '1.10.0' })
     expect(Object.keys(makeIndex([{ ...entry, id: 'z' }, entry]).templates)).toEqual(['glm', 'z'])

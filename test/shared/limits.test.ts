@@ -19,7 +19,11 @@ const glm = {
 const tiered = {
   ...glm,
   models: { default: 'big[1m]', fast: 'tiny', sonnet: 'mid', opus: 'big[1m]', haiku: 'tiny' },
-  limits: { big: { context: 1_000_000, output: 128_000 }, mid: { context: 200_000 }, tiny: { context: 131_072, output: 8_192 } },
+  limits: {
+    big: { context: 1_000_000, output: 128_000 },
+    mid: { context: 200_000 },
+    tiny: { context: 131_072, output: 8_192 },
+  },
 }
 
 const valid = (doc: unknown): Template => {
@@ -35,7 +39,9 @@ const issues = (doc: unknown) => {
 describe('limits in the schema', () => {
   it('accepts limits for mapped models, keyed as sent', () => {
     expect(issues(tiered)).toEqual([])
-    expect(issues({ ...glm, env: { CLAUDE_CODE_SUBAGENT_MODEL: 'sub[1m]' }, limits: { sub: { context: 400_000 } } })).toEqual([])
+    expect(
+      issues({ ...glm, env: { CLAUDE_CODE_SUBAGENT_MODEL: 'sub[1m]' }, limits: { sub: { context: 400_000 } } }),
+    ).toEqual([])
   })
 
   it('refuses bad numbers, unknown fields, suffixed, unmapped and setup-chosen keys', () => {
@@ -57,14 +63,28 @@ describe('limits in the schema', () => {
       'limits.glm-5.1: Unrecognized key: "extra"',
       'limits.glm-5.1: is not a model this version maps',
     ])
-    expect(issues({ ...tiered, limits: { 'big[1m]': { context: 1 }, gone: { context: 1 }, mid: { context: 10, output: 20 } } })).toEqual([
+    expect(
+      issues({
+        ...tiered,
+        limits: { 'big[1m]': { context: 1 }, gone: { context: 1 }, mid: { context: 10, output: 20 } },
+      }),
+    ).toEqual([
       'limits.big[1m]: write the model name as sent, without [1m]: "big"',
       'limits.gone: is not a model this version maps',
       'limits.mid.output: must not exceed context',
     ])
-    const router = { ...glm, models: { ...glm.models, default: '{{model}}' }, inputs: [{ name: 'model', description: 'm' }], limits: { '{{model}}': { context: 1 } } }
-    expect(issues(router)).toEqual(['limits.{{model}}: a model chosen at setup has no fixed limits (claude-multi add asks the provider)'])
-    expect(issues({ ...glm, limits: { 'glm-5.1': { context: 2_000_000, output: 1_000_001 } } })).toEqual(['limits.glm-5.1.output: at most 1,000,000'])
+    const router = {
+      ...glm,
+      models: { ...glm.models, default: '{{model}}' },
+      inputs: [{ name: 'model', description: 'm' }],
+      limits: { '{{model}}': { context: 1 } },
+    }
+    expect(issues(router)).toEqual([
+      'limits.{{model}}: a model chosen at setup has no fixed limits (claude-multi add asks the provider)',
+    ])
+    expect(issues({ ...glm, limits: { 'glm-5.1': { context: 2_000_000, output: 1_000_001 } } })).toEqual([
+      'limits.glm-5.1.output: at most 1,000,000',
+    ])
   })
 
   it('is part of the exported JSON Schema', () => {
@@ -87,8 +107,15 @@ describe('derived variables', () => {
   })
 
   it('counts the subagent model in the window, leaves large outputs alone, and derives nothing without limits', () => {
-    const env = { ANTHROPIC_MODEL: 'a', ANTHROPIC_DEFAULT_SONNET_MODEL: 'a', ANTHROPIC_DEFAULT_OPUS_MODEL: 'a', CLAUDE_CODE_SUBAGENT_MODEL: 's' }
-    expect(limitEnv(env, { a: { context: 500_000, output: 64_000 }, s: { context: 300_000 } })).toEqual({ CLAUDE_CODE_AUTO_COMPACT_WINDOW: '300000' })
+    const env = {
+      ANTHROPIC_MODEL: 'a',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'a',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'a',
+      CLAUDE_CODE_SUBAGENT_MODEL: 's',
+    }
+    expect(limitEnv(env, { a: { context: 500_000, output: 64_000 }, s: { context: 300_000 } })).toEqual({
+      CLAUDE_CODE_AUTO_COMPACT_WINDOW: '300000',
+    })
     expect(limitEnv(env, {})).toEqual({})
     expect(limitEnv(env, undefined)).toEqual({})
     expect(resolveEnv(valid(glm))).not.toHaveProperty('CLAUDE_CODE_AUTO_COMPACT_WINDOW')
@@ -102,7 +129,11 @@ describe('derived variables', () => {
   })
 
   it('uses limits learned at setup for a model chosen then, below the template own', () => {
-    const router = valid({ ...glm, models: { default: '{{model}}', fast: '{{model}}', sonnet: '{{model}}', opus: '{{model}}', haiku: '{{model}}' }, inputs: [{ name: 'model', description: 'm' }] })
+    const router = valid({
+      ...glm,
+      models: { default: '{{model}}', fast: '{{model}}', sonnet: '{{model}}', opus: '{{model}}', haiku: '{{model}}' },
+      inputs: [{ name: 'model', description: 'm' }],
+    })
     expect(resolveEnv(router, { model: 'z/glm' }, { 'z/glm': { context: 202_752, output: 16_384 } })).toMatchObject({
       CLAUDE_CODE_AUTO_COMPACT_WINDOW: '202752',
       CLAUDE_CODE_MAX_OUTPUT_TOKENS: '16384',
@@ -112,7 +143,7 @@ describe('derived variables', () => {
 
   it('looks up own keys only', () => {
     expect(limitsOf({}, 'constructor')).toBeUndefined()
-    expect(limitsOf({ 'm': { context: 5 } }, 'm[1m]')).toEqual({ context: 5 })
+    expect(limitsOf({ m: { context: 5 } }, 'm[1m]')).toEqual({ context: 5 })
   })
 })
 
@@ -122,7 +153,8 @@ describe('token counts as Claude Code reads and prints them', () => {
     expect(parseTokenCount('200k')).toBe(200_000)
     expect(parseTokenCount('1M')).toBe(1_000_000)
     expect(parseTokenCount('1.5m')).toBe(1_500_000)
-    for (const bad of ['', 'x', '-5', '0', '1e9', '12 tokens', undefined]) expect(parseTokenCount(bad as string)).toBeUndefined()
+    for (const bad of ['', 'x', '-5', '0', '1e9', '12 tokens', undefined])
+      expect(parseTokenCount(bad as string)).toBeUndefined()
   })
 
   it('prints as /context does', () => {

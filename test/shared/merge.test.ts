@@ -62,7 +62,9 @@ describe('merge3 (DESIGN.md "Sync", case by case)', () => {
 
   it('adds a variable both sides added with the same value once, and flags different ones', () => {
     expect(merge3(base, { ...base, X: '1' }, { ...base, X: '1' }).conflicts).toEqual([])
-    expect(merge3(base, { ...base, X: '1' }, { ...base, X: '2' }).conflicts).toEqual([{ key: 'X', ours: '1', theirs: '2' }])
+    expect(merge3(base, { ...base, X: '1' }, { ...base, X: '2' }).conflicts).toEqual([
+      { key: 'X', ours: '1', theirs: '2' },
+    ])
   })
 
   it('is a no-op when nothing changed', () => {
@@ -72,6 +74,12 @@ describe('merge3 (DESIGN.md "Sync", case by case)', () => {
 
 describe('applyOverrides', () => {
   it('sets values and removes null ones', () => {
-    expect(applyOverrides(base, { SONNET: 'x', HAIKU: null, NEW: 'n' })).toEqual({ URL: 'u1', SONNET: 'x', OPUS: 'o1', TIMEOUT: 't1', NEW: 'n' })
+    expect(applyOverrides(base, { SONNET: 'x', HAIKU: null, NEW: 'n' })).toEqual({
+      URL: 'u1',
+      SONNET: 'x',
+      OPUS: 'o1',
+      TIMEOUT: 't1',
+      NEW: 'n',
+    })
   })
 })

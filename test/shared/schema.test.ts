@@ -36,13 +36,29 @@ describe('validateTemplate', () => {
     })
     expect(r.ok).toBe(false)
     const paths = r.ok ? [] : r.issues.map((i) => i.path)
-    for (const p of ['id', 'version', 'baseUrl', 'auth', 'models.sonnet', 'models.haiku', 'env.bad-name', 'env.ANTHROPIC_MODEL', 'env.OK', 'inputs[0].default', '']) {
+    for (const p of [
+      'id',
+      'version',
+      'baseUrl',
+      'auth',
+      'models.sonnet',
+      'models.haiku',
+      'env.bad-name',
+      'env.ANTHROPIC_MODEL',
+      'env.OK',
+      'inputs[0].default',
+      '',
+    ]) {
       expect(paths).toContain(p)
     }
   })
 
   it('refuses unknown {{inputs}}, a secret in the auth variable, and NUL', () => {
-    const r = validateTemplate({ ...glm, baseUrl: 'https://{{region}}.x.test', env: { ANTHROPIC_AUTH_TOKEN: 'sk-1', CLAUDE_CODE_SUBAGENT_MODEL: 'a\0' } })
+    const r = validateTemplate({
+      ...glm,
+      baseUrl: 'https://{{region}}.x.test',
+      env: { ANTHROPIC_AUTH_TOKEN: 'sk-1', CLAUDE_CODE_SUBAGENT_MODEL: 'a\0' },
+    })
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'env.ANTHROPIC_AUTH_TOKEN: carries the API key (auth); a template never holds a secret',
       'env.CLAUDE_CODE_SUBAGENT_MODEL: must not contain control or bidi characters (found \\x00 at 1)',
@@ -62,7 +78,10 @@ describe('validateTemplate', () => {
 
   it('exports a JSON Schema', () => {
     const s = templateJsonSchema()
-    expect(s).toMatchObject({ type: 'object', required: expect.arrayContaining(['id', 'version', 'baseUrl', 'models']) })
+    expect(s).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['id', 'version', 'baseUrl', 'models']),
+    })
   })
 })
 
@@ -96,7 +115,11 @@ describe('resolveEnv', () => {
     if (!t.ok) throw new Error('fixture invalid')
     expect(() => resolveEnv(t.template, {})).toThrow(/needs --input model=/)
     expect(() => resolveEnv(t.template, { model: 'x', other: 'y' })).toThrow(/has no input "other"/)
-    const region = validateTemplate({ ...glm, baseUrl: 'https://{{region}}.x.test', inputs: [{ name: 'region', description: 'r', choices: ['cn', 'sgp'] }] })
+    const region = validateTemplate({
+      ...glm,
+      baseUrl: 'https://{{region}}.x.test',
+      inputs: [{ name: 'region', description: 'r', choices: ['cn', 'sgp'] }],
+    })
     if (!region.ok) throw new Error('fixture invalid')
     expect(() => resolveEnv(region.template, { region: 'ams' })).toThrow(/must be one of cn, sgp/)
     expect(resolveEnv(region.template, { region: 'sgp' }).ANTHROPIC_BASE_URL).toBe('https://sgp.x.test')
@@ -106,7 +129,10 @@ describe('resolveEnv', () => {
 
 describe('the env allowlist', () => {
   it('a template cannot set what the shell owns or what loads code (nor anything else off the list)', () => {
-    const r = validateTemplate({ ...glm, env: { NODE_OPTIONS: '--require /tmp/x.js', OPTIND: '1', LD_PRELOAD: '/x.so', CLAUDE_CODE_SUBAGENT_MODEL: 'ok' } })
+    const r = validateTemplate({
+      ...glm,
+      env: { NODE_OPTIONS: '--require /tmp/x.js', OPTIND: '1', LD_PRELOAD: '/x.so', CLAUDE_CODE_SUBAGENT_MODEL: 'ok' },
+    })
     expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['env.NODE_OPTIONS', 'env.OPTIND', 'env.LD_PRELOAD'])
   })
 })

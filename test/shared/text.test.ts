@@ -6,9 +6,30 @@ import { safeJson, safeText, unsafeTextProblem } from '../../shared/text.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
 
-const glm = JSON.parse(readFileSync(join(import.meta.dirname, '../../registry/templates/glm/1.5.0.json'), 'utf8')) as Template
-const router = JSON.parse(readFileSync(join(import.meta.dirname, '../../registry/templates/openrouter/1.0.0.json'), 'utf8')) as Template
-const UNSAFE = ['\u001b', '\u0007', '\u0000', '\r', '\u007f', '\u0085', '\u009b', '\u061c', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\u2028', '\u2029']
+const glm = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../registry/templates/glm/1.5.0.json'), 'utf8'),
+) as Template
+const router = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../registry/templates/openrouter/1.0.0.json'), 'utf8'),
+) as Template
+const UNSAFE = [
+  '\u001b',
+  '\u0007',
+  '\u0000',
+  '\r',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u061c',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\u2028',
+  '\u2029',
+]
 const LEFT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 describe('safeText / safeJson (shared/text.ts)', () => {
@@ -47,7 +68,10 @@ describe('the schema refuses control and bidi characters in every string', () =>
     ['deprecated', (t, b) => ({ ...t, deprecated: `use 1.6${b}` })],
     ['retired', (t, b) => ({ ...t, retired: { [`glm-5.1${b}`]: 'glm-5.3' } })],
     ['inputs[0].description', (_t, b) => ({ ...router, inputs: [{ name: 'model', description: `slug${b}` }] })],
-    ['inputs[0].default', (_t, b) => ({ ...router, inputs: [{ name: 'model', description: 'slug', default: `x${b}` }] })],
+    [
+      'inputs[0].default',
+      (_t, b) => ({ ...router, inputs: [{ name: 'model', description: 'slug', default: `x${b}` }] }),
+    ],
   ]
   for (const [field, make] of cases) {
     it(field, () => {

@@ -2,7 +2,15 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BLOCK_END, BLOCK_START, parseWrapper, renderKeyLines, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
+import {
+  BLOCK_END,
+  BLOCK_START,
+  parseWrapper,
+  renderKeyLines,
+  renderWrapper,
+  spliceWrapper,
+  type WrapperSpec,
+} from '../../shared/wrapper.js'
 import { sourceWrapper } from '../helpers/shell.js'
 
 const spec = (over: Partial<WrapperSpec> = {}): WrapperSpec => ({
@@ -21,7 +29,9 @@ describe('renderWrapper', () => {
     const text = renderWrapper(spec())
     expect(renderWrapper(spec())).toBe(text)
     expect(text.startsWith('#!/bin/sh\n')).toBe(true)
-    expect(text).toContain(`${BLOCK_START}\n# source: glm@2.1.0 from public\nexport ANTHROPIC_BASE_URL='https://api.z.ai/api/anthropic'\n`)
+    expect(text).toContain(
+      `${BLOCK_START}\n# source: glm@2.1.0 from public\nexport ANTHROPIC_BASE_URL='https://api.z.ai/api/anthropic'\n`,
+    )
     expect(text.trimEnd().endsWith(`exec '/usr/local/bin/claude' "$@"`)).toBe(true)
     const { env } = sourceWrapper(text, 'bash', { ZAI_KEY: 'k' })
     expect(env).toMatchObject({ ...spec().env, CLAUDE_CONFIG_DIR: '/home/u/.claude-work' })
@@ -30,8 +40,17 @@ describe('renderWrapper', () => {
   it('quotes hostile values so the shell runs nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-canary-'))
     const canary = join(dir, 'pwned')
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PATH} is the hostile input under test
-    const hostile = [`'; touch ${canary}; '`, `$(touch ${canary})`, `\`touch ${canary}\``, `"$HOME"\\`, `it's ✓ ünïcödé 🙂`, '', '!!', '${PATH}']
+    const hostile = [
+      `'; touch ${canary}; '`,
+      `$(touch ${canary})`,
+      `\`touch ${canary}\``,
+      `"$HOME"\\`,
+      `it's ✓ ünïcödé 🙂`,
+      '',
+      '!!',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PATH} is the hostile input under test
+      '${PATH}',
+    ]
     const env = Object.fromEntries(hostile.map((v, i) => [`V${i}`, v]))
     const text = renderWrapper(spec({ env, configDir: `/tmp/$(touch ${canary})'x` }))
     for (const shell of ['bash', 'sh']) {
@@ -68,9 +87,16 @@ describe('renderWrapper', () => {
 
 describe('isolation: only the instance key, only the provider', () => {
   const parent = {
-    ANTHROPIC_API_KEY: 'sk-ant-x', ANTHROPIC_AUTH_TOKEN: 'sk-ant-y', CLAUDE_CODE_USE_BEDROCK: '1', CLAUDE_CODE_USE_VERTEX: '1',
-    CLAUDE_CODE_USE_FOUNDRY: '1', ANTHROPIC_BEDROCK_BASE_URL: 'https://evil.example', CLAUDE_CODE_SKIP_BEDROCK_AUTH: '1',
-    CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat', ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: sk-ant-z', ZAI_KEY: 'zai-key',
+    ANTHROPIC_API_KEY: 'sk-ant-x',
+    ANTHROPIC_AUTH_TOKEN: 'sk-ant-y',
+    CLAUDE_CODE_USE_BEDROCK: '1',
+    CLAUDE_CODE_USE_VERTEX: '1',
+    CLAUDE_CODE_USE_FOUNDRY: '1',
+    ANTHROPIC_BEDROCK_BASE_URL: 'https://evil.example',
+    CLAUDE_CODE_SKIP_BEDROCK_AUTH: '1',
+    CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat',
+    ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: sk-ant-z',
+    ZAI_KEY: 'zai-key',
   }
   it('clears the other auth variable and every backend switch the shell may carry (bash and dash)', () => {
     for (const authVar of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const) {
@@ -78,7 +104,8 @@ describe('isolation: only the instance key, only the provider', () => {
         const { env, status } = sourceWrapper(renderWrapper(spec({ authVar })), shell, parent)
         expect(status, shell).toBe(0)
         expect(env[authVar]).toBe('zai-key')
-        for (const name of Object.keys(parent)) if (name !== authVar && name !== 'ZAI_KEY') expect(env[name], `${shell} ${authVar} ${name}`).toBeUndefined()
+        for (const name of Object.keys(parent))
+          if (name !== authVar && name !== 'ZAI_KEY') expect(env[name], `${shell} ${authVar} ${name}`).toBeUndefined()
         expect(JSON.stringify(env)).not.toContain('sk-ant-')
       }
     }
@@ -95,13 +122,23 @@ describe('isolation: only the instance key, only the provider', () => {
     const text = renderWrapper(spec({ key: null }))
     const res = sourceWrapper(text, 'bash', parent)
     expect(res.status).not.toBe(0)
-    expect(res.stderr).toContain('claude-work: no API key is set up; set one with: claude-multi key work --api-key-stdin')
+    expect(res.stderr).toContain(
+      'claude-work: no API key is set up; set one with: claude-multi key work --api-key-stdin',
+    )
   })
 
   it('is added to a wrapper written before it existed, when sync regenerates the key lines', () => {
-    const old = renderWrapper(spec()).split('\n').filter((l) => !l.startsWith('unset ')).join('\n')
+    const old = renderWrapper(spec())
+      .split('\n')
+      .filter((l) => !l.startsWith('unset '))
+      .join('\n')
     expect(sourceWrapper(old, 'bash', parent).env.ANTHROPIC_API_KEY).toBe('sk-ant-x')
-    const next = spliceWrapper(parseWrapper(old), spec().env, undefined, renderKeyLines('work', 'ANTHROPIC_AUTH_TOKEN', { env: 'ZAI_KEY' }, Object.keys(spec().env)))
+    const next = spliceWrapper(
+      parseWrapper(old),
+      spec().env,
+      undefined,
+      renderKeyLines('work', 'ANTHROPIC_AUTH_TOKEN', { env: 'ZAI_KEY' }, Object.keys(spec().env)),
+    )
     expect(sourceWrapper(next, 'bash', parent).env.ANTHROPIC_API_KEY).toBeUndefined()
     expect(parseWrapper(next).env).toEqual(spec().env)
   })
@@ -149,7 +186,10 @@ describe('parseWrapper / spliceWrapper', () => {
   })
 
   it('drops variables the merge removed but keeps the user lines that followed them', () => {
-    const text = renderWrapper(spec()).replace(`export API_TIMEOUT_MS='3000000'`, `export API_TIMEOUT_MS='3000000'\n# keep me`)
+    const text = renderWrapper(spec()).replace(
+      `export API_TIMEOUT_MS='3000000'`,
+      `export API_TIMEOUT_MS='3000000'\n# keep me`,
+    )
     const next = spliceWrapper(parseWrapper(text), { ANTHROPIC_MODEL: 'glm-5.1' })
     expect(next).not.toContain('API_TIMEOUT_MS')
     expect(next).toContain('# keep me')
@@ -158,10 +198,21 @@ describe('parseWrapper / spliceWrapper', () => {
 
 describe('defence in depth (cases found by test/security)', () => {
   it('refuses names the shell owns or that load code, and an unknown auth variable', () => {
-    for (const name of ['_', 'OPTIND', 'UID', 'PATH', 'NODE_OPTIONS', 'LD_PRELOAD', 'BASH_ENV', 'DYLD_INSERT_LIBRARIES']) {
+    for (const name of [
+      '_',
+      'OPTIND',
+      'UID',
+      'PATH',
+      'NODE_OPTIONS',
+      'LD_PRELOAD',
+      'BASH_ENV',
+      'DYLD_INSERT_LIBRARIES',
+    ]) {
       expect(() => renderWrapper(spec({ env: { [name]: 'x' } })), name).toThrow(/never exports it|owned by the shell/)
     }
-    expect(() => renderWrapper(spec({ authVar: 'X=$(id);Y' as never, key: { file: '/k' } }))).toThrow(/not an API key variable/)
+    expect(() => renderWrapper(spec({ authVar: 'X=$(id);Y' as never, key: { file: '/k' } }))).toThrow(
+      /not an API key variable/,
+    )
   })
 
   it('parses values with U+2028/U+2029 back, and a source text that looks like a key line', () => {
@@ -175,13 +226,26 @@ describe('defence in depth (cases found by test/security)', () => {
 describe('CRLF wrappers', () => {
   it('keep CRLF on every line sync rewrites, and every other byte', async () => {
     const { parseWrapper, renderWrapper, spliceWrapper } = await import('../../shared/wrapper.js')
-    const lf = renderWrapper({ name: 'w', configDir: '/c', claudePath: '/bin/claude', authVar: 'ANTHROPIC_AUTH_TOKEN', key: { env: 'K' }, env: { ANTHROPIC_MODEL: 'a', KEEP: 'k' }, source: 'glm@1.0.0 from public' })
+    const lf = renderWrapper({
+      name: 'w',
+      configDir: '/c',
+      claudePath: '/bin/claude',
+      authVar: 'ANTHROPIC_AUTH_TOKEN',
+      key: { env: 'K' },
+      env: { ANTHROPIC_MODEL: 'a', KEEP: 'k' },
+      source: 'glm@1.0.0 from public',
+    })
     const crlf = lf.replace(/\n/g, '\r\n')
     const parsed = parseWrapper(crlf)
     expect(parsed.env).toEqual({ ANTHROPIC_MODEL: 'a', KEEP: 'k' })
     expect(spliceWrapper(parsed, parsed.env)).toBe(crlf)
     const next = spliceWrapper(parsed, { ANTHROPIC_MODEL: 'b', KEEP: 'k', NEW: 'n' }, 'glm@1.1.0 from public')
     expect(next.replace(/\r\n/g, '')).not.toContain('\n')
-    expect(next).toBe(crlf.replace("ANTHROPIC_MODEL='a'", "ANTHROPIC_MODEL='b'").replace("export KEEP='k'\r\n", "export KEEP='k'\r\nexport NEW='n'\r\n").replace('glm@1.0.0', 'glm@1.1.0'))
+    expect(next).toBe(
+      crlf
+        .replace("ANTHROPIC_MODEL='a'", "ANTHROPIC_MODEL='b'")
+        .replace("export KEEP='k'\r\n", "export KEEP='k'\r\nexport NEW='n'\r\n")
+        .replace('glm@1.0.0', 'glm@1.1.0'),
+    )
   })
 })

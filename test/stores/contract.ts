@@ -32,7 +32,10 @@ export function versionDoc(id: string, version: string, extra: Record<string, un
 /** A stand-in integrity; stores must keep what the caller hands them, not recompute it. */
 export const fakeIntegrity = (raw: string) => `sha256-${createHash('sha256').update(raw).digest('base64')}`
 
-const entryFor = (raw: string, publishedAt = '2026-01-01T00:00:00.000Z') => ({ publishedAt, integrity: fakeIntegrity(raw) })
+const entryFor = (raw: string, publishedAt = '2026-01-01T00:00:00.000Z') => ({
+  publishedAt,
+  integrity: fakeIntegrity(raw),
+})
 
 export function runStoreContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`Store contract: ${name}`, () => {

@@ -71,7 +71,14 @@ describe('fs store specifics', () => {
 
   it('stores only token hashes, mode 0600', async () => {
     const store = createFsStore({ dir })
-    await store.addToken({ id: 't1', name: 'ci', hash: 'ab'.repeat(32), scopes: ['*'], readOnly: false, createdAt: '2026-01-01T00:00:00.000Z' })
+    await store.addToken({
+      id: 't1',
+      name: 'ci',
+      hash: 'ab'.repeat(32),
+      scopes: ['*'],
+      readOnly: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    })
     const info = await stat(join(dir, 'tokens.json'))
     expect(info.mode & 0o777).toBe(0o600)
     expect(JSON.parse(await readFile(join(dir, 'tokens.json'), 'utf8')).tokens[0].hash).toBe('ab'.repeat(32))

@@ -54,7 +54,11 @@ describe('postgres store', () => {
     const schema = randomSchema()
     await open(schema)
     const extra = [...MIGRATIONS, { version: 999, name: 'test only', sql: 'create table extra_t (x int)' }]
-    const sql = (await import('postgres')).default(db.url, { max: 1, connection: { search_path: schema }, onnotice: () => {} })
+    const sql = (await import('postgres')).default(db.url, {
+      max: 1,
+      connection: { search_path: schema },
+      onnotice: () => {},
+    })
     try {
       expect(await migrate(sql, schema, extra)).toEqual([999])
       expect(await migrate(sql, schema, extra)).toEqual([])
@@ -65,7 +69,11 @@ describe('postgres store', () => {
 
   it('backfills semver columns when upgrading a database made by migration 1', async () => {
     const schema = randomSchema()
-    const sql = (await import('postgres')).default(db.url, { max: 1, connection: { search_path: schema }, onnotice: () => {} })
+    const sql = (await import('postgres')).default(db.url, {
+      max: 1,
+      connection: { search_path: schema },
+      onnotice: () => {},
+    })
     try {
       expect(await migrate(sql, schema, MIGRATIONS.slice(0, 1))).toEqual([1])
       await sql`insert into templates (id) values ('old')`
@@ -129,7 +137,8 @@ describe('postgres store', () => {
 
   it('keeps CRLF, tabs and non-ASCII bytes exactly', async () => {
     const store = await open(randomSchema())
-    const raw = '{\r\n\t"id": "crlf",\r\n\t"version": "1.0.0",\r\n\t"name": "Zürich 模型 🚀",\r\n\t"description": "a\\u0000b"\r\n}\r\n'
+    const raw =
+      '{\r\n\t"id": "crlf",\r\n\t"version": "1.0.0",\r\n\t"name": "Zürich 模型 🚀",\r\n\t"description": "a\\u0000b"\r\n}\r\n'
     expect((await store.publish('crlf', '1.0.0', raw, entryOf(raw))).created).toBe(true)
     expect(await store.getVersion('crlf', '1.0.0')).toBe(raw)
   })
@@ -160,7 +169,9 @@ describe('postgres store', () => {
     const schema = randomSchema()
     const replicas = [await open(schema), await open(schema)]
     const raws = Array.from({ length: 50 }, (_, i) => versionDoc('race', '2.0.0', { description: `writer ${i}` }))
-    const results = await Promise.all(raws.map((raw, i) => replicas[i % 2]!.publish('race', '2.0.0', raw, entryOf(raw))))
+    const results = await Promise.all(
+      raws.map((raw, i) => replicas[i % 2]!.publish('race', '2.0.0', raw, entryOf(raw))),
+    )
     const winners = results.flatMap((r, i) => (r.created ? [i] : []))
     expect(winners).toHaveLength(1)
     expect(await replicas[1]!.getVersion('race', '2.0.0')).toBe(raws[winners[0]!])
@@ -175,7 +186,9 @@ describe('postgres store', () => {
     const [{ n }] = (await db.admin`
       select count(*)::int as n from (
         select pg_terminate_backend(pid) from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid() and query ilike ${`listen%${schema}%`}) t`) as unknown as [{ n: number }]
+        where datname = current_database() and pid <> pg_backend_pid() and query ilike ${`listen%${schema}%`}) t`) as unknown as [
+      { n: number },
+    ]
     expect(n).toBeGreaterThan(0)
     await waitFor(() => calls > 0, 5000)
     // The listener is really back: a change from another replica arrives again.
@@ -238,7 +251,9 @@ describe('postgres store', () => {
   it('refuses to start against a closed port, quickly and with a clear error', async () => {
     const port = await closedPort()
     const start = Date.now()
-    const err = await createPostgresStore({ url: `postgres://postgres@127.0.0.1:${port}/x`, connectTimeout: 2 }).catch((e: unknown) => e)
+    const err = await createPostgresStore({ url: `postgres://postgres@127.0.0.1:${port}/x`, connectTimeout: 2 }).catch(
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(StoreUnavailableError)
     expect((err as Error).message).toMatch(/unavailable.*ECONNREFUSED/)
     expect(Date.now() - start).toBeLessThan(4000)
@@ -246,7 +261,14 @@ describe('postgres store', () => {
 
   it('keeps token hashes, scopes and flags', async () => {
     const store = await open(randomSchema())
-    const token = { id: 'tok_a', name: 'ci', hash: 'ab'.repeat(32), scopes: ['@acme/*', 'glm'], readOnly: false, createdAt: '2026-01-01T00:00:00.000Z' }
+    const token = {
+      id: 'tok_a',
+      name: 'ci',
+      hash: 'ab'.repeat(32),
+      scopes: ['@acme/*', 'glm'],
+      readOnly: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    }
     await store.addToken(token)
     await expect(store.addToken({ ...token, name: 'again' })).rejects.toThrow(/duplicate key/)
     expect(await store.listTokens()).toEqual([token])

@@ -54,7 +54,10 @@ describe('web pages inside the registry app', () => {
 
     const doc = DOCS.find((d) => d.id === '@acme/gw')!
     const raw = `${JSON.stringify(doc, null, 2)}\n`
-    const published = await store.publish(doc.id, doc.version, raw, { publishedAt: '2026-02-01T00:00:00.000Z', integrity: integrityOfText(raw) })
+    const published = await store.publish(doc.id, doc.version, raw, {
+      publishedAt: '2026-02-01T00:00:00.000Z',
+      integrity: integrityOfText(raw),
+    })
     expect(published.created).toBe(true)
     const after = await get('/', { 'if-none-match': etag })
     expect(after.status).toBe(200)

@@ -24,7 +24,15 @@ import type { Template, TemplateEntry } from '../../shared/types.js'
 import { DOCS, HOSTILE } from './_fixtures.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts')
 const BUNDLED = join(import.meta.dirname, '..', '..', 'registry', 'templates')
 
@@ -37,13 +45,18 @@ let glmVersions: string[]
 
 async function publish(doc: Template): Promise<void> {
   const raw = `${JSON.stringify(doc, null, 2)}\n`
-  await store.publish(doc.id, doc.version, raw, { publishedAt: '2026-01-01T00:00:00.000Z', integrity: integrityOfText(raw) })
+  await store.publish(doc.id, doc.version, raw, {
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    integrity: integrityOfText(raw),
+  })
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'web-browser-'))
   // The bundled catalogue when it has glm history; else the test fixtures stand in for it.
-  const bundledGlm = existsSync(join(BUNDLED, 'glm')) ? (await readdir(join(BUNDLED, 'glm'))).filter((f) => /^\d.*\.json$/.test(f)) : []
+  const bundledGlm = existsSync(join(BUNDLED, 'glm'))
+    ? (await readdir(join(BUNDLED, 'glm'))).filter((f) => /^\d.*\.json$/.test(f))
+    : []
   if (bundledGlm.length >= 2) await cp(BUNDLED, join(dir, 'templates'), { recursive: true })
   else await mkdir(join(dir, 'templates'), { recursive: true })
   store = createFsStore({ dir })
@@ -101,7 +114,9 @@ async function openPage(options: { javaScriptEnabled?: boolean; width?: number }
 
 /** The filter is right when exactly the cards whose text has the term are visible (the catalogue may grow). */
 async function expectFilteredBy(page: Page, term: string) {
-  const cards = await page.$$eval('li.card', (els) => els.map((e) => ({ search: e.getAttribute('data-search') ?? '', hidden: e.hidden })))
+  const cards = await page.$$eval('li.card', (els) =>
+    els.map((e) => ({ search: e.getAttribute('data-search') ?? '', hidden: e.hidden })),
+  )
   expect(cards.length).toBeGreaterThan(0)
   for (const card of cards) expect(card.hidden, card.search).toBe(!card.search.includes(term))
   expect(await visibleCardIds(page)).toContain(term)
@@ -143,7 +158,9 @@ describe('web catalogue in chromium', () => {
     await page.waitForURL(/from=/)
     expect(new URL(page.url()).searchParams.get('from')).toBe(from)
 
-    const [a, b] = await Promise.all([from, to].map(async (v) => JSON.parse((await store.getVersion('glm', v))!) as Template))
+    const [a, b] = await Promise.all(
+      [from, to].map(async (v) => JSON.parse((await store.getVersion('glm', v))!) as Template),
+    )
     const changedModels = ROLES.filter((r) => a!.models[r] !== b!.models[r]).map((r) => b!.models[r])
     expect(changedModels.length).toBeGreaterThan(0)
     const added = await page.$$eval('#diff ins', (els) => els.map((e) => e.textContent))
@@ -159,7 +176,9 @@ describe('web catalogue in chromium', () => {
     await page.click('li.card:not([hidden]) h2 a')
     await page.waitForURL(`${base}/t/evil`)
     expect(await page.textContent('h1')).toBe(HOSTILE)
-    expect(await page.$$eval('td.mono', (els) => els.map((e) => e.textContent))).toContain('</td><script>alert(5)</script>')
+    expect(await page.$$eval('td.mono', (els) => els.map((e) => e.textContent))).toContain(
+      '</td><script>alert(5)</script>',
+    )
     expect(await page.$$('script')).toHaveLength(1)
     expect(await page.$$('a[href^="javascript:"]')).toHaveLength(0)
     expect(problems).toEqual([])
@@ -188,8 +207,15 @@ describe('web catalogue in chromium', () => {
       await page.goto(`${base}${path}`)
       expect(await page.getAttribute('html', 'lang'), path).toBe('en')
       expect(await page.$$('h1'), path).toHaveLength(1)
-      const unnamed = await page.$$eval('input, select, button', (els) =>
-        els.filter((e) => !(e as unknown as { labels?: { length: number } }).labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim()).length,
+      const unnamed = await page.$$eval(
+        'input, select, button',
+        (els) =>
+          els.filter(
+            (e) =>
+              !(e as unknown as { labels?: { length: number } }).labels?.length &&
+              !e.getAttribute('aria-label') &&
+              !e.textContent?.trim(),
+          ).length,
       )
       expect(unnamed, path).toBe(0)
     }
@@ -210,4 +236,3 @@ describe('web catalogue in chromium', () => {
     await close()
   })
 })
-

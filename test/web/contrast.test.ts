@@ -18,14 +18,28 @@ const contrast = (a: string, b: string) => {
 function themes(): Record<string, string>[] {
   const blocks = [...STYLE.matchAll(/:root\{([^}]*)\}/g)].map((m) => m[1]!)
   const full = (hex: string) => (hex.length === 4 ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex)
-  return blocks.map((block) => Object.fromEntries([...block.matchAll(/--([\w-]+):(#[0-9a-f]{6}|#[0-9a-f]{3})\b/gi)].map((m) => [m[1]!, full(m[2]!)])))
+  return blocks.map((block) =>
+    Object.fromEntries(
+      [...block.matchAll(/--([\w-]+):(#[0-9a-f]{6}|#[0-9a-f]{3})\b/gi)].map((m) => [m[1]!, full(m[2]!)]),
+    ),
+  )
 }
 
 // Text colour on the background it is drawn on, as the stylesheet pairs them.
 const PAIRS = [
-  ['fg', 'bg'], ['fg', 'card'], ['muted', 'bg'], ['muted', 'card'], ['muted', 'code'], ['fg', 'code'],
-  ['accent', 'bg'], ['accent', 'card'], ['accent', 'accent-bg'], ['bg', 'accent'],
-  ['warn', 'warn-bg'], ['add', 'add-bg'], ['del', 'del-bg'],
+  ['fg', 'bg'],
+  ['fg', 'card'],
+  ['muted', 'bg'],
+  ['muted', 'card'],
+  ['muted', 'code'],
+  ['fg', 'code'],
+  ['accent', 'bg'],
+  ['accent', 'card'],
+  ['accent', 'accent-bg'],
+  ['bg', 'accent'],
+  ['warn', 'warn-bg'],
+  ['add', 'add-bg'],
+  ['del', 'del-bg'],
 ] as const
 
 describe('colour contrast', () => {

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { compareEnv, dateOf, envOf, hostOf, matchesQuery, safeHref, sortVersions, suggestedName } from '../../server/web/model.js'
+import {
+  compareEnv,
+  dateOf,
+  envOf,
+  hostOf,
+  matchesQuery,
+  safeHref,
+  sortVersions,
+  suggestedName,
+} from '../../server/web/model.js'
 import { DOCS } from './_fixtures.js'
 
 describe('web view model', () => {
   it('sorts versions newest first by semver, unparsable ones last', () => {
-    expect(sortVersions(['1.2.0', '1.10.0', 'junk', '2.0.0-rc.1', '1.9.9'])).toEqual(['2.0.0-rc.1', '1.10.0', '1.9.9', '1.2.0', 'junk'])
+    expect(sortVersions(['1.2.0', '1.10.0', 'junk', '2.0.0-rc.1', '1.9.9'])).toEqual([
+      '2.0.0-rc.1',
+      '1.10.0',
+      '1.9.9',
+      '1.2.0',
+      'junk',
+    ])
   })
 
   it('links only http(s) URLs and shows hosts of parsable ones only', () => {
@@ -23,7 +38,9 @@ describe('web view model', () => {
       ['NEW', undefined, 'y', true],
       ['GONE', 'x', undefined, true],
     ])
-    expect(compareEnv({ ANTHROPIC_DEFAULT_OPUS_MODEL: 'a' }, { ANTHROPIC_DEFAULT_OPUS_MODEL: 'b' })[0]!.role).toBe('opus')
+    expect(compareEnv({ ANTHROPIC_DEFAULT_OPUS_MODEL: 'a' }, { ANTHROPIC_DEFAULT_OPUS_MODEL: 'b' })[0]!.role).toBe(
+      'opus',
+    )
   })
 
   it('resolves env like the wrapper would, keeping unset inputs as placeholders', () => {

@@ -52,7 +52,11 @@ describe('GET /', () => {
   })
 
   it('lists only the first matches of a large catalogue and searches all of it on the server', async () => {
-    const many = Array.from({ length: 400 }, (_, i) => ({ ...DOCS[0]!, id: `p${String(i).padStart(4, '0')}`, name: `Provider ${i}` }))
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      ...DOCS[0]!,
+      id: `p${String(i).padStart(4, '0')}`,
+      name: `Provider ${i}`,
+    }))
     const app = appWith(memoryDeps(many))
     const all = await get('/', app)
     expect(all.body.split('<li class="card"')).toHaveLength(301)
@@ -124,7 +128,9 @@ describe('mounted next to other routes', () => {
     const res = await app.request('http://localhost/v1/index.json')
     expect(res.headers.get('content-security-policy')).toBeNull()
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000')
-    expect((await app.request('http://localhost/t/glm')).headers.get('content-security-policy')).toContain("script-src 'sha256-")
+    expect((await app.request('http://localhost/t/glm')).headers.get('content-security-policy')).toContain(
+      "script-src 'sha256-",
+    )
   })
 })
 
@@ -135,7 +141,9 @@ describe('GET /t/<id>', () => {
     expect(body).toContain('<h1>Z.ai GLM</h1>')
     expect(body).toMatch(/<time datetime="2026-01-03T00:00:00.000Z">2026-01-03<\/time>/)
     expect(body).toContain('GLM-4.6 for every big role.')
-    expect(body).toMatch(/<th scope="row">opus<div class="var">ANTHROPIC_<wbr\/>DEFAULT_<wbr\/>OPUS_<wbr\/>MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td>/)
+    expect(body).toMatch(
+      /<th scope="row">opus<div class="var">ANTHROPIC_<wbr\/>DEFAULT_<wbr\/>OPUS_<wbr\/>MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td>/,
+    )
     expect(body).toContain('claude-multi add glm glm')
     // default comparison: latest against the one before it
     expect(body).toContain('<del class="del">glm-4.6</del>')
@@ -145,11 +153,15 @@ describe('GET /t/<id>', () => {
 
   it("shows each role's context window and the window wrappers set; a model chosen at setup is read then", async () => {
     const { body } = await get('/t/glm')
-    expect(body).toMatch(/MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td><td class="mono">200,000<div class="var">output ≤ 128,000<\/div><\/td>/)
+    expect(body).toMatch(
+      /MODEL<\/div><\/th><td class="mono model">glm-5.1<\/td><td class="mono">200,000<div class="var">output ≤ 128,000<\/div><\/td>/,
+    )
     expect(body).toMatch(/glm-4.5-air<\/td><td class="mono">131,072<div class="var">output ≤ 96,000<\/div><\/td>/)
     expect(body).toContain('Wrappers set <code>CLAUDE_CODE_AUTO_COMPACT_WINDOW=200000</code>')
     // The version before had no limits: the comparison shows the window arriving.
-    expect(body).toMatch(/CLAUDE_<wbr\/>CODE_<wbr\/>AUTO_<wbr\/>COMPACT_<wbr\/>WINDOW<\/div><\/th><td class="mono" data-label="v2.0.0"><span class="muted">\(not set\)<\/span><\/td><td class="mono" data-label="v2.1.0"><ins class="add">200000<\/ins>/)
+    expect(body).toMatch(
+      /CLAUDE_<wbr\/>CODE_<wbr\/>AUTO_<wbr\/>COMPACT_<wbr\/>WINDOW<\/div><\/th><td class="mono" data-label="v2.0.0"><span class="muted">\(not set\)<\/span><\/td><td class="mono" data-label="v2.1.0"><ins class="add">200000<\/ins>/,
+    )
     const router = await get('/t/router')
     expect(router.body).toContain('<td class="muted">read at setup</td>')
     expect(router.body).not.toContain('id="window"')
