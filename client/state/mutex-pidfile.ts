@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { join } from 'node:path'
 import { fsStep } from './fs-errors.js'
 import type { Paths } from './paths.js'
-import { busyError, type Holder, type LockOptions, type WriteLock } from './mutex.js'
+import { busyError, type Holder, type LockOptions, type WriteLock } from './lock-holder.js'
 
 const alive = (pid: number) => {
   try {

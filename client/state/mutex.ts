@@ -1,8 +1,8 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { CliError } from '../../shared/errors.js'
 import { fsStep } from './fs-errors.js'
+import { busyError, holderOf, type LockOptions, sleep, type WriteLock } from './lock-holder.js'
 import type { Paths } from './paths.js'
 
 /**
@@ -11,19 +11,6 @@ import type { Paths } from './paths.js'
  * holder dies however it dies, so a lock left by kill -9 is not "stale": it simply is not held,
  * and no two processes can ever both take it. The file only tells waiters who holds it.
  */
-export interface WriteLock {
-  /** Which mechanism holds it ("kernel" normally, "pidfile" where the addon cannot load). */
-  readonly kind: 'kernel' | 'pidfile'
-  release(): void
-}
-
-export interface LockOptions {
-  /** How long to wait for another writer, in ms; 0 fails at once. */
-  waitMs?: number
-  /** Shown to a waiting process: `sync`, `add work`, … */
-  command: string
-}
-
 interface Binding {
   tryLock(fd: number, offset: number, length: number, exclusive: boolean): void
   unlock(fd: number): void
@@ -60,54 +47,7 @@ function loadBinding(): Binding | null {
   return binding
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-export interface Holder {
-  pid: number
-  command: string
-  since: string
-}
-
-export function readHolder(path: string): Holder | undefined {
-  try {
-    const h = JSON.parse(readFileSync(path, 'utf8')) as Holder
-    return typeof h?.pid === 'number' ? h : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * The holder writes who it is right after it takes the lock; a process refused in that instant
- * reads an empty file. A few short retries let the refusal name the holder all the same.
- */
-async function holderOf(path: string): Promise<Holder | undefined> {
-  for (let i = 0; i < 10; i++) {
-    const holder = readHolder(path)
-    if (holder) return holder
-    await sleep(10)
-  }
-  return undefined
-}
-
-export function busyError(_path: string, holder: Holder | undefined, waitedMs: number): CliError {
-  const who = holder
-    ? `another claude-multi (pid ${holder.pid}, \`${holder.command}\` since ${holder.since.slice(11, 19)})`
-    : 'another claude-multi'
-  return waitedMs > 0
-    ? new CliError(
-        'E_BUSY',
-        `${who} is still changing instances after ${(waitedMs / 1000).toFixed(waitedMs % 1000 ? 1 : 0)} s of waiting`,
-        1,
-        'try again later, or wait longer with --wait=SECONDS',
-      )
-    : new CliError(
-        'E_BUSY',
-        `${who} is changing instances right now`,
-        1,
-        'run the command again with --wait to wait for it',
-      )
-}
+export type { LockOptions, WriteLock }
 
 export const lockPath = (paths: Pick<Paths, 'home'>) => join(paths.home, '.lock')
 

@@ -7,7 +7,7 @@ import { resolvePaths } from '../../client/state/paths.js'
 import { adoptInstance as adopt } from '../../client/sync/adopt.js'
 import { Transaction } from '../../client/state/transaction.js'
 import type { SyncContext } from '../../client/sync/context.js'
-import { FIXTURES } from '../fixtures/layout.js'
+import { FIXTURES } from '../helpers/layout.js'
 
 /** adopt against the bundled catalogue: base URL → template, best-matching version, inputs read back. */
 function context(instances: { name: string; env: Record<string, string>; providerTemplate?: string }[]): SyncContext {

@@ -9,7 +9,7 @@ import { loadLock } from '../../client/state/lock.js'
 import { resolvePaths } from '../../client/state/paths.js'
 import { Transaction } from '../../client/state/transaction.js'
 import { loadTarget } from '../../client/sync/target.js'
-import { FIXTURES } from '../fixtures/layout.js'
+import { FIXTURES } from '../helpers/layout.js'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cm-state-'))
 

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIXTURES, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { FIXTURES, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 /** Lays out the older claude-multi fixture (0.6.4 era: glm-5.1, MiniMax-M2.7) under the sandbox. */
 function layOut(sb: Sandbox): { mmSettings: string; workSettings: string } {

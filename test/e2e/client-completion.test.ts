@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegistryCache } from '../../client/state/cache.js'
-import { CLIENT_CLI, sandbox, type Sandbox } from './client-helpers.js'
+import { CLIENT_CLI, sandbox, type Sandbox } from '../helpers/client.js'
 
 // The scripts are sourced by the real shells (Debian's zsh and fish are installed by .ci/run).
 let sb: Sandbox

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { holdLock, sandbox, type Sandbox } from './client-helpers.js'
+import { holdLock, sandbox, type Sandbox } from '../helpers/client.js'
 
 /** Bad input never destroys anything, and every error is one line with an exit code. Bundled catalogue. */
 describe('claude-multi errors (bundled catalogue, no network)', () => {

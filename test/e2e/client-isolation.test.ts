@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CLIENT_CLI, ROOT, sandbox } from './client-helpers.js'
+import { CLIENT_CLI, ROOT, sandbox } from '../helpers/client.js'
 
 const CATALOGUE = join(ROOT, 'registry/templates')
 const ids = readdirSync(CATALOGUE).sort()

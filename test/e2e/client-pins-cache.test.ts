@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 const findFile = (dir: string, name: string): string => {
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 /** Issue 5, client side: registries, scope routing, login, publish/deprecate/dist-tag. */
 describe('private registry from the client', () => {

@@ -1,7 +1,7 @@
 import { writeFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 /**
  * Acceptance, issue 4: hand edit + user line survive a new minor; sync --check codes; the wrapper

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 /**
  * A version that only adds or changes windows reaches instances like a new model does: shown by

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLIENT_CLI, holdLock, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { CLIENT_CLI, holdLock, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 const TRIALS = Math.max(1, Number(process.env.RACE_TRIALS) || 2)
 const ADDS = 40

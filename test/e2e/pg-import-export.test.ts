@@ -8,7 +8,7 @@ import { importRegistry } from '../../server/commands/import.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { createPostgresStore } from '../../server/stores/postgres.js'
 import type { Store } from '../../server/stores/types.js'
-import { createTestDatabase, randomSchema, runCli, type TestDatabase } from './pg-helpers.js'
+import { createTestDatabase, randomSchema, runCli, type TestDatabase } from '../helpers/postgres.js'
 
 let db: TestDatabase
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { versionDoc } from '../stores/contract.js'
+import { versionDoc } from '../helpers/template-docs.js'
 import {
   createTestDatabase,
   createToken,
@@ -16,7 +16,7 @@ import {
   type ServerProcess,
   type TcpProxy,
   type TestDatabase,
-} from './pg-helpers.js'
+} from '../helpers/postgres.js'
 
 let db: TestDatabase
 let a: ServerProcess

@@ -20,8 +20,8 @@ import {
 import { resolveEnv } from '../../shared/resolve.js'
 import { ROLE_ENV } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
-import { startFakeProvider, type FakeProvider, type RecordedRequest } from '../fixtures/fake-provider.js'
-import { CLIENT_CLI, ROOT, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { startFakeProvider, type FakeProvider, type RecordedRequest } from '../helpers/fake-provider.js'
+import { CLIENT_CLI, ROOT, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 import {
   CLAUDE_CODE_VERSION,
   contextReport,
@@ -35,7 +35,7 @@ import {
   userTurn,
   windowProblems,
   type ClaudeRun,
-} from './real-claude-helpers.js'
+} from '../helpers/real-claude.js'
 
 /** What a user's shell may hold: an Anthropic key and token that must never reach a provider. */
 const PARENT_SHELL = {

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { versionDoc } from '../stores/contract.js'
-import { runCli, startServer, type RunningServer } from './server-helpers.js'
+import { versionDoc } from '../helpers/template-docs.js'
+import { runCli, startServer, type RunningServer } from '../helpers/server.js'
 
 describe('serve --upstream (real processes)', () => {
   let dir: string

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from './server-helpers.js'
+import { startServer, type RunningServer } from '../helpers/server.js'
 
 /** Sends the request line exactly as written (fetch and curl would normalise the dots away). */
 function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {

@@ -3,8 +3,8 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { versionDoc } from '../stores/contract.js'
-import { ROOT, runCli, startServer, type RunningServer } from './server-helpers.js'
+import { versionDoc } from '../helpers/template-docs.js'
+import { ROOT, runCli, startServer, type RunningServer } from '../helpers/server.js'
 
 const bundledIds = async () => {
   const ids: string[] = []

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, normalize } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { versionDoc } from '../stores/contract.js'
-import { ROOT, runCli, startServer, type RunningServer } from './server-helpers.js'
+import { versionDoc } from '../helpers/template-docs.js'
+import { ROOT, runCli, startServer, type RunningServer } from '../helpers/server.js'
 import { cp } from 'node:fs/promises'
 
 /** The plainest static file server: path → file, nothing else. */

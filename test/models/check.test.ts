@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { checkModels, exitCodeOf } from '../../client/models/check.js'
 import { renderModelsReport } from '../../client/models/render.js'
 import type { ModelCheckTarget } from '../../client/models/types.js'
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
 
 const KEY = 'sk-test-FAKE'
 let provider: FakeProvider | undefined

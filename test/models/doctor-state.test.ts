@@ -5,8 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkModels, exitCodeOf } from '../../client/models/check.js'
 import { renderModelsReport } from '../../client/models/render.js'
 import { loadModelTargets } from '../../client/models/targets.js'
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
-import { fakeTemplate, runClient, sandbox, startRegistry, type Sandbox, type TestRegistry } from './_registry.js'
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
+import {
+  fakeTemplate,
+  runClient,
+  sandbox,
+  startRegistry,
+  type Sandbox,
+  type TestRegistry,
+} from '../helpers/model-registry.js'
 
 const KEY = 'sk-test-FAKE'
 let provider: FakeProvider

@@ -16,8 +16,8 @@ import { diffModels, draftNextVersion, suggestReplacement } from '../../server/m
 import { validateTemplate } from '../../shared/schema.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { hashToken } from '../../server/tokens.js'
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
-import { ROOT } from './_registry.js'
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
+import { ROOT } from '../helpers/model-registry.js'
 
 const V1: Template = {
   id: 'glm',

@@ -2,7 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fakeTemplate, runClient, sandbox, type Sandbox, startRegistry, type TestRegistry } from './_registry.js'
+import {
+  fakeTemplate,
+  runClient,
+  sandbox,
+  type Sandbox,
+  startRegistry,
+  type TestRegistry,
+} from '../helpers/model-registry.js'
 
 // Provider-less: retired-model warnings come from the registry's documents and local state only.
 const URL_UNUSED = 'http://127.0.0.1:9'

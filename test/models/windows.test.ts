@@ -8,7 +8,7 @@ import type { ModelCheckTarget } from '../../client/models/types.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
 
 const KEY = 'sk-test-FAKE'
 /** A port that was free a moment ago and has nothing listening now. */

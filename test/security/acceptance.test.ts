@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { integrityOfText } from '../../shared/digest.js'
 import { signIndex } from '../../shared/sign.js'
 import type { RegistryIndex } from '../../shared/types.js'
-import { CLIENT_CLI, sandbox, type Sandbox } from '../e2e/client-helpers.js'
-import { ROOT, runCli } from '../e2e/server-helpers.js'
+import { CLIENT_CLI, sandbox, type Sandbox } from '../helpers/client.js'
+import { ROOT, runCli } from '../helpers/server.js'
 import semverGt from 'semver/functions/gt.js'
 
 const DAY = 24 * 60 * 60 * 1000

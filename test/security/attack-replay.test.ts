@@ -21,10 +21,10 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sandbox, startRegistry, type Registry, type Sandbox } from '../e2e/client-helpers.js'
-import { ROOT, runCli, startServer } from '../e2e/server-helpers.js'
-import { REPLAYED_HERE } from './attack-replay-kinds.js'
-import { replayMirror, replayServer, type MirrorFixture, type ServerFixture } from './replay-server.js'
+import { sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
+import { ROOT, runCli, startServer } from '../helpers/server.js'
+import { REPLAYED_HERE } from '../helpers/attack-kinds.js'
+import { replayMirror, replayServer, type MirrorFixture, type ServerFixture } from '../helpers/replay-server.js'
 import {
   catalogueDoc,
   clientFiles,
@@ -32,7 +32,7 @@ import {
   startHostile,
   type Hostile,
   type HostileState,
-} from './hostile.js'
+} from '../helpers/hostile.js'
 
 const DIR = join(import.meta.dirname, '../fixtures/attacks')
 

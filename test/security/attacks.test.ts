@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import { validateTemplate } from '../../shared/schema.js'
 import { parseWrapper, renderKeyLines, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
-import { SHELLS, sourceMany } from './shell-harness.js'
-import { checkParseAndSplice } from './wrapper-checks.js'
-import { REPLAYED_HERE } from './attack-replay-kinds.js'
+import { SHELLS, sourceMany } from '../helpers/shell-harness.js'
+import { checkParseAndSplice } from '../helpers/wrapper-checks.js'
+import { REPLAYED_HERE } from '../helpers/attack-kinds.js'
 
 const dir = join(import.meta.dirname, '../fixtures/attacks')
 const work = mkdtempSync(join(tmpdir(), 'cm-attacks-'))

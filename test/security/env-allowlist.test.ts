@@ -17,10 +17,10 @@ import { ENV_ALLOWLIST, isAllowedEnv } from '../../shared/env-allowlist.js'
 import { CliError } from '../../shared/errors.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import type { Template } from '../../shared/types.js'
-import { sandbox } from '../e2e/client-helpers.js'
-import { ROOT } from '../e2e/server-helpers.js'
-import { fcParams, runs } from './arbitraries.js'
-import { catalogueDoc, clientFiles, startHostile } from './hostile.js'
+import { sandbox } from '../helpers/client.js'
+import { ROOT } from '../helpers/server.js'
+import { fcParams, runs } from '../helpers/arbitraries.js'
+import { catalogueDoc, clientFiles, startHostile } from '../helpers/hostile.js'
 
 const outer = mkdtempSync(join(tmpdir(), 'cm-allowlist-'))
 afterAll(() => rmSync(outer, { recursive: true, force: true }))

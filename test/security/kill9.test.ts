@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLIENT_CLI, sandbox, type Sandbox } from '../e2e/client-helpers.js'
+import { CLIENT_CLI, sandbox, type Sandbox } from '../helpers/client.js'
 
 const KILLS = Math.max(1, Number(process.env.KILL_RUNS) || 50)
 const TEMPLATES = [

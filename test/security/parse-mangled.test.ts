@@ -7,8 +7,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BLOCK_END, BLOCK_START, parseWrapper, renderWrapper, spliceWrapper } from '../../shared/wrapper.js'
-import { checkParseAndSplice } from './wrapper-checks.js'
-import { envName, fcParams, hostileFragments, hostileValue, isOpenBug, runs, withoutOpenBugs } from './arbitraries.js'
+import { checkParseAndSplice } from '../helpers/wrapper-checks.js'
+import {
+  envName,
+  fcParams,
+  hostileFragments,
+  hostileValue,
+  isOpenBug,
+  runs,
+  withoutOpenBugs,
+} from '../helpers/arbitraries.js'
 
 const value = hostileValue('/tmp/never-created')
 

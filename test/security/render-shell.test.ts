@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import { AUTH_VARS, type AuthVar } from '../../shared/roles.js'
 import { parseWrapper, renderKeyLines, renderWrapper, spliceWrapper, type WrapperSpec } from '../../shared/wrapper.js'
-import { envName, fcParams, hostileValue, runs } from './arbitraries.js'
-import { SHELLS, baselineExports, sourceMany, type Shell, type SourcedCase } from './shell-harness.js'
+import { envName, fcParams, hostileValue, runs } from '../helpers/arbitraries.js'
+import { SHELLS, baselineExports, sourceMany, type Shell, type SourcedCase } from '../helpers/shell-harness.js'
 
 const work = mkdtempSync(join(tmpdir(), 'cm-render-shell-'))
 const canary = join(work, 'CANARY')

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { trustedKeysFrom, verifyIndex, type KeysDocument } from '../../shared/sign.js'
 import type { RegistryIndex } from '../../shared/types.js'
-import { ROOT, runCli, startServer } from '../e2e/server-helpers.js'
+import { ROOT, runCli, startServer } from '../helpers/server.js'
 
 const work = mkdtempSync(join(tmpdir(), 'cm-serve-signed-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))

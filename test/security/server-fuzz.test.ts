@@ -13,12 +13,12 @@ import { createApp } from '../../server/app.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { newToken } from '../../server/tokens.js'
 import type { Store } from '../../server/stores/types.js'
-import { ROOT } from '../e2e/server-helpers.js'
+import { ROOT } from '../helpers/server.js'
 import { keygen } from '../../server/commands/keygen.js'
 import { signingFromArgs } from '../../server/signing.js'
 import { verifyIndex, type KeysDocument } from '../../shared/sign.js'
 import type { RegistryIndex } from '../../shared/types.js'
-import { fcParams, hostileFragments, runs } from './arbitraries.js'
+import { fcParams, hostileFragments, runs } from '../helpers/arbitraries.js'
 
 const outer = mkdtempSync(join(tmpdir(), 'cm-server-fuzz-'))
 const data = join(outer, 'data')

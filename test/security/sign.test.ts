@@ -20,7 +20,7 @@ import {
 import type { RegistryIndex } from '../../shared/types.js'
 import { keygen } from '../../server/commands/keygen.js'
 import { createIndexSigner } from '../../server/signing.js'
-import { fcParams, runs } from './arbitraries.js'
+import { fcParams, runs } from '../helpers/arbitraries.js'
 
 const work = mkdtempSync(join(tmpdir(), 'cm-sign-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))

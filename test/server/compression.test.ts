@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { makeRegistry } from './_helpers.js'
+import { makeRegistry } from '../helpers/app.js'
 
 describe('gzip for the index', () => {
   it('serves the same bytes gzip-compressed, with its own ETag and Vary', async () => {

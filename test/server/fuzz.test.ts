@@ -1,7 +1,7 @@
 /** Property tests: whatever arrives in the path, headers or body, the answer is never a 5xx and never leaks outside the store. */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from '../helpers/app.js'
 
 const segment = fc.oneof(
   fc.string({ maxLength: 40 }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { makeRegistry } from './_helpers.js'
+import { makeRegistry } from '../helpers/app.js'
 
 describe('HEAD', () => {
   it('answers like GET without a body', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { json, makeRegistry } from './_helpers.js'
+import { json, makeRegistry } from '../helpers/app.js'
 
 describe('index finalization hooks (where signing slots in)', () => {
   it('runs finalizeIndex once per build, serves its result, and rebuilds after indexMaxAgeMs', async () => {
@@ -45,7 +45,7 @@ describe('index finalization hooks (where signing slots in)', () => {
     expect(before.templates).toEqual({})
     const { createFsStore } = await import('../../server/stores/fs.js')
     const other = createFsStore({ dir: r.dir })
-    const { versionDoc } = await import('./_helpers.js')
+    const { versionDoc } = await import('../helpers/app.js')
     const raw = versionDoc('glm', '1.0.0')
     await other.publish('glm', '1.0.0', raw, { publishedAt: '2026-01-01T00:00:00.000Z', integrity: 'sha256-x' })
     const deadline = Date.now() + 3000

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { integrityOfText } from '../../shared/digest.js'
-import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from '../helpers/app.js'
 
 describe('read routes', () => {
   let r: Registry

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { json, makeRegistry, versionDoc, type Registry } from './_helpers.js'
+import { json, makeRegistry, versionDoc, type Registry } from '../helpers/app.js'
 
 describe('publish', () => {
   let r: Registry

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { CommandDef } from 'citty'
 import { describe, expect, it } from 'vitest'
 import { commands as clientCommands } from '../../client/commands/index.js'
-import { ROOT } from '../e2e/server-helpers.js'
+import { ROOT } from '../helpers/server.js'
 
 const SERVER = ['serve', 'validate', 'build', 'token', 'import', 'export', 'watch', 'bump', 'keygen']
 

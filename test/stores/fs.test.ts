@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFsStore } from '../../server/stores/fs.js'
-import { fakeIntegrity, runStoreContract, versionDoc, waitFor } from './contract.js'
+import { runStoreContract } from '../helpers/store-contract.js'
+import { fakeIntegrity, versionDoc } from '../helpers/template-docs.js'
+import { waitFor } from '../helpers/wait.js'
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'cmr-fs-'))
 

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresStore, StoreUnavailableError } from '../../server/stores/postgres.js'
 import { MIGRATIONS, migrate } from '../../server/stores/postgres-migrations.js'
 import type { Store } from '../../server/stores/types.js'
-import { closedPort, createTestDatabase, randomSchema, tcpProxy, type TestDatabase } from '../e2e/pg-helpers.js'
-import { fakeIntegrity, runStoreContract, versionDoc, waitFor } from './contract.js'
+import { closedPort, createTestDatabase, randomSchema, tcpProxy, type TestDatabase } from '../helpers/postgres.js'
+import { runStoreContract } from '../helpers/store-contract.js'
+import { fakeIntegrity, versionDoc } from '../helpers/template-docs.js'
+import { waitFor } from '../helpers/wait.js'
 
 let db: TestDatabase
 const ready = (async () => {

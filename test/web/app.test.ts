@@ -10,7 +10,7 @@ import { createApp } from '../../server/app.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import type { Store } from '../../server/stores/types.js'
 import { integrityOfText } from '../../shared/digest.js'
-import { DOCS } from './_fixtures.js'
+import { DOCS } from '../helpers/web.js'
 
 let dir: string
 let store: Store

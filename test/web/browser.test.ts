@@ -21,7 +21,7 @@ import { makeIndex } from '../../shared/catalogue.js'
 import { integrityOfText } from '../../shared/digest.js'
 import { ROLES } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
-import { DOCS, HOSTILE } from './_fixtures.js'
+import { DOCS, HOSTILE } from '../helpers/web.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = [

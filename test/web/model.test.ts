@@ -9,7 +9,7 @@ import {
   sortVersions,
   suggestedName,
 } from '../../server/web/model.js'
-import { DOCS } from './_fixtures.js'
+import { DOCS } from '../helpers/web.js'
 
 describe('web view model', () => {
   it('sorts versions newest first by semver, unparsable ones last', () => {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { createWebRoutes } from '../../server/web/routes.js'
-import { DOCS, HOSTILE, memoryDeps } from './_fixtures.js'
+import { DOCS, HOSTILE, memoryDeps } from '../helpers/web.js'
 
 function appWith(deps = memoryDeps()) {
   const app = new Hono()

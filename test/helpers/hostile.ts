@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT } from '../e2e/server-helpers.js'
+import { ROOT } from './server.js'
 
 export interface HostileState {
   templates?: Record<

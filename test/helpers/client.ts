@@ -3,11 +3,11 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runCli, startServer, type RunningServer } from './server-helpers.js'
+import { runCli, startServer, type RunningServer } from './server.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const CLIENT_CLI = join(ROOT, 'dist/client/cli.js')
-export { FIXTURES } from '../fixtures/layout.js'
+export { FIXTURES } from './layout.js'
 
 export interface Registry {
   url: string

@@ -5,32 +5,13 @@
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Store, TokenRecord } from '../../server/stores/types.js'
+import { fakeIntegrity, versionDoc } from './template-docs.js'
+import { waitFor } from './wait.js'
 
 export interface OpenedStore {
   store: Store
   cleanup(): Promise<void>
 }
-
-/** A valid version document, pretty-printed like the catalogue files. */
-export function versionDoc(id: string, version: string, extra: Record<string, unknown> = {}): string {
-  const doc = {
-    id,
-    version,
-    name: `Name of ${id}`,
-    description: `Description of ${id} ${version}`,
-    homepage: 'https://example.com',
-    baseUrl: 'https://api.example.com/anthropic',
-    auth: 'ANTHROPIC_AUTH_TOKEN',
-    models: { default: 'm-1', fast: 'm-small', sonnet: 'm-1', opus: 'm-1', haiku: 'm-small' },
-    env: { API_TIMEOUT_MS: '3000000' },
-    inputs: [],
-    ...extra,
-  }
-  return `${JSON.stringify(doc, null, 2)}\n`
-}
-
-/** A stand-in integrity; stores must keep what the caller hands them, not recompute it. */
-export const fakeIntegrity = (raw: string) => `sha256-${createHash('sha256').update(raw).digest('base64')}`
 
 const entryFor = (raw: string, publishedAt = '2026-01-01T00:00:00.000Z') => ({
   publishedAt,
@@ -237,13 +218,4 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
       expect(calls).toBe(after)
     })
   })
-}
-
-/** Polls until `cond` holds; change notifications may arrive asynchronously (watchers, NOTIFY). */
-export async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now()
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
 }

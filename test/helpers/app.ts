@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createApp, type AppOptions } from '../../server/app.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { newToken } from '../../server/tokens.js'
-import { versionDoc } from '../stores/contract.js'
+import { versionDoc } from './template-docs.js'
 
 export { versionDoc }
 

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { ROOT, startServer } from '../e2e/server-helpers.js'
+import { ROOT, startServer } from './server.js'
 import { startHostile, type HostileState } from './hostile.js'
 
 export interface RequestCheck {
