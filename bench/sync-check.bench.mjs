@@ -99,8 +99,9 @@ export default async function syncCheckBench() {
   const dir200 = mkdtempSync(join(tmpdir(), 'bench-sync-200-'))
   try {
     const h50 = makeHome(dir50, server.url, 50)
-    // The first run fetches the index and the documents; every later one gets a 304.
-    h50.cm('sync', '--check')
+    // The first run fetches the index and the documents (and renders each clone's own wrapper
+    // lines, which name the instance); every later one gets a 304.
+    h50.cm('sync')
     if (h50.cm('sync', '--check').status !== 0) throw new Error('instances not current after sync')
     const [ours, base] = timeBoth(
       () => {

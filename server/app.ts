@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { templateJsonSchema } from '../shared/schema.js'
-import type { Template } from '../shared/types.js'
+import type { Template, TemplateEntry } from '../shared/types.js'
 import type { AppEnv } from './env.js'
 import { ApiError, codeForStatus } from './errors.js'
 import { createIndexService, type FinalizeIndex } from './index-service.js'
@@ -31,6 +31,8 @@ export interface AppOptions {
   metrics?: Metrics
   /** Signing hooks in here: it receives the assembled index right before serialization. */
   finalizeIndex?: FinalizeIndex
+  /** Signs each per-id document `/v1/templates/<id>.json` (server/signing-entries.ts). */
+  finalizeEntry?: (entry: TemplateEntry) => TemplateEntry
   /** Rebuild the cached index at least this often (ms), so a finalizer can refresh signatures. */
   indexMaxAgeMs?: number
   /** The body of `/v1/keys.json` (default `{"keys":[]}`). */
@@ -66,7 +68,7 @@ export function createApp(options: AppOptions) {
   if (options.authRead) app.use('*', readAuth({ store }))
 
   app.route('/', createOpsRoutes({ store, metrics }))
-  app.route('/', createReadRoutes({ index, schemaText, keysText }))
+  app.route('/', createReadRoutes({ index, schemaText, keysText, finalizeEntry: options.finalizeEntry }))
   app.route(
     '/',
     createWriteRoutes({

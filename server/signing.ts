@@ -11,7 +11,8 @@ import { CliError } from '../shared/errors.js'
 import { canonicalJson } from '../shared/digest.js'
 import { DEFAULT_VALIDITY_MS, isKeyEntry, publicKeyEntry, signIndex } from '../shared/sign.js'
 import type { KeysDocument, PublicKeyEntry } from '../shared/sign.js'
-import type { RegistryIndex } from '../shared/types.js'
+import { entrySigner, type EntrySigner } from './signing-entries.js'
+import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
 
 export interface IndexSignerOptions {
   /** Path of the PKCS#8 PEM written by `keygen`. */
@@ -38,6 +39,8 @@ export interface IndexSigner {
   readonly publicKey: PublicKeyEntry
   /** The finalization hook of the index service: unsigned index in, signed index out. */
   sign(index: RegistryIndex): RegistryIndex
+  /** One per-id document (`/v1/templates/<id>.json`), signed on its own (server/signing-entries.ts). */
+  signEntry: EntrySigner
   /** The `/v1/keys.json` document. */
   keysDocument(): KeysDocument
 }
@@ -145,6 +148,7 @@ export function createIndexSigner(opts: IndexSignerOptions): IndexSigner {
       last = { content, signed, signedAt: t }
       return signed
     },
+    signEntry: entrySigner({ key, validity, now, nextSerial }),
     keysDocument() {
       return { formatVersion: 1, keys: listed }
     },
@@ -180,6 +184,7 @@ export const signArgs = {
 
 export interface SigningAppOptions {
   finalizeIndex?: (index: RegistryIndex) => RegistryIndex
+  finalizeEntry?: (entry: TemplateEntry) => TemplateEntry
   keys?: () => KeysDocument
   indexMaxAgeMs?: number
 }
@@ -202,6 +207,7 @@ export function signingFromArgs(args: {
   const signer = createIndexSigner({ keyFile: args['sign-key'], validityMs })
   return {
     finalizeIndex: (index) => signer.sign(index),
+    finalizeEntry: (entry) => signer.signEntry(entry),
     keys: () => signer.keysDocument(),
     // Rebuild often enough that the signer re-signs (at half the validity) long before expiry.
     indexMaxAgeMs: Math.min(60 * 60 * 1000, Math.floor(validityMs / 4)),

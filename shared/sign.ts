@@ -143,34 +143,54 @@ export function verifyIndex(
   trustedKeys: readonly PublicKeyEntry[],
   opts: VerifyOptions = {},
 ): VerifyResult {
-  if (typeof index !== 'object' || index === null || Array.isArray(index))
-    return fail('malformed', 'the index is not a JSON object')
-  const doc = index as RegistryIndex
+  return verifyEnvelope(index, (doc) => unsignedBytes(doc as unknown as RegistryIndex), trustedKeys, opts, 'index')
+}
+
+/**
+ * The signature envelope (`serial`, `expires`, `signature`) of any signed document: `bytesOf`
+ * gives the exact bytes that were signed (the document without `signature`, in its own domain).
+ */
+export function verifyEnvelope(
+  value: unknown,
+  bytesOf: (doc: Record<string, unknown>) => Buffer,
+  trustedKeys: readonly PublicKeyEntry[],
+  opts: VerifyOptions,
+  noun: string,
+): VerifyResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('malformed', `the ${noun} is not a JSON object`)
+  const doc = value as Record<string, unknown> & { serial?: unknown; expires?: unknown }
   const signature = doc.signature as unknown
-  if (signature === undefined || signature === null) return fail('missing', 'the index is not signed')
+  if (signature === undefined || signature === null) return fail('missing', `the ${noun} is not signed`)
   const { keyId, sig } = signature as { keyId?: unknown; sig?: unknown }
   if (typeof signature !== 'object' || typeof keyId !== 'string' || typeof sig !== 'string') {
-    return fail('malformed', 'the index signature is malformed')
+    return fail('malformed', `the ${noun} signature is malformed`)
   }
   const key = trustedKeys.find((k) => k.keyId === keyId)
   if (!key)
-    return fail('unknown-key', `the index is signed by key ${safeId(keyId)}, which is not trusted`, safeId(keyId))
+    return fail('unknown-key', `the ${noun} is signed by key ${safeId(keyId)}, which is not trusted`, safeId(keyId))
   let bytes: Buffer
   try {
-    bytes = unsignedBytes(doc)
+    bytes = bytesOf(doc)
   } catch {
-    return fail('malformed', 'the index cannot be canonicalized')
+    return fail('malformed', `the ${noun} cannot be canonicalized`)
   }
   if (!checkSig(key.publicKey, bytes, sig))
-    return fail('bad-signature', `the index signature does not verify with key ${keyId}`, keyId)
+    return fail('bad-signature', `the ${noun} signature does not verify with key ${keyId}`, keyId)
   // Only a signed serial/expires counts: both are checked after the signature covers them.
   if (!Number.isSafeInteger(doc.serial) || (doc.serial as number) < 0)
-    return fail('malformed', 'the signed index has no valid serial', keyId)
+    return fail('malformed', `the signed ${noun} has no valid serial`, keyId)
   const expiresAt = typeof doc.expires === 'string' ? Date.parse(doc.expires) : Number.NaN
-  if (Number.isNaN(expiresAt)) return fail('malformed', 'the signed index has no valid expires time', keyId)
+  if (Number.isNaN(expiresAt)) return fail('malformed', `the signed ${noun} has no valid expires time`, keyId)
   const expired = expiresAt <= (opts.now ?? Date.now())
-  if (expired && !opts.allowExpired) return fail('expired', `the index expired at ${doc.expires}`, keyId)
+  if (expired && !opts.allowExpired) return fail('expired', `the ${noun} expired at ${doc.expires}`, keyId)
   return { ok: true, keyId, serial: doc.serial as number, expires: doc.expires as string, expired }
+}
+
+/** ed25519 signature of `bytes` with `key` (base64), and the id of that key. */
+export function signBytes(bytes: Buffer, privateKey: string | KeyObject): { keyId: string; sig: string } {
+  const key = privateKeyObject(privateKey)
+  return { keyId: keyIdOf(publicKeyOf(key)), sig: sign(null, bytes, key).toString('base64') }
 }
 
 /** Key ids shown in messages come from untrusted input: keep them short and printable. */

@@ -63,7 +63,7 @@ export class BundledSource implements RegistrySource {
     return text
   }
 
-  private entry(id: string): TemplateEntry | undefined {
+  private entryOf(id: string): TemplateEntry | undefined {
     const dir = join(this.root, 'templates', ...id.split('/'))
     const metaText = readText(join(dir, 'meta.json'))
     let meta: MetaFile = {}
@@ -111,7 +111,7 @@ export class BundledSource implements RegistrySource {
     if (this.cached) return this.cached
     const templates: Record<string, TemplateEntry> = {}
     for (const id of this.ids()) {
-      const e = this.entry(id)
+      const e = this.entryOf(id)
       if (e) templates[id] = e
     }
     this.cached = { formatVersion: 1, templates }

@@ -1,10 +1,12 @@
 import { CliError } from '../../shared/errors.js'
 import { integrityOfText, jsonTooDeep } from '../../shared/digest.js'
-import type { RegistryIndex, Template } from '../../shared/types.js'
+import type { RegistryIndex, Template, TemplateEntry } from '../../shared/types.js'
 import { RegistryCache } from '../state/cache.js'
 import { errorMessage, httpRequest, MAX_INDEX_BYTES, NetworkError } from './http-get.js'
 import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
 import type { IndexTrust } from '../trust/index-check.js'
+import { findEntry } from './entry.js'
+import { fetchEntry } from './http-entry.js'
 
 export interface HttpSourceOptions {
   name: string
@@ -101,6 +103,8 @@ export class HttpSource implements RegistrySource {
   readonly scope?: string
   private readonly cache: RegistryCache
   private memo?: Promise<RegistryIndex>
+  private readonly entries = new Map<string, Promise<TemplateEntry | undefined>>()
+  private readonly warned = new Set<string>()
   signedBy?: string
 
   constructor(private readonly opts: HttpSourceOptions) {
@@ -117,6 +121,47 @@ export class HttpSource implements RegistrySource {
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const token = this.token()
     return token ? { authorization: `Bearer ${token}`, ...extra } : extra
+  }
+
+  /**
+   * One id's entry from its own signed document (client/registry/http-entry.ts), or from the full
+   * index when the registry cannot serve it that way or the index is loaded already.
+   */
+  entry(id: string): Promise<TemplateEntry | undefined> {
+    let found = this.entries.get(id)
+    if (!found) {
+      found = this.loadEntry(id)
+      this.entries.set(id, found)
+    }
+    return found
+  }
+
+  private async loadEntry(id: string): Promise<TemplateEntry | undefined> {
+    if (!this.memo) {
+      const got = await fetchEntry(
+        {
+          name: this.name,
+          url: this.url,
+          cache: this.cache,
+          offline: this.opts.offline ?? false,
+          headers: (extra) => this.headers(extra),
+          warn: (m, once) => this.warnOnce(m, once),
+          trust: this.opts.trust,
+        },
+        id,
+      )
+      if (got !== 'fallback') {
+        if (got.keyId) this.signedBy = got.keyId
+        return got.entry
+      }
+    }
+    return findEntry(await this.index(), id, this.name)
+  }
+
+  private warnOnce(message: string, once?: string): void {
+    if (once !== undefined && this.warned.has(once)) return
+    if (once !== undefined) this.warned.add(once)
+    this.opts.warn(message)
   }
 
   index(): Promise<RegistryIndex> {

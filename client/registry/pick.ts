@@ -1,6 +1,7 @@
 import { CliError } from '../../shared/errors.js'
 import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
 import { findEntry } from './entry.js'
+import type { RegistrySource } from './types.js'
 import { compareVersions, simpleRange } from './range.js'
 
 export interface Picked {
@@ -87,7 +88,19 @@ export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<
 
 /** The checked entry of `id` (client/registry/entry.ts): own keys only, versions and tags valid. */
 export function requireEntry(index: RegistryIndex, id: string, registry: string): TemplateEntry {
-  const entry = findEntry(index, id, registry)
+  return found(findEntry(index, id, registry), id, registry)
+}
+
+/** The same from a source: its per-id document when it has them (no full index), else its index. */
+export async function requireSourceEntry(source: RegistrySource, id: string): Promise<TemplateEntry> {
+  return found(
+    source.entry ? await source.entry(id) : findEntry(await source.index(), id, source.name),
+    id,
+    source.name,
+  )
+}
+
+function found(entry: TemplateEntry | undefined, id: string, registry: string): TemplateEntry {
   if (!entry)
     throw new CliError(
       'E_NOT_FOUND',

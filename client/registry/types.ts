@@ -1,4 +1,4 @@
-import type { RegistryIndex, Template } from '../../shared/types.js'
+import type { RegistryIndex, Template, TemplateEntry } from '../../shared/types.js'
 
 export interface FetchedTemplate {
   template: Template
@@ -15,6 +15,11 @@ export interface RegistrySource {
   readonly scope?: string
   /** The index, fetched at most once per command. */
   index(): Promise<RegistryIndex>
+  /**
+   * One id's checked entry (undefined: no such id) without the whole index when the registry
+   * serves signed per-id documents; sources without them leave it out and the index is read.
+   */
+  entry?(id: string): Promise<TemplateEntry | undefined>
   /** One immutable version, checked against `integrity` (from the index or the lock). */
   version(id: string, version: string, integrity?: string): Promise<FetchedTemplate>
   /** Key id that signed the index, once the index was loaded and verified against a pinned key. */

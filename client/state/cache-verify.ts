@@ -55,6 +55,22 @@ export function verifyCache(root: string, opts: { dryRun?: boolean } = {}): Cach
       if (!opts.dryRun) for (const f of ['index.json', 'index.meta.json']) rmSync(join(dir, f), { force: true })
       report.dropped.push({ path: join(dir, 'index.json'), why: 'not a registry index' })
     } else if (indexText !== undefined) report.bytes += indexText.length
+    // Per-id documents: a record that does not parse goes (it is refetched, and re-verified, when next used).
+    for (const path of files(join(dir, 'entries'))) {
+      const text = readText(path) ?? ''
+      let ok = false
+      try {
+        const rec = JSON.parse(text) as { body?: unknown }
+        ok = typeof rec.body === 'string' && typeof JSON.parse(rec.body) === 'object'
+      } catch {}
+      if (ok) {
+        report.documents++
+        report.bytes += text.length
+      } else {
+        if (!opts.dryRun) rmSync(path, { force: true })
+        report.dropped.push({ path, why: 'not a cached per-id document' })
+      }
+    }
     for (const path of files(join(dir, 'templates'))) {
       const text = readText(path) ?? ''
       const [id, version] = splitDoc(relative(join(dir, 'templates'), path))

@@ -13,9 +13,18 @@ export interface IndexCacheMeta {
   fetchedAt: string
 }
 
+/** One cached per-id document: its bytes as served, with the validator to revalidate them. */
+export interface EntryCacheRecord {
+  url: string
+  etag?: string
+  fetchedAt: string
+  body: string
+}
+
 /**
  * `cache/<registry>-<hash of url>/`: `index.json` (bytes as served) with `index.meta.json` (ETag,
- * time), and `templates/<id>/<version>.json`, immutable and kept forever. Keying by URL means
+ * time), `entries/<id>.json` (a per-id document with its ETag, in one file so both change
+ * together) and `templates/<id>/<version>.json`, immutable and kept forever. Keying by URL means
  * pointing a name at another registry never mixes their documents.
  */
 export class RegistryCache {
@@ -59,6 +68,38 @@ export class RegistryCache {
         `${JSON.stringify(`${id}@${version}`.slice(0, 120))} is not a template id and version; refusing it`,
       )
     return join(this.dir, 'templates', ...id.split('/'), `${version}.json`)
+  }
+
+  entryPath(id: string): string {
+    if (!isValidId(id))
+      throw new CliError('E_BAD_INDEX', `${JSON.stringify(id.slice(0, 120))} is not a template id; refusing it`)
+    return join(this.dir, 'entries', `${id}.json`)
+  }
+
+  /** The cached per-id document, undefined, or `damaged` (then already dropped: it is only a cache). */
+  readEntry(id: string): EntryCacheRecord | 'damaged' | undefined {
+    const text = readText(this.entryPath(id))
+    if (text === undefined) return undefined
+    try {
+      const rec = JSON.parse(text) as EntryCacheRecord
+      if (
+        rec &&
+        typeof rec.body === 'string' &&
+        typeof rec.url === 'string' &&
+        typeof JSON.parse(rec.body) === 'object'
+      )
+        return rec
+    } catch {}
+    this.dropEntry(id)
+    return 'damaged'
+  }
+
+  writeEntry(id: string, rec: EntryCacheRecord): void {
+    writeFileAtomic(this.entryPath(id), `${JSON.stringify(rec)}\n`)
+  }
+
+  dropEntry(id: string): void {
+    rmSync(this.entryPath(id), { force: true })
   }
 
   readVersion(id: string, version: string): string | undefined {

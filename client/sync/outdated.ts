@@ -1,5 +1,5 @@
 import { CliError } from '../../shared/errors.js'
-import { pickVersion, requireEntry } from '../registry/pick.js'
+import { pickVersion, requireSourceEntry } from '../registry/pick.js'
 import { compareVersions } from '../registry/range.js'
 import type { SyncContext } from './context.js'
 import type { TemplateEntry } from '../../shared/types.js'
@@ -24,7 +24,7 @@ export interface OutdatedRow {
   held?: Held
 }
 
-/** Index only: one request per registry answers every instance, no version document is read. */
+/** Entries only (one small signed document per template, or the index): no version document is read. */
 export async function outdatedRows(
   ctx: SyncContext,
   names: string[],
@@ -39,7 +39,7 @@ export async function outdatedRows(
     try {
       if (!e)
         throw new CliError('E_UNMANAGED', `instance "${name}" is not managed (run \`claude-multi adopt ${name}\`)`)
-      const entry = requireEntry(await ctx.registries.get(e.registry).index(), e.template, e.registry)
+      const entry = await requireSourceEntry(ctx.registries.get(e.registry), e.template)
       const wanted = await pickVersion(entry, e.range)
       const dep = entry.versions[e.version]?.deprecated
       const held =

@@ -4,7 +4,7 @@ import { sanitizeLimits } from '../../shared/limits.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { renderKeyLines } from '../../shared/wrapper.js'
 import type { Template } from '../../shared/types.js'
-import { pickOrThrow, requireEntry } from '../registry/pick.js'
+import { pickOrThrow, requireSourceEntry } from '../registry/pick.js'
 import { compareVersions } from '../registry/range.js'
 import { requireInstance } from '../state/config.js'
 import type { LockEntry } from '../state/lock.js'
@@ -81,8 +81,8 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
       `run \`claude-multi adopt ${name}\``,
     )
   const source = ctx.registries.get(entry.registry)
-  const index = await source.index()
-  const tEntry = requireEntry(index, entry.template, entry.registry)
+  // One id's signed document, not the whole index: the cost does not grow with the catalogue.
+  const tEntry = await requireSourceEntry(source, entry.template)
   const lockedMeta = tEntry.versions[entry.version]
   if (lockedMeta && entry.integrity && lockedMeta.integrity !== entry.integrity)
     throw new CliError(

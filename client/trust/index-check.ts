@@ -6,9 +6,19 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../../shared/digest.js'
 import { CliError } from '../../shared/errors.js'
-import { parsePublicKey, trustedKeysFrom, verifyIndex, type PublicKeyEntry } from '../../shared/sign.js'
+import {
+  parsePublicKey,
+  trustedKeysFrom,
+  verifyIndex,
+  type PublicKeyEntry,
+  type VerifyOptions,
+  type VerifyResult,
+} from '../../shared/sign.js'
+import { entryContent, verifyEntry } from '../../shared/sign-entry.js'
 import type { RegistryIndex } from '../../shared/types.js'
 import { loadTrust, saveTrust, type RegistryTrust } from './state.js'
+
+type Verifier = (doc: unknown, keys: readonly PublicKeyEntry[], opts: VerifyOptions) => VerifyResult
 
 export const ALLOW_EXPIRED_ENV = 'CLAUDE_MULTI_ALLOW_EXPIRED'
 
@@ -32,6 +42,13 @@ export interface IndexTrust {
    * records nothing new.
    */
   check(index: RegistryIndex, fresh: boolean): Promise<{ keyId?: string; serial?: number }>
+  /** Whether a key is pinned: an unpinned registry's documents are used unchecked. */
+  readonly pinned: boolean
+  /**
+   * The same for one signed per-id document (`/v1/templates/<id>.json`): signature, expiry, and a
+   * serial never below the one last accepted for that id. Throws CliError when it must be refused.
+   */
+  checkEntry(doc: Record<string, unknown>, id: string, fresh: boolean): Promise<{ keyId?: string }>
 }
 
 /** Digest of what the index says, without its signature envelope. */
@@ -63,60 +80,71 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
     return r && r.url === opts.url ? r : undefined
   }
 
+  /**
+   * Signature (following key rotations published in keys.json) and expiry of one signed document;
+   * `what` names it in refusals: "an index", "the entry of \"glm\"".
+   */
   async function verify(
-    index: RegistryIndex,
+    doc: { expires?: unknown },
     seen: RegistryTrust | undefined,
+    verifier: Verifier,
+    what: string,
   ): Promise<{ keyId: string; rotated: PublicKeyEntry[] }> {
     const trusted = [pinned!, ...(seen?.rotated ?? [])]
     const verifyOpts = { allowExpired, ...(opts.now ? { now: opts.now() } : {}) }
-    let res = verifyIndex(index, trusted, verifyOpts)
+    let res = verifier(doc, trusted, verifyOpts)
     let rotated = seen?.rotated ?? []
     if (!res.ok && res.reason === 'unknown-key') {
       // Maybe the registry rotated its key: keys.json may hold a record signed by a key we trust.
-      let doc: unknown
+      let keys: unknown
       try {
-        doc = await opts.fetchKeys()
+        keys = await opts.fetchKeys()
       } catch {
-        doc = undefined
+        keys = undefined
       }
-      const extended = trustedKeysFrom(trusted, doc)
+      const extended = trustedKeysFrom(trusted, keys)
       if (extended.length > trusted.length) {
-        res = verifyIndex(index, extended, verifyOpts)
+        res = verifier(doc, extended, verifyOpts)
         rotated = extended.slice(1)
       }
     }
+    const noun = what.replace(/^(an?|the) /, '')
     if (res.ok) {
       if (res.expired)
-        opts.warn?.(`${who}: the signed index expired at ${res.expires}; used anyway because of --allow-expired`)
+        opts.warn?.(`${who}: the signed ${noun} expired at ${res.expires}; used anyway because of --allow-expired`)
       return { keyId: res.keyId, rotated }
     }
     const pin = pinned!.keyId
+    const unsigned = what.startsWith('an ') ? `an unsigned ${noun}` : `${what}, unsigned,`
     switch (res.reason) {
       case 'missing':
         throw new CliError(
           'E_SIGNATURE',
-          `${who} served an unsigned index, but key ${pin} is pinned for it; refusing it`,
+          `${who} served ${unsigned} but key ${pin} is pinned for it; refusing it`.replace(
+            `${noun} but`,
+            `${noun}, but`,
+          ),
           1,
           'someone may be impersonating the registry; if it stopped signing on purpose, remove and re-add it',
         )
       case 'unknown-key':
         throw new CliError(
           'E_SIGNATURE',
-          `${who} served an index signed by key ${res.keyId ?? '?'}, not by the pinned key ${pin} nor a key it rotated to; refusing it`,
+          `${who} served ${what} signed by key ${res.keyId ?? '?'}, not by the pinned key ${pin} nor a key it rotated to; refusing it`,
           1,
-          'someone may be impersonating the registry; ask its operator for the new key and re-add it with --key',
+          'someone may be impersonating the registry (or this came from another registry); ask its operator for the new key and re-add it with --key',
         )
       case 'bad-signature':
         throw new CliError(
           'E_SIGNATURE',
-          `${who} served an index whose signature does not verify with key ${res.keyId ?? pin}; refusing it`,
+          `${who} served ${what} whose signature does not verify with key ${res.keyId ?? pin}; refusing it`,
           1,
-          'the index was altered on the way or on the server',
+          `the ${noun} was altered on the way or on the server`,
         )
       case 'expired':
         throw new CliError(
           'E_EXPIRED',
-          `${who} served an index that expired at ${String(index.expires)} (a frozen or replayed copy); refusing it (--allow-expired uses it anyway)`,
+          `${who} served ${what} that expired at ${String(doc.expires)} (a frozen or replayed copy); refusing it (--allow-expired uses it anyway)`,
           1,
           'retry later; if the registry is known to be stale, pass --allow-expired',
         )
@@ -130,6 +158,47 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
   const done = new WeakMap<RegistryIndex, { keyId?: string; serial?: number }>()
 
   return {
+    pinned: pinned !== undefined,
+    async checkEntry(doc, id, fresh) {
+      if (!pinned) return {}
+      const seen = recorded()
+      const what = `the entry of ${JSON.stringify(id)}`
+      const verified = await verify(doc, seen, verifyEntry, what)
+      const serial = doc.serial as number
+      const content = createHash('sha256')
+        .update(canonicalJson(entryContent(doc)))
+        .digest('base64')
+      const prev = seen?.entries && Object.hasOwn(seen.entries, id) ? seen.entries[id] : undefined
+      // Equal or newer, or the same content re-signed by a replica a moment earlier: anything else is a replay.
+      if (prev && serial < prev.serial && content !== prev.content) {
+        throw new CliError(
+          'E_ROLLBACK',
+          `${who} served ${what} at serial ${serial}, older than serial ${prev.serial} already seen (a replayed or rolled-back entry); refusing it`,
+          1,
+          'retry later; if the registry was restored from a backup on purpose, its operator must publish a newer serial',
+        )
+      }
+      const rotatedGrew = verified.rotated.length !== (seen?.rotated ?? []).length
+      if (fresh && (!prev || serial > prev.serial || rotatedGrew)) {
+        const state = loadTrust(opts.home)
+        const current = state.registries[opts.name]
+        const mine =
+          current && current.url === opts.url
+            ? current
+            : { url: opts.url, serial: 0, content: '', keyId: verified.keyId }
+        const entries = { ...(mine.entries ?? {}) }
+        const before = Object.hasOwn(entries, id) ? entries[id] : undefined
+        // Another command may have recorded a newer serial meanwhile: keep the highest.
+        if (!before || before.serial <= serial) entries[id] = { serial, content }
+        state.registries[opts.name] = {
+          ...mine,
+          entries,
+          ...(verified.rotated.length > (mine.rotated ?? []).length ? { rotated: verified.rotated } : {}),
+        }
+        saveTrust(opts.home, state)
+      }
+      return { keyId: verified.keyId }
+    },
     async check(index, fresh) {
       const memo = done.get(index)
       if (memo) return memo
@@ -137,7 +206,7 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
       // index (serial 9007199254740991) get every later genuine one refused. Nothing is checked.
       if (!pinned) return {}
       const seen = recorded()
-      const verified = await verify(index, seen)
+      const verified = await verify(index, seen, verifyIndex, 'an index')
       const serial = typeof index.serial === 'number' && Number.isSafeInteger(index.serial) ? index.serial : undefined
       const result = { ...(verified ? { keyId: verified.keyId } : {}), ...(serial === undefined ? {} : { serial }) }
       if (serial === undefined) return result
@@ -168,6 +237,8 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
               : current?.rotated
                 ? { rotated: current.rotated }
                 : {}),
+            // The per-id history stays: the index and the entries are checked apart.
+            ...(current?.url === opts.url && current.entries ? { entries: current.entries } : {}),
           }
           saveTrust(opts.home, state)
         }

@@ -13,6 +13,8 @@ export interface RegistryTrust {
   keyId: string
   /** Keys accepted through rotation records signed by the pinned key (or a key it vouched for). */
   rotated?: PublicKeyEntry[]
+  /** Per-id signed documents accepted so far (id → highest serial, content digest), for the same rollback check. */
+  entries?: Record<string, { serial: number; content: string }>
 }
 
 export interface TrustState {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { etagOf } from '../../shared/digest.js'
+import type { TemplateEntry } from '../../shared/types.js'
 import type { AppEnv } from '../env.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import { IMMUTABLE_CACHE, INDEX_CACHE, sendCompressible, sendDocument } from '../http-cache.js'
@@ -10,12 +11,14 @@ export interface ReadRouteDeps {
   index: IndexService
   schemaText: string
   keysText: () => Promise<string>
+  /** Signs a per-id document (when the registry signs), so clients need not fetch the index to trust it. */
+  finalizeEntry?: ((entry: TemplateEntry) => TemplateEntry) | undefined
 }
 
 const TEMPLATES = '/v1/templates/'
 
 /** Every read path is a plain GET of a JSON document, so `build` can write the same tree statically. */
-export function createReadRoutes({ index, schemaText, keysText }: ReadRouteDeps) {
+export function createReadRoutes({ index, schemaText, keysText, finalizeEntry }: ReadRouteDeps) {
   const app = new Hono<AppEnv>()
   const schemaEtag = etagOf(schemaText)
 
@@ -42,7 +45,7 @@ export function createReadRoutes({ index, schemaText, keysText }: ReadRouteDeps)
     if (rest.length === 0) {
       const found = await index.getEntry(id)
       if (!found) throw notFound(`template "${id}" does not exist`)
-      const text = entryText(found.entry)
+      const text = entryText(finalizeEntry ? finalizeEntry(found.entry) : found.entry)
       return sendDocument(c, text, etagOf(text), INDEX_CACHE, found.stale)
     }
     c.set('route', '/v1/templates/:id/:version')

@@ -139,15 +139,17 @@ describe('the life of an instance', () => {
     expect(s.cm(['sync', '--check']).code).toBe(0)
   })
 
-  it('a damaged cache heals: the index and a document are dropped and fetched again, one line each', () => {
+  it('a damaged cache heals: the index, an entry and a document are dropped and fetched again, one line each', () => {
     const cacheDir = join(s.home, 'cache', readdirSync(join(s.home, 'cache'))[0]!)
     writeFileSync(join(cacheDir, 'index.json'), '{"formatVersion": 1, "templ')
+    writeFileSync(join(cacheDir, 'entries', 'glm.json'), '{"url": "http://x", "bo')
     const version = state().lock.instances.work!.version
     const doc = join(cacheDir, 'templates', 'glm', `${version}.json`)
     writeFileSync(doc, readFileSync(doc, 'utf8').replace('"glm-5', '"evil-5'))
+    // `sync --check` reads the per-id document (and the version), not the index.
     const healed = ok(['sync', '--check'])
     expect(healed.stderr).toContain(
-      'warning: the cached index of registry public was damaged; dropped it and fetched it again',
+      'warning: the cached entry of glm from registry public was damaged; dropped it and fetched it again',
     )
     expect(healed.stderr).toMatch(
       new RegExp(
@@ -156,6 +158,9 @@ describe('the life of an instance', () => {
     )
     expect(healed.stderr.trim().split('\n')).toHaveLength(2)
     expect(ok(['sync', '--check']).stderr).toBe('')
+    expect(ok(['info', 'glm']).stderr).toBe(
+      'warning: the cached index of registry public was damaged; dropped it and fetched it again\n',
+    )
     expect(ok(['cache', 'verify']).stdout).toMatch(/1 registry, \d+ documents verified/)
   })
 })

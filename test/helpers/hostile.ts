@@ -22,6 +22,16 @@ export interface HostileState {
   >
   index?: Record<string, unknown>
   routes?: Record<string, unknown>
+  /** Sign like a real registry (test/fixtures/hostile-registry.mjs): keys as PEM. */
+  sign?: {
+    pem: string
+    serial: number
+    expires?: string
+    entries?: boolean
+    entryPems?: Record<string, string>
+    entryAs?: Record<string, string>
+    tamper?: Record<string, unknown>
+  }
 }
 
 export interface Hostile {

@@ -13,7 +13,8 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { integrityOfText } from '../../shared/digest.js'
 import { signIndex } from '../../shared/sign.js'
-import type { RegistryIndex } from '../../shared/types.js'
+import { entryContent, signEntry } from '../../shared/sign-entry.js'
+import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
 import { CLIENT_CLI, sandbox, type Sandbox } from '../helpers/client.js'
 import { ROOT, runCli } from '../helpers/server.js'
 import semverGt from 'semver/functions/gt.js'
@@ -83,6 +84,10 @@ function cm(
 }
 
 const indexOf = (t: Map<string, string>) => JSON.parse(t.get('/v1/index.json')!) as RegistryIndex
+/** The signed per-id document of glm in a built tree: what `sync` reads instead of the index. */
+const glmOf = (t: Map<string, string>) =>
+  JSON.parse(t.get('/v1/templates/glm.json')!) as TemplateEntry & { serial: number; expires: string }
+const GLM = '/v1/templates/glm.json'
 
 let trusted: { keyFile: string; publicFile: string }
 let attacker: { keyFile: string }
@@ -167,11 +172,21 @@ describe('a compromised or replaying registry is refused, and nothing is written
     const forged = signIndex(indexOf(v15), readFileSync(attacker.keyFile, 'utf8'), {
       serial: indexOf(v15).serial! + 10,
     })
-    files = new Map([...v15, ['/v1/index.json', JSON.stringify(forged)]])
+    const forgedEntry = signEntry(glmOf(v15), readFileSync(attacker.keyFile, 'utf8'), {
+      serial: glmOf(v15).serial + 10,
+      expires: glmOf(v15).expires,
+    })
+    files = new Map([...v15, ['/v1/index.json', JSON.stringify(forged)], [GLM, JSON.stringify(forgedEntry)]])
     const before = snapshot(s)
+    // `sync` reads the per-id document, `info` the index: both forged, both refused.
     const res = await cm(['sync'])
     expect(res.code).not.toBe(0)
     expect(res.stderr).toMatch(
+      /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served the entry of "glm" signed by key [0-9a-f]{16}, not by the pinned key/,
+    )
+    const info = await cm(['info', 'glm', '--registry', 'acme'])
+    expect(info.code).not.toBe(0)
+    expect(info.stderr).toMatch(
       /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served an index signed by key [0-9a-f]{16}, not by the pinned key/,
     )
     expect(snapshot(s)).toEqual(before)
@@ -183,32 +198,50 @@ describe('a compromised or replaying registry is refused, and nothing is written
       serial: old.serial! - 7 * 86400,
       now: Date.now() - 8 * DAY,
     })
-    files = new Map([...v14, ['/v1/index.json', JSON.stringify(lastWeek)]])
+    const oldEntry = glmOf(v14)
+    const lastWeekEntry = signEntry(
+      entryContent(oldEntry) as unknown as TemplateEntry,
+      readFileSync(trusted.keyFile, 'utf8'),
+      { serial: oldEntry.serial - 7 * 86400, expires: new Date(Date.now() - DAY).toISOString() },
+    )
+    files = new Map([...v14, ['/v1/index.json', JSON.stringify(lastWeek)], [GLM, JSON.stringify(lastWeekEntry)]])
+    // `info` reads the index, `sync` the per-id document: each replay is refused on its own.
+    const infoCheck = async (pattern: RegExp) => {
+      const r = await cm(['info', 'glm', '--registry', 'acme'])
+      expect(r.code).not.toBe(0)
+      expect(r.stderr).toMatch(pattern)
+    }
     const before = snapshot(s)
     const expired = await cm(['sync'])
     expect(expired.code).not.toBe(0)
     expect(expired.stderr).toMatch(
-      /registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/,
+      /registry acme .* served the entry of "glm" that expired at .*refusing it \(--allow-expired uses it anyway\)/,
     )
+    await infoCheck(/registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/)
     expect(snapshot(s)).toEqual(before)
     // --allow-expired takes it (a warning says so), but the serial check still refuses the replay.
     const allowed = await cm(['sync', '--allow-expired'])
-    expect(allowed.stderr).toMatch(/older than serial \d+ already seen/)
+    expect(allowed.stderr).toMatch(/served the entry of "glm" at serial \d+, older than serial \d+ already seen/)
     expect(snapshot(s)).toEqual(before)
 
-    // Still valid, correctly signed, but older than the index already seen: a rollback.
+    // Still valid, correctly signed, but older than the entry already seen: a rollback.
     files = v14
     const rolled = await cm(['sync'])
     expect(rolled.code).not.toBe(0)
     expect(rolled.stderr).toMatch(
-      /registry acme .* served index serial \d+, older than serial \d+ already seen .*refusing it/,
+      /registry acme .* served the entry of "glm" at serial \d+, older than serial \d+ already seen .*refusing it/,
     )
     expect(snapshot(s)).toEqual(before)
   })
 
   it('an unsigned index while a key is pinned', async () => {
     const { signature: _, ...unsigned } = indexOf(v15)
-    files = new Map([...v15, ['/v1/index.json', JSON.stringify(unsigned)]])
+    // Unsigned per-id documents too: the client then falls back to the index (an older server).
+    files = new Map([
+      ...v15,
+      ['/v1/index.json', JSON.stringify(unsigned)],
+      [GLM, JSON.stringify(entryContent(glmOf(v15)))],
+    ])
     const before = snapshot(s)
     const res = await cm(['sync'])
     expect(res.stderr).toMatch(/registry acme .* served an unsigned index, but key [0-9a-f]{16} is pinned/)
@@ -238,7 +271,18 @@ describe('a published version rewritten under a valid signature', () => {
     const index = indexOf(v15)
     index.templates.glm!.versions['1.5.0']!.integrity = integrityOfText(rewritten)
     const resigned = signIndex(index, readFileSync(trusted.keyFile, 'utf8'), { serial: index.serial! + 100 })
-    files = new Map([...v15, ['/v1/index.json', JSON.stringify(resigned)], ['/v1/templates/glm/1.5.0.json', rewritten]])
+    const entry = entryContent(glmOf(v15)) as unknown as TemplateEntry
+    entry.versions['1.5.0']!.integrity = integrityOfText(rewritten)
+    const resignedEntry = signEntry(entry, readFileSync(trusted.keyFile, 'utf8'), {
+      serial: glmOf(v15).serial + 100,
+      expires: glmOf(v15).expires,
+    })
+    files = new Map([
+      ...v15,
+      ['/v1/index.json', JSON.stringify(resigned)],
+      [GLM, JSON.stringify(resignedEntry)],
+      ['/v1/templates/glm/1.5.0.json', rewritten],
+    ])
     const instanceState = (p: string) => p.includes(`${join(s.home, 'cache')}/`) || p === join(s.home, 'trust.json')
     const before = snapshot(s, instanceState)
     const res = await cm(['sync'])
@@ -259,10 +303,15 @@ describe('the public registry given by URL', () => {
       JSON.parse(readFileSync(join(work, 'attacker/public-key.json'), 'utf8')) as { keys: { publicKey: string }[] }
     ).keys[0]!.publicKey
     const refused = await cm(['templates', '--json'], { CLAUDE_MULTI_REGISTRY: url, CLAUDE_MULTI_REGISTRY_KEY: other })
-    // `templates` lists what it can and warns about the refused registry: none of its templates appear.
+    // `templates` lists what it can and warns about the refused registry: none of its templates appear
+    // (registry acme, on the same URL with the right key, still lists its own).
     expect(refused.stderr).toMatch(/registry public .* not by the pinned key/)
-    expect(refused.stdout).not.toMatch(/"glm"/)
-    expect(ok.stdout).toMatch(/"glm"/)
+    const fromPublic = (out: string) =>
+      (JSON.parse(out) as { templates: { id: string; registry: string }[] }).templates
+        .filter((t) => t.registry === 'public')
+        .map((t) => t.id)
+    expect(fromPublic(refused.stdout)).toEqual([])
+    expect(fromPublic(ok.stdout)).toContain('glm')
   })
 })
 

@@ -33,14 +33,47 @@ import {
   type Hostile,
   type HostileState,
 } from '../helpers/hostile.js'
+import { generateSigningKey } from '../../shared/sign.js'
 
 const DIR = join(import.meta.dirname, '../fixtures/attacks')
+
+/**
+ * A fixture signs with keys named `a` (the registry's, pinned by `{{KEY_a}}`) and `b` (another
+ * registry's); they are made once per run, so no private key lives in a fixture.
+ */
+type FixtureSign = {
+  key: string
+  serial: number
+  expires?: string
+  entries?: boolean
+  entryKeys?: Record<string, string>
+  entryAs?: Record<string, string>
+  tamper?: Record<string, unknown>
+}
+const KEYS = { a: generateSigningKey(), b: generateSigningKey() } as Record<
+  string,
+  ReturnType<typeof generateSigningKey>
+>
+const pemOf = (name: string) =>
+  KEYS[name]?.privateKeyPem ??
+  (() => {
+    throw new Error(`no fixture key ${name}`)
+  })()
+
+function hostileSign({ key, entryKeys, ...rest }: FixtureSign): NonNullable<HostileState['sign']> {
+  return {
+    ...rest,
+    pem: pemOf(key),
+    ...(entryKeys ? { entryPems: Object.fromEntries(Object.entries(entryKeys).map(([id, k]) => [id, pemOf(k)])) } : {}),
+  }
+}
 
 type Step =
   | {
       serve: Record<string, Record<string, unknown>>
       index?: Record<string, unknown>
       routes?: Record<string, unknown>
+      sign?: FixtureSign
     }
   | {
       cm: string[]
@@ -211,7 +244,8 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
     const steps = JSON.parse(
       JSON.stringify(f.steps)
         .replaceAll('{{HOSTILE}}', hostile.url)
-        .replaceAll('{{HOSTILE_ALT}}', hostile.url.replace('127.0.0.1', 'localhost')),
+        .replaceAll('{{HOSTILE_ALT}}', hostile.url.replace('127.0.0.1', 'localhost'))
+        .replace(/\{\{KEY_([a-z])\}\}/g, (_, k: string) => KEYS[k]!.entry.publicKey),
     ) as Step[]
     for (const step of steps) {
       if ('serve' in step) {
@@ -222,6 +256,7 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
           templates,
           ...(step.index ? { index: step.index } : {}),
           ...(step.routes ? { routes: step.routes } : {}),
+          ...(step.sign ? { sign: hostileSign(step.sign) } : {}),
         })
       } else if ('cm' in step) {
         const before = clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome'))

@@ -1,0 +1,205 @@
+/**
+ * Issue 16: the client's cost does not grow with the catalogue. `claude-multi sync --check` of the
+ * same 3 instances against two signing registries in the same run, one of 10 ids and one of 10,000
+ * ids (× 20 versions each), key pinned: bytes received (counted by a TCP proxy in front of each
+ * server) and wall time, cold (empty cache: per-id documents and version documents fetched) and
+ * warm (every per-id document answered 304). The ratio is 10,000 ids ÷ 10 ids; goal ≤ 1.2. The
+ * full index the client downloaded before (and still downloads from an older server) is shown for
+ * scale.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ROOT, serverCli, startNode } from './_procs.mjs'
+
+const CLI = join(ROOT, 'dist/client/cli.js')
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const VERSIONS = 20
+const INSTANCES = ['p00001', 'p00002', 'p00003']
+
+const idOf = (i) => `p${String(i).padStart(5, '0')}`
+const versionOf = (j) => `1.${j}.0`
+
+function doc(i, j) {
+  const id = idOf(i)
+  const big = `model-${i}-v${j}`
+  return {
+    id,
+    version: versionOf(j),
+    name: `Provider ${i}`,
+    description: `Generated provider ${i} for the scale benchmark, with a description about as long as real ones.`,
+    homepage: `https://provider-${i}.example.com`,
+    baseUrl: `https://api.provider-${i}.example.com/anthropic`,
+    auth: 'ANTHROPIC_AUTH_TOKEN',
+    models: { default: big, fast: `${big}-air`, sonnet: big, opus: `${big}-max`, haiku: `${big}-air` },
+    env: { API_TIMEOUT_MS: '600000', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+    inputs: [],
+    changelog: `Version ${j}: ${big} for default, sonnet and opus.`,
+  }
+}
+
+/** A registry of `ids` ids in the fs store layout, kept between runs (a marker says it is complete). */
+async function generate(ids) {
+  const dir = join(tmpdir(), `claude-multi-bench-sync-scale-${ids}x${VERSIONS}`)
+  const marker = join(dir, '.complete')
+  if (existsSync(marker) && !process.env.BENCH_FRESH) return dir
+  rmSync(dir, { recursive: true, force: true })
+  const { integrityOfText } = await import(pathToFileURL(join(ROOT, 'dist', 'shared', 'digest.js')).href)
+  const writeId = async (i) => {
+    const idDir = join(dir, 'templates', idOf(i))
+    await mkdir(idDir, { recursive: true })
+    const meta = { 'dist-tags': { latest: versionOf(VERSIONS - 1) }, versions: {} }
+    for (let j = 0; j < VERSIONS; j++) {
+      const text = `${JSON.stringify(doc(i, j), null, 2)}\n`
+      await writeFile(join(idDir, `${versionOf(j)}.json`), text)
+      meta.versions[versionOf(j)] = {
+        publishedAt: new Date(Date.UTC(2025, 0, 1 + j * 7)).toISOString(),
+        integrity: integrityOfText(text),
+      }
+    }
+    await writeFile(join(idDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
+  }
+  let next = 0
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < ids) await writeId(next++)
+    }),
+  )
+  await writeFile(marker, '')
+  return dir
+}
+
+/** A TCP proxy in front of `target` that counts the bytes the client receives. */
+async function countingProxy(target) {
+  const { port: targetPort } = new URL(target)
+  let received = 0
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(targetPort), '127.0.0.1')
+    upstream.on('data', (b) => (received += b.length))
+    client.pipe(upstream)
+    upstream.pipe(client)
+    const close = () => {
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', close)
+    upstream.on('error', close)
+    client.on('close', close)
+    upstream.on('close', close)
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    take: () => {
+      const n = received
+      received = 0
+      return n
+    },
+    close: () => new Promise((r) => server.close(r)),
+  }
+}
+
+/** The client, asynchronously: the proxy lives in this process and must keep forwarding. */
+function cm(env, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint()
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b) => (stderr += b))
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (code !== 0 && code !== 100) reject(new Error(`claude-multi ${args.join(' ')} exited ${code}: ${stderr}`))
+      else resolve(ms)
+    })
+  })
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+export default async function syncScaleBench() {
+  const keyDir = mkdtempSync(join(tmpdir(), 'bench-sync-scale-key-'))
+  if (spawnSync(process.execPath, [serverCli(), 'keygen', '--out', keyDir]).status !== 0)
+    throw new Error('keygen failed')
+  const publicKey = JSON.parse(readFileSync(join(keyDir, 'public-key.json'), 'utf8')).keys[0].publicKey
+  const sides = []
+  try {
+    for (const ids of [10, 10_000]) {
+      const data = await generate(ids)
+      const server = await startNode([
+        serverCli(),
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--quiet',
+        '--sign-key',
+        join(keyDir, 'signing-key.pem'),
+      ])
+      const proxy = await countingProxy(server.url)
+      const dir = mkdtempSync(join(tmpdir(), `bench-sync-scale-${ids}-`))
+      const env = {
+        PATH: process.env.PATH,
+        HOME: join(dir, 'userhome'),
+        CLAUDE_MULTI_HOME: join(dir, 'home'),
+        CLAUDE_MULTI_BIN_DIR: join(dir, 'bin'),
+        CLAUDE_MULTI_CLAUDE_PATH: '/bin/true',
+        CLAUDE_MULTI_REGISTRY: proxy.url,
+        CLAUDE_MULTI_REGISTRY_KEY: publicKey,
+      }
+      sides.push({ ids, server, proxy, dir, env })
+      for (const id of INSTANCES) await cm(env, ['add', id, id, '--api-key-env', 'BENCH_KEY'])
+      const index = await fetch(`${server.url}/v1/index.json`)
+      sides.at(-1).indexBytes = (await index.arrayBuffer()).byteLength
+      await cm(env, ['sync', '--check'])
+      proxy.take()
+    }
+    // Interleaved, so machine noise hits both registries alike.
+    const results = new Map(sides.map((s) => [s.ids, { cold: [], coldBytes: [], warm: [], warmBytes: [] }]))
+    for (let i = 0; i < RUNS; i++) {
+      for (const s of sides) {
+        const r = results.get(s.ids)
+        rmSync(join(s.env.CLAUDE_MULTI_HOME, 'cache'), { recursive: true, force: true })
+        r.cold.push(await cm(s.env, ['sync', '--check']))
+        r.coldBytes.push(s.proxy.take())
+        r.warm.push(await cm(s.env, ['sync', '--check']))
+        r.warmBytes.push(s.proxy.take())
+      }
+    }
+    const small = results.get(10)
+    const large = results.get(10_000)
+    const detail = `3 instances, key pinned, 20 versions per id; median of ${RUNS} interleaved runs`
+    const row = (name, key, unit) => {
+      const ours = median(large[key])
+      const baseline = median(small[key])
+      return { name, ours, baseline, baselineName: '10 ids', unit, ratio: ours / baseline, goal: '<= 1.2', detail }
+    }
+    const full = sides.find((s) => s.ids === 10_000).indexBytes
+    return [
+      row('sync --check cold, bytes received, 10,000 vs 10 ids', 'coldBytes', 'B'),
+      row('sync --check cold, wall time, 10,000 vs 10 ids', 'cold', 'ms'),
+      row('sync --check warm (304s), bytes received, 10,000 vs 10 ids', 'warmBytes', 'B'),
+      row('sync --check warm (304s), wall time, 10,000 vs 10 ids', 'warm', 'ms'),
+      {
+        name: 'the full index an older client (or server) needs instead, 10,000 ids',
+        ours: full,
+        baseline: median(large.coldBytes),
+        baselineName: 'cold sync --check now',
+        unit: 'B',
+        ratio: full / median(large.coldBytes),
+        detail: 'what `sync --check` downloaded before issue 16 on every change to the catalogue',
+      },
+    ]
+  } finally {
+    for (const s of sides) {
+      await s.proxy.close()
+      await s.server.stop()
+      rmSync(s.dir, { recursive: true, force: true })
+    }
+    rmSync(keyDir, { recursive: true, force: true })
+  }
+}
