@@ -31,7 +31,11 @@ describe('signEntry / verifyEntry', () => {
   const signed = signEntry(glm, a.privateKeyPem, { serial: 5, expires })
 
   it('verifies with the key, after a JSON round trip, and keeps the entry unchanged beside the envelope', () => {
-    expect(verifyEntry(JSON.parse(JSON.stringify(signed)), [a.entry])).toMatchObject({ ok: true, keyId: a.entry.keyId, serial: 5 })
+    expect(verifyEntry(JSON.parse(JSON.stringify(signed)), [a.entry])).toMatchObject({
+      ok: true,
+      keyId: a.entry.keyId,
+      serial: 5,
+    })
     expect(entryContent(signed)).toEqual(glm)
   })
 
