@@ -32,6 +32,9 @@ export const commands: Record<string, Lazy> = {
   deprecate: load('deprecate'),
   'dist-tag': load('dist-tag'),
   completion: load('completion'),
+  notify: load('notify'),
+  auto: load('auto'),
+  config: load('config'),
 }
 
 export const main = defineCommand({

@@ -19,18 +19,19 @@ export default defineCommand({
         managed: Boolean(e),
         target: e?.target.path ?? i.binaryPath ?? null,
         configDir: i.configDir,
+        auto: i.autoSync === true,
       }
     })
     if (args.json) return emitJson('list', 0, { instances: rows })
     if (!rows.length) return out('no instances (create one with `claude-multi add <name> <template>`)')
-    const head = ['Instance', 'Template', 'Version', 'Range', 'Registry', 'Writes'].map((h) => c.bold(h))
+    const head = ['Instance', 'Template', 'Version', 'Range', 'Registry', 'Auto', 'Writes'].map((h) => c.bold(h))
     out(
       formatTable([
         head,
         ...rows.map((r) =>
           r.managed
-            ? [r.name, r.template!, r.version!, r.range!, r.registry!, r.target ?? '']
-            : [r.name, r.template ?? '-', c.dim('not managed'), '-', '-', c.dim('run `claude-multi adopt`')],
+            ? [r.name, r.template!, r.version!, r.range!, r.registry!, r.auto ? 'on' : c.dim('off'), r.target ?? '']
+            : [r.name, r.template ?? '-', c.dim('not managed'), '-', '-', '-', c.dim('run `claude-multi adopt`')],
         ),
       ]),
     )

@@ -3,6 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
+import { compareVersions } from '../registry/range.js'
 import { loadPrevious, savePrevious } from '../state/previous.js'
 import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
@@ -34,7 +35,9 @@ export default defineCommand({
           savedAt: new Date().toISOString(),
         })
       tx.write(prev.path, prev.text)
-      session.lock.instances[args.name] = prev.entry
+      // Going back from a newer version declines it: auto-sync (client/notify) will not apply it again.
+      const declined = current && compareVersions(current.version, prev.entry.version) > 0 ? { declined: current.version } : {}
+      session.lock.instances[args.name] = { ...prev.entry, ...declined }
       saveLock(tx, session.paths, session.lock)
       return { prev, current }
     })

@@ -11,6 +11,8 @@ export interface InstanceConfig {
   binaryPath?: string
   createdAt?: string
   providerTemplate?: string
+  /** `claude-multi auto <name> on`: the background check applies updates that need no decision. */
+  autoSync?: boolean
   [key: string]: unknown
 }
 
@@ -27,6 +29,8 @@ export interface Config {
   instances: InstanceConfig[]
   registries?: RegistryConfig[]
   version?: string
+  /** `claude-multi config set notify off` writes false: wrappers carry no update-notice lines. */
+  notify?: boolean
   [key: string]: unknown
 }
 

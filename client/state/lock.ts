@@ -25,6 +25,8 @@ export interface LockEntry {
   limits?: Limits
   /** sha256 of the bytes last written to the target, to tell hand edits apart. */
   written: string
+  /** A version `rollback` went back from: auto-sync announces it but never applies it again. */
+  declined?: string
 }
 
 export interface Lockfile {

@@ -5,6 +5,7 @@ import { applyOverrides } from '../../shared/merge.js'
 import { resolveEnv } from '../../shared/resolve.js'
 import { ENV_NAME_RE } from '../../shared/roles.js'
 import { renderWrapper } from '../../shared/wrapper.js'
+import { notifySpec } from '../notify/lines.js'
 import type { Template } from '../../shared/types.js'
 import { learnLimits, type Learned } from '../models/learn-limits.js'
 import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
@@ -142,6 +143,7 @@ export async function addInstance(
     key,
     env: applyOverrides(env, loadOverrides(configDir)),
     source,
+    ...notifySpec(ctx),
   })
   tx.write(wrapper, text, { mode: 0o755 })
 

@@ -15,6 +15,7 @@ import { fetchDoc, inputsFor, type SyncContext } from './context.js'
 import { digestOf, loadTarget } from './target.js'
 import { heldChange, type Held } from './hold.js'
 import { contractChanges } from '../../shared/contract.js'
+import { notifyLinesFor, notifySpec } from '../notify/lines.js'
 
 export interface PlanOptions {
   /** Take upstream on conflicts (and drop the overrides that caused them). */
@@ -93,9 +94,7 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   if (!Object.hasOwn(tEntry.versions, wanted) && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
   const wrapper = entry.target.kind === 'wrapper'
-  const fresh = wrapper
-    ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null }
-    : undefined
+  const fresh = wrapper ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null, ...notifySpec(ctx) } : undefined
   // Loaded first for a wrapper: its `# source:` line tells which version its values came from.
   let loaded = wrapper
     ? loadTarget(entry.target, name, undefined, { ...fresh!, authVar: 'ANTHROPIC_AUTH_TOKEN' })
@@ -158,11 +157,9 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
 
   const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
   // Regenerated every time: a wrapper written before the isolation lines existed gets them now.
-  const keyLines =
-    wrapper && !recreated && entry.key !== undefined
-      ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env))
-      : undefined
-  const nextText = loaded.render(merge.env, sourceLine, keyLines)
+  const keyLines = wrapper && !recreated && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env)) : undefined
+  // Likewise the update-notice lines: older wrappers get them, `config set notify off` drops them.
+  const nextText = loaded.render(merge.env, sourceLine, keyLines, wrapper && !recreated ? notifyLinesFor(ctx, name) : undefined)
   const nextEntry: LockEntry = {
     ...entry,
     version: wanted,

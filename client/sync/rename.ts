@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { CliError } from '../../shared/errors.js'
-import { parseWrapper, renderKeyLines, spliceWrapper } from '../../shared/wrapper.js'
+import { parseWrapper, renderKeyLines, spliceWrapper, withNotifyLines } from '../../shared/wrapper.js'
+import { notifyLinesFor } from '../notify/lines.js'
 import { saveConfig, type LoadedConfig } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
@@ -60,7 +61,10 @@ export async function renameInstance(
     if (entry?.key) {
       const parsed = parseWrapper(next)
       const auth = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity)).template.auth
-      next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(to, auth, entry.key, Object.keys(parsed.env)))
+      // The notice lines name the instance's files: they follow the new name.
+      next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(to, auth, entry.key, Object.keys(parsed.env)), notifyLinesFor(ctx, to))
+    } else if (entry) {
+      next = withNotifyLines(parseWrapper(next), notifyLinesFor(ctx, to))
     }
     tx.write(newWrapper, next, { mode: statSync(oldWrapper).mode & 0o7777 })
     tx.remove(oldWrapper)

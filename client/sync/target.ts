@@ -20,7 +20,7 @@ export interface LoadedTarget {
   text: string | undefined
   env: Record<string, string>
   /** Renders the file with a new variable set, keeping everything else. */
-  render(env: Record<string, string>, source: string, keyLines?: string[]): string
+  render(env: Record<string, string>, source: string, keyLines?: string[], notifyLines?: string[]): string
   parsed?: ParsedWrapper
 }
 
@@ -60,7 +60,7 @@ function loadWrapper(target: Target, text: string, name: string): LoadedTarget {
     text,
     env: { ...parsed.env },
     parsed,
-    render: (env, source, keyLines) => spliceWrapper(parsed, env, source, keyLines),
+    render: (env, source, keyLines, notifyLines) => spliceWrapper(parsed, env, source, keyLines, notifyLines),
   }
 }
 

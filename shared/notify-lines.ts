@@ -1,0 +1,40 @@
+/**
+ * The update-notice lines of a wrapper's managed block (README "Update notice"). They run on every
+ * launch, so they use shell builtins only and fork nothing unless a check is due:
+ *
+ * - a notice the last background check left in `<home>/notify/<name>.notice` is printed to stderr
+ *   when stderr is a terminal, then emptied (a check writes at most one notice per interval);
+ * - `<name>.probe` is truncated (its mtime becomes "now") and compared with `<name>.next`, whose
+ *   mtime `claude-multi notify` sets to "now + interval": `test -nt` is the builtin clock;
+ * - when due, `claude-multi notify <name>` starts detached (stdio closed, SIGHUP ignored, never
+ *   waited for), and only when `command -v` finds it.
+ *
+ * `true`, never `:`, carries the redirections: a failed redirection of a special builtin (`:`)
+ * ends a POSIX shell (dash, bash as sh), of a regular one it is only a failed command. `|| :`
+ * keeps a user's own `set -e` from ending the wrapper; `${x-}` their `set -u`.
+ */
+import { join } from 'node:path'
+import { CliError } from './errors.js'
+import { shQuote } from './shell.js'
+
+/** Marks the generated notice lines; like the key lines they are regenerated, never merged. */
+export const NOTIFY_MARK = ' # claude-multi:notify'
+
+/** Instance names as the client validates them: the name becomes part of a file name here. */
+const NAME_RE = /^[a-z0-9][a-z0-9-]*$/
+
+export const notifyDir = (home: string) => join(home, 'notify')
+
+export function renderNotifyLines(name: string, home: string): string[] {
+  if (!NAME_RE.test(name)) throw new CliError('E_VALUE', `"${name}" is not a valid instance name`, 1)
+  const files = shQuote(join(notifyDir(home), name))
+  const run = `CLAUDE_MULTI_HOME=${shQuote(home)} claude-multi notify ${shQuote(name)} </dev/null >/dev/null 2>&1 &`
+  return [
+    `if [ "\${CLAUDE_MULTI_NOTIFY-}" != 0 ]; then _cm_n=${files}`,
+    `  if [ -t 2 ] && [ -s "$_cm_n.notice" ]; then _cm_l=; IFS= read -r _cm_l 2>/dev/null <"$_cm_n.notice" || :; [ -z "$_cm_l" ] || printf '%s\\n' "$_cm_l" >&2; true 2>/dev/null >"$_cm_n.notice" || :; fi`,
+    `  true 2>/dev/null >"$_cm_n.probe" || :; if [ ! -e "$_cm_n.next" ] || [ "$_cm_n.probe" -nt "$_cm_n.next" ]; then`,
+    `    if command -v claude-multi >/dev/null 2>&1; then (trap '' HUP; ${run}); fi`,
+    '  fi; unset _cm_n _cm_l',
+    'fi',
+  ].map((l) => l + NOTIFY_MARK)
+}
