@@ -8,6 +8,7 @@ import { CliError } from '../../shared/errors.js'
 import { roleOf } from '../../shared/roles.js'
 import { reloadSession, type Session } from '../commands/_common.js'
 import { retiredWarnings } from '../models/retired-report.js'
+import { requireEntry } from '../registry/pick.js'
 import { compareVersions } from '../registry/range.js'
 import { findInstance } from '../state/config.js'
 import type { LockEntry } from '../state/lock.js'
@@ -16,7 +17,16 @@ import { applyPlans } from '../sync/apply.js'
 import { planInstance, type InstancePlan } from '../sync/plan.js'
 import { availableNotice, roleChanges, updatedNotice, type NoticeFacts } from './message.js'
 
-function factsOf(plan: InstancePlan): NoticeFacts {
+/** The deprecation message of the version the instance is on (the plan has the wanted one's). */
+async function deprecationOf(session: Session, plan: InstancePlan): Promise<string | undefined> {
+  try {
+    return requireEntry(await session.registries.get(plan.registry).index(), plan.template, plan.registry).versions[plan.current]?.deprecated || undefined
+  } catch {
+    return undefined
+  }
+}
+
+function factsOf(plan: InstancePlan, deprecated: string | undefined): NoticeFacts {
   return {
     name: plan.name,
     template: plan.template,
@@ -26,8 +36,7 @@ function factsOf(plan: InstancePlan): NoticeFacts {
     ...(plan.held ? { held: plan.held } : {}),
     ...(newMajor(plan) ? { major: plan.latest! } : {}),
     kept: plan.merge.conflicts.map((c) => roleOf(c.key) ?? c.key),
-    // plan.deprecated is the wanted version's: the current one's when nothing moves.
-    ...(plan.deprecated && plan.wanted === plan.current ? { deprecated: plan.deprecated } : {}),
+    ...(deprecated ? { deprecated } : {}),
     // Only what the user must act on: a retired model sync replaces is named by the move itself.
     retired: retiredWarnings(plan).filter((w) => !w.fixedBySync || plan.wanted === plan.current),
   }
@@ -59,7 +68,8 @@ export const autoSyncOn = (session: Session, name: string): boolean => findInsta
 /** The notice for `name` (undefined: nothing to say), applying the update first when auto-sync is on. */
 export async function checkInstance(session: Session, name: string): Promise<string | undefined> {
   const plan = await planInstance(session, name)
-  if (!autoSyncOn(session, name) || !autoEligible(plan, session.lock.instances[name])) return availableNotice(factsOf(plan))
+  const deprecated = await deprecationOf(session, plan)
+  if (!autoSyncOn(session, name) || !autoEligible(plan, session.lock.instances[name])) return availableNotice(factsOf(plan, deprecated))
   try {
     const done = await transact(
       session.paths,
@@ -72,10 +82,10 @@ export async function checkInstance(session: Session, name: string): Promise<str
         return { plan: p, applied: apply }
       },
     )
-    return done.applied ? updatedNotice(factsOf(done.plan)) : availableNotice(factsOf(done.plan))
+    return done.applied ? updatedNotice(factsOf(done.plan, undefined)) : availableNotice(factsOf(done.plan, deprecated))
   } catch (err) {
     // Another claude-multi is writing: never wait for it in the background, only announce.
-    if (err instanceof CliError && err.code === 'E_BUSY') return availableNotice(factsOf(plan))
+    if (err instanceof CliError && err.code === 'E_BUSY') return availableNotice(factsOf(plan, deprecated))
     throw err
   }
 }

@@ -60,7 +60,7 @@ export function availableNotice(f: NoticeFacts): string | undefined {
   if (!move && !warnings.length) return undefined
   // A retired model that sync cannot replace (the user's own value) needs the override command.
   const userValue = f.retired.find((w) => !w.fixedBySync)
-  run ??= userValue ? (userValue.suggestion ?? `claude-multi override ${f.name} ${userValue.role ?? userValue.key}=<model>`) : f.retired.length ? `claude-multi sync ${f.name}` : `claude-multi outdated ${f.name}`
+  run ??= userValue ? (userValue.suggestion ?? `claude-multi override ${f.name} ${userValue.role ?? userValue.key}=<model>`) : f.retired.length ? `claude-multi sync ${f.name}` : `claude-multi outdated ${f.name} --long`
   const head = warnings.length ? `WARNING ${warnings.join('; ')}${move ? '; ' : ''}` : ''
   return `claude-${f.name}: ${head}${move ?? ''} — run: ${run}`
 }

@@ -100,7 +100,7 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
   })
 
   it('names the new version and the changed role at a later launch, on a terminal only', async () => {
-    expect(readFileSync(e.wrapper('work'), 'utf8')).toContain(`claude-multi notify 'work'`)
+    expect(readFileSync(e.wrapper('work'), 'utf8')).toContain(`claude-multi notify 'work' &`)
     publish(e, 'glm', '1.5.1', '1.6.0', (d) => {
       d.models.sonnet = 'glm-5.5-flash[1m]'
       d.limits['glm-5.5-flash'] = d.limits['glm-5.3-flash']
@@ -127,6 +127,21 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     expect(later.code).toBe(0)
     expect(later.out).toContain(`${expected}\n`)
     expect(later.out.indexOf(expected)).toBeLessThan(later.out.indexOf('ARGS=hello'))
+  })
+
+  it('is louder for a deprecated version, and terminal-safe', async () => {
+    await quiet()
+    const dep = e.sb.cm(['deprecate', 'glm@1.5.1', 'wrong limits, use 1.6.0'])
+    expect(dep.code).toBe(0)
+    const r = e.sb.cm(['notify', 'work'], { env: { CLAUDE_MULTI_NOTIFY_INTERVAL: '0' } })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    const line = 'claude-work: WARNING glm 1.5.1 is deprecated: wrong limits, use 1.6.0; glm 1.5.1 → 1.6.0 (sonnet glm-5.3-flash[1m] → glm-5.5-flash[1m]) — run: claude-multi sync work'
+    expect(r.stdout).toBe(`${line}\n`)
+    expect(readFileSync(e.notice('work'), 'utf8')).toBe(`${line}\n`)
+    // A registry that cannot be reached: quiet, exit 0, the notice left as it was.
+    const down = e.sb.cm(['notify', 'work'], { env: { CLAUDE_MULTI_REGISTRY: 'http://127.0.0.1:9/', CLAUDE_MULTI_NOTIFY_INTERVAL: '0', CLAUDE_MULTI_HOME: join(e.sb.dir, 'other-home') } })
+    expect(down).toMatchObject({ code: 0, stderr: '', stdout: '' })
   })
 
   it('runs claude with exit 0 when claude-multi is not on PATH, and prints nothing', async () => {
