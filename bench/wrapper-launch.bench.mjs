@@ -39,7 +39,12 @@ export default async function wrapperLaunchBench() {
       claudePath: claude,
       authVar: 'ANTHROPIC_AUTH_TOKEN',
       key: { env: 'BENCH_KEY' },
-      env: { ANTHROPIC_BASE_URL: 'https://api.z.ai/api/anthropic', ANTHROPIC_MODEL: 'glm-5.3[1m]', ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.3-flash[1m]', API_TIMEOUT_MS: '3000000' },
+      env: {
+        ANTHROPIC_BASE_URL: 'https://api.z.ai/api/anthropic',
+        ANTHROPIC_MODEL: 'glm-5.3[1m]',
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-5.3-flash[1m]',
+        API_TIMEOUT_MS: '3000000',
+      },
       source: 'glm@1.5.1 from public',
     }
     const plain = join(dir, 'claude-plain')

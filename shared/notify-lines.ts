@@ -17,7 +17,6 @@
  * ends a POSIX shell (dash, bash as sh), of a regular one it is only a failed command. `|| :`
  * keeps a user's own `set -e` from ending the wrapper; `${x-}` their `set -u`.
  */
-import { join } from 'node:path'
 import { CliError } from './errors.js'
 import { shQuote } from './shell.js'
 
@@ -27,11 +26,12 @@ export const NOTIFY_MARK = ' # claude-multi:notify'
 /** Instance names as the client validates them: the name becomes part of a file name here. */
 const NAME_RE = /^[a-z0-9][a-z0-9-]*$/
 
-export const notifyDir = (home: string) => join(home, 'notify')
+/** `<home>/notify`; joined by hand: shared/ stays free of node modules, and the shell reads it as is. */
+export const notifyDir = (home: string) => `${home.replace(/(.)\/+$/, '$1')}/notify`
 
 export function renderNotifyLines(name: string, home: string): string[] {
   if (!NAME_RE.test(name)) throw new CliError('E_VALUE', `"${name}" is not a valid instance name`, 1)
-  const files = shQuote(join(notifyDir(home), name))
+  const files = shQuote(`${notifyDir(home)}/${name}`)
   const run = `CLAUDE_MULTI_HOME=${shQuote(home)} $_cm_s claude-multi notify ${shQuote(name)} &`
   return [
     `if [ "\${CLAUDE_MULTI_NOTIFY-}" != 0 ]; then _cm_n=${files}`,

@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty'
 import { UsageError } from '../../shared/errors.js'
 import { notifyEnabled } from '../notify/lines.js'
-import { rewriteNotifyLines } from '../notify/rewrite.js'
-import { saveConfig, type Config } from '../state/config.js'
+import { changeSettings } from '../notify/settings.js'
+import type { Config } from '../state/config.js'
 import { emitJson, jsonArg, openSession, out, waitArg, write } from './_common.js'
 
 /**
@@ -16,7 +16,16 @@ interface Setting {
   write(config: Config, value: string | undefined): void
 }
 
-const BOOL: Record<string, boolean> = { on: true, true: true, yes: true, '1': true, off: false, false: false, no: false, '0': false }
+const BOOL: Record<string, boolean> = {
+  on: true,
+  true: true,
+  yes: true,
+  '1': true,
+  off: false,
+  false: false,
+  no: false,
+  '0': false,
+}
 
 const SETTINGS: Record<string, Setting> = {
   notify: {
@@ -25,7 +34,8 @@ const SETTINGS: Record<string, Setting> = {
     write(config, value) {
       if (value === undefined) return void delete config.notify
       const b = BOOL[value.toLowerCase()]
-      if (b === undefined) throw new UsageError(`notify: "${value}" is neither on nor off`, 'e.g. claude-multi config set notify off')
+      if (b === undefined)
+        throw new UsageError(`notify: "${value}" is neither on nor off`, 'e.g. claude-multi config set notify off')
       if (b) delete config.notify
       else config.notify = false
     },
@@ -34,7 +44,11 @@ const SETTINGS: Record<string, Setting> = {
 
 function setting(key: string): Setting {
   const s = SETTINGS[key]
-  if (!s) throw new UsageError(`unknown setting "${key}"`, `known: ${Object.keys(SETTINGS).join(', ')} (see \`claude-multi config list\`)`)
+  if (!s)
+    throw new UsageError(
+      `unknown setting "${key}"`,
+      `known: ${Object.keys(SETTINGS).join(', ')} (see \`claude-multi config list\`)`,
+    )
   return s
 }
 
@@ -44,13 +58,13 @@ async function change(key: string, value: string | undefined, rawArgs: string[],
   const session = openSession()
   // Checked before anything is locked, so a bad value fails cleanly.
   s.write(structuredClone(session.config), value)
-  const r = await write(session, { command: `config ${value === undefined ? 'delete' : 'set'} ${key}`, rawArgs }, (tx) => {
-    const before = JSON.stringify(session.config)
-    s.write(session.config, value)
-    if (JSON.stringify(session.config) !== before) saveConfig(tx, session.loaded)
-    // Even when the value was already set: wrappers that lag behind it are brought in line.
-    return rewriteNotifyLines(session, tx)
-  })
+  const r = await write(
+    session,
+    { command: `config ${value === undefined ? 'delete' : 'set'} ${key}`, rawArgs },
+    (tx) => {
+      return changeSettings(session, tx, (config) => s.write(config, value))
+    },
+  )
   const now = s.read(session.config)
   if (json) return emitJson('config', 0, { key, value: now, rewritten: r.rewritten, skipped: r.skipped })
   out(`${key} = ${now}${r.rewritten.length ? ` (rewrote ${r.rewritten.map((n) => `claude-${n}`).join(', ')})` : ''}`)
@@ -60,7 +74,11 @@ async function change(key: string, value: string | undefined, rawArgs: string[],
 const set = defineCommand({
   meta: { name: 'set', description: 'Change a setting, e.g. `config set notify off`' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as { type: 'positional'; required: true; description: string },
+    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
+      type: 'positional'
+      required: true
+      description: string
+    },
     value: { type: 'positional', required: true, description: 'New value' },
     ...waitArg,
     ...jsonArg,
@@ -71,7 +89,11 @@ const set = defineCommand({
 const del = defineCommand({
   meta: { name: 'delete', description: 'Put a setting back to its default' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as { type: 'positional'; required: true; description: string },
+    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
+      type: 'positional'
+      required: true
+      description: string
+    },
     ...waitArg,
     ...jsonArg,
   },
@@ -81,7 +103,11 @@ const del = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'Print one setting' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as { type: 'positional'; required: true; description: string },
+    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
+      type: 'positional'
+      required: true
+      description: string
+    },
     ...jsonArg,
   },
   run({ args }) {
@@ -96,7 +122,10 @@ const list = defineCommand({
   args: { ...jsonArg },
   run({ args }) {
     const config = openSession().config
-    if (args.json) return emitJson('config', 0, { settings: Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.read(config)])) })
+    if (args.json)
+      return emitJson('config', 0, {
+        settings: Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.read(config)])),
+      })
     for (const [k, s] of Object.entries(SETTINGS)) out(`${k} = ${s.read(config)}  # ${s.describe}`)
   },
 })

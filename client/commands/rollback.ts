@@ -36,7 +36,8 @@ export default defineCommand({
         })
       tx.write(prev.path, prev.text)
       // Going back from a newer version declines it: auto-sync (client/notify) will not apply it again.
-      const declined = current && compareVersions(current.version, prev.entry.version) > 0 ? { declined: current.version } : {}
+      const declined =
+        current && compareVersions(current.version, prev.entry.version) > 0 ? { declined: current.version } : {}
       session.lock.instances[args.name] = { ...prev.entry, ...declined }
       saveLock(tx, session.paths, session.lock)
       return { prev, current }

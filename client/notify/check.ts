@@ -6,7 +6,8 @@
 import { caretGroup } from '../../shared/contract.js'
 import { CliError } from '../../shared/errors.js'
 import { roleOf } from '../../shared/roles.js'
-import { reloadSession, type Session } from '../commands/_common.js'
+import type { Registries } from '../registry/registries.js'
+import type { LoadedConfig } from '../state/config.js'
 import { retiredWarnings } from '../models/retired-report.js'
 import { requireEntry } from '../registry/pick.js'
 import { compareVersions } from '../registry/range.js'
@@ -14,13 +15,18 @@ import { findInstance } from '../state/config.js'
 import type { LockEntry } from '../state/lock.js'
 import { transact } from '../state/transact.js'
 import { applyPlans } from '../sync/apply.js'
+import type { SyncContext } from '../sync/context.js'
 import { planInstance, type InstancePlan } from '../sync/plan.js'
 import { availableNotice, roleChanges, updatedNotice, type NoticeFacts } from './message.js'
 
 /** The deprecation message of the version the instance is on (the plan has the wanted one's). */
 async function deprecationOf(session: Session, plan: InstancePlan): Promise<string | undefined> {
   try {
-    return requireEntry(await session.registries.get(plan.registry).index(), plan.template, plan.registry).versions[plan.current]?.deprecated || undefined
+    return (
+      requireEntry(await session.registries.get(plan.registry).index(), plan.template, plan.registry).versions[
+        plan.current
+      ]?.deprecated || undefined
+    )
   } catch {
     return undefined
   }
@@ -43,7 +49,9 @@ function factsOf(plan: InstancePlan, deprecated: string | undefined): NoticeFact
 }
 
 const newMajor = (plan: InstancePlan): boolean =>
-  plan.latest !== undefined && caretGroup(plan.latest) !== caretGroup(plan.wanted) && compareVersions(plan.latest, plan.wanted) > 0
+  plan.latest !== undefined &&
+  caretGroup(plan.latest) !== caretGroup(plan.wanted) &&
+  compareVersions(plan.latest, plan.wanted) > 0
 
 /**
  * What auto-sync may apply on its own: a newer version of the same major and the same contract,
@@ -63,17 +71,22 @@ export function autoEligible(plan: InstancePlan, entry: LockEntry | undefined): 
   )
 }
 
-export const autoSyncOn = (session: Session, name: string): boolean => findInstance(session.config, name)?.autoSync === true
+/** What a check needs: the command's session, and how to read state again under the lock. */
+type Session = SyncContext & { loaded: LoadedConfig; registries: Registries }
+
+export const autoSyncOn = (session: Session, name: string): boolean =>
+  findInstance(session.config, name)?.autoSync === true
 
 /** The notice for `name` (undefined: nothing to say), applying the update first when auto-sync is on. */
-export async function checkInstance(session: Session, name: string): Promise<string | undefined> {
+export async function checkInstance(session: Session, name: string, reload: () => void): Promise<string | undefined> {
   const plan = await planInstance(session, name)
   const deprecated = await deprecationOf(session, plan)
-  if (!autoSyncOn(session, name) || !autoEligible(plan, session.lock.instances[name])) return availableNotice(factsOf(plan, deprecated))
+  if (!autoSyncOn(session, name) || !autoEligible(plan, session.lock.instances[name]))
+    return availableNotice(factsOf(plan, deprecated))
   try {
     const done = await transact(
       session.paths,
-      { command: `notify ${name} (auto-sync)`, waitMs: 0, reload: () => reloadSession(session), note: () => {} },
+      { command: `notify ${name} (auto-sync)`, waitMs: 0, reload, note: () => {} },
       async (tx) => {
         // Under the lock state is read again: someone may have synced, or turned auto-sync off.
         const p = await planInstance(session, name)

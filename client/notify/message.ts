@@ -31,20 +31,28 @@ export function roleChanges(before: Record<string, string>, after: Record<string
   const changes: string[] = []
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const role = roleOf(key)
-    if (role && before[key] !== after[key]) changes.push(`${role} ${before[key] ?? '(unset)'} → ${after[key] ?? '(unset)'}`)
+    if (role && before[key] !== after[key])
+      changes.push(`${role} ${before[key] ?? '(unset)'} → ${after[key] ?? '(unset)'}`)
   }
   return changes
 }
 
-const retiredText = (w: RetiredWarning) => `${w.role ?? w.key} uses ${w.model}, which the provider retired${w.replacement ? ` (replacement: ${w.replacement})` : ''}`
+const retiredText = (w: RetiredWarning) =>
+  `${w.role ?? w.key} uses ${w.model}, which the provider retired${w.replacement ? ` (replacement: ${w.replacement})` : ''}`
 
 /** What the next launch should say, or undefined when there is nothing to say. */
 export function availableNotice(f: NoticeFacts): string | undefined {
-  const warnings = [...f.retired.map(retiredText), ...(f.deprecated ? [`${f.template} ${f.current} is deprecated: ${f.deprecated}`] : [])]
+  const warnings = [
+    ...f.retired.map(retiredText),
+    ...(f.deprecated ? [`${f.template} ${f.current} is deprecated: ${f.deprecated}`] : []),
+  ]
   let move: string | undefined
   let run: string | undefined
   if (f.held) {
-    const what = f.held.kind === 'major' ? 'is a new major, not applied' : `changes the contract (${f.held.changes.join('; ')}), not applied`
+    const what =
+      f.held.kind === 'major'
+        ? 'is a new major, not applied'
+        : `changes the contract (${f.held.changes.join('; ')}), not applied`
     move = `${f.template} ${f.current} → ${f.held.version} ${what}`
     run = f.held.hint
   } else if (f.wanted !== f.current) {
@@ -60,7 +68,11 @@ export function availableNotice(f: NoticeFacts): string | undefined {
   if (!move && !warnings.length) return undefined
   // A retired model that sync cannot replace (the user's own value) needs the override command.
   const userValue = f.retired.find((w) => !w.fixedBySync)
-  run ??= userValue ? (userValue.suggestion ?? `claude-multi override ${f.name} ${userValue.role ?? userValue.key}=<model>`) : f.retired.length ? `claude-multi sync ${f.name}` : `claude-multi outdated ${f.name} --long`
+  run ??= userValue
+    ? (userValue.suggestion ?? `claude-multi override ${f.name} ${userValue.role ?? userValue.key}=<model>`)
+    : f.retired.length
+      ? `claude-multi sync ${f.name}`
+      : `claude-multi outdated ${f.name} --long`
   const head = warnings.length ? `WARNING ${warnings.join('; ')}${move ? '; ' : ''}` : ''
   return `claude-${f.name}: ${head}${move ?? ''} — run: ${run}`
 }

@@ -94,7 +94,9 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
   if (!Object.hasOwn(tEntry.versions, wanted) && wanted !== entry.version)
     throw new CliError('E_NO_MATCH', `${entry.template}@${wanted} does not exist in registry ${entry.registry}`)
   const wrapper = entry.target.kind === 'wrapper'
-  const fresh = wrapper ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null, ...notifySpec(ctx) } : undefined
+  const fresh = wrapper
+    ? { name, configDir: inst.configDir, claudePath: findClaude(), key: entry.key ?? null, ...notifySpec(ctx) }
+    : undefined
   // Loaded first for a wrapper: its `# source:` line tells which version its values came from.
   let loaded = wrapper
     ? loadTarget(entry.target, name, undefined, { ...fresh!, authVar: 'ANTHROPIC_AUTH_TOKEN' })
@@ -157,9 +159,17 @@ export async function planInstance(ctx: SyncContext, name: string, opts: PlanOpt
 
   const sourceLine = `${entry.template}@${wanted} from ${entry.registry}`
   // Regenerated every time: a wrapper written before the isolation lines existed gets them now.
-  const keyLines = wrapper && !recreated && entry.key !== undefined ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env)) : undefined
+  const keyLines =
+    wrapper && !recreated && entry.key !== undefined
+      ? renderKeyLines(name, theirsDoc.auth, entry.key ?? null, Object.keys(merge.env))
+      : undefined
   // Likewise the update-notice lines: older wrappers get them, `config set notify off` drops them.
-  const nextText = loaded.render(merge.env, sourceLine, keyLines, wrapper && !recreated ? notifyLinesFor(ctx, name) : undefined)
+  const nextText = loaded.render(
+    merge.env,
+    sourceLine,
+    keyLines,
+    wrapper && !recreated ? notifyLinesFor(ctx, name) : undefined,
+  )
   const nextEntry: LockEntry = {
     ...entry,
     version: wanted,

@@ -62,7 +62,13 @@ export async function renameInstance(
       const parsed = parseWrapper(next)
       const auth = (await fetchDoc(ctx, entry.registry, entry.template, entry.version, entry.integrity)).template.auth
       // The notice lines name the instance's files: they follow the new name.
-      next = spliceWrapper(parsed, parsed.env, undefined, renderKeyLines(to, auth, entry.key, Object.keys(parsed.env)), notifyLinesFor(ctx, to))
+      next = spliceWrapper(
+        parsed,
+        parsed.env,
+        undefined,
+        renderKeyLines(to, auth, entry.key, Object.keys(parsed.env)),
+        notifyLinesFor(ctx, to),
+      )
     } else if (entry) {
       next = withNotifyLines(parseWrapper(next), notifyLinesFor(ctx, to))
     }

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shQuote } from '../../shared/shell.js'
-import { CLIENT_CLI, derive, sandbox, startRegistry, type Registry, type Sandbox } from './client-helpers.js'
+import { CLIENT_CLI, derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 /**
  * Issue 15 items 1 and 2: the wrapper's update notice and opt-in auto-sync, end to end: a real
@@ -51,7 +51,10 @@ function setup(reg: Registry): Env {
   const sb = sandbox(reg.url, { CLAUDE_MULTI_TOKEN: reg.token, NOTIFY_TEST_KEY: 'sk-test-FAKE' })
   const cmBin = join(sb.dir, 'cm-bin')
   mkdirSync(cmBin)
-  writeFileSync(join(cmBin, 'claude-multi'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLIENT_CLI)} "$@"\n`)
+  writeFileSync(
+    join(cmBin, 'claude-multi'),
+    `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLIENT_CLI)} "$@"\n`,
+  )
   chmodSync(join(cmBin, 'claude-multi'), 0o755)
   return {
     sb,
@@ -64,7 +67,11 @@ function setup(reg: Registry): Env {
 
 /** Runs the wrapper with stdin, stdout and stderr on a pseudo-terminal; returns what it showed. */
 function launchTty(e: Env, name: string, env: NodeJS.ProcessEnv): { code: number | null; out: string } {
-  const r = spawnSync('script', ['-qfec', `${shQuote(e.wrapper(name))} hello`, '/dev/null'], { env, encoding: 'utf8', timeout: 30_000 })
+  const r = spawnSync('script', ['-qfec', `${shQuote(e.wrapper(name))} hello`, '/dev/null'], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
   return { code: r.status, out: r.stdout.replace(/\r/g, '') }
 }
 
@@ -112,7 +119,8 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     expect(first.out).toContain('ARGS=hello')
     expect(first.out).not.toContain('claude-work:')
 
-    const expected = 'claude-work: glm 1.5.1 → 1.6.0 (sonnet glm-5.3-flash[1m] → glm-5.5-flash[1m]) — run: claude-multi sync work'
+    const expected =
+      'claude-work: glm 1.5.1 → 1.6.0 (sonnet glm-5.3-flash[1m] → glm-5.5-flash[1m]) — run: claude-multi sync work'
     await until('the background check to leave a notice', () => readOr(e.notice('work')).includes('1.6.0'))
     expect(readOr(e.notice('work'))).toBe(`${expected}\n`)
 
@@ -136,11 +144,18 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     const r = e.sb.cm(['notify', 'work'], { env: { CLAUDE_MULTI_NOTIFY_INTERVAL: '0' } })
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    const line = 'claude-work: WARNING glm 1.5.1 is deprecated: wrong limits, use 1.6.0; glm 1.5.1 → 1.6.0 (sonnet glm-5.3-flash[1m] → glm-5.5-flash[1m]) — run: claude-multi sync work'
+    const line =
+      'claude-work: WARNING glm 1.5.1 is deprecated: wrong limits, use 1.6.0; glm 1.5.1 → 1.6.0 (sonnet glm-5.3-flash[1m] → glm-5.5-flash[1m]) — run: claude-multi sync work'
     expect(r.stdout).toBe(`${line}\n`)
     expect(readFileSync(e.notice('work'), 'utf8')).toBe(`${line}\n`)
     // A registry that cannot be reached: quiet, exit 0, the notice left as it was.
-    const down = e.sb.cm(['notify', 'work'], { env: { CLAUDE_MULTI_REGISTRY: 'http://127.0.0.1:9/', CLAUDE_MULTI_NOTIFY_INTERVAL: '0', CLAUDE_MULTI_HOME: join(e.sb.dir, 'other-home') } })
+    const down = e.sb.cm(['notify', 'work'], {
+      env: {
+        CLAUDE_MULTI_REGISTRY: 'http://127.0.0.1:9/',
+        CLAUDE_MULTI_NOTIFY_INTERVAL: '0',
+        CLAUDE_MULTI_HOME: join(e.sb.dir, 'other-home'),
+      },
+    })
     expect(down).toMatchObject({ code: 0, stderr: '', stdout: '' })
   })
 
@@ -174,7 +189,9 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     await sleep(1000)
     expect(existsSync(marker)).toBe(false)
     expect(launchPiped(e, 'work', env).code).toBe(0)
-    expect(await until('the spy to be started', () => existsSync(marker) && readFileSync(marker, 'utf8'))).toBe('notify work\n')
+    expect(await until('the spy to be started', () => existsSync(marker) && readFileSync(marker, 'utf8'))).toBe(
+      'notify work\n',
+    )
   })
 
   it('checks again only once the interval has passed', async () => {
@@ -189,7 +206,8 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     expect(checked.code).toBe(0)
     const next = statSync(join(e.sb.home, 'notify', 'work.next')).mtimeMs
     expect(next - Date.now()).toBeGreaterThan(86_400_000 - 60_000)
-    for (let i = 0; i < 3; i++) expect(launchPiped(e, 'work', e.env({ PATH: `${spyBin}:${process.env.PATH}` })).code).toBe(0)
+    for (let i = 0; i < 3; i++)
+      expect(launchPiped(e, 'work', e.env({ PATH: `${spyBin}:${process.env.PATH}` })).code).toBe(0)
     await sleep(1000)
     expect(existsSync(marker)).toBe(false)
   })
@@ -202,7 +220,12 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
     expect(off.code).toBe(0)
     const text = readFileSync(e.wrapper('work'), 'utf8')
     expect(text).not.toContain('claude-multi:notify')
-    expect(text).toBe(before.split('\n').filter((l) => !l.endsWith(' # claude-multi:notify')).join('\n'))
+    expect(text).toBe(
+      before
+        .split('\n')
+        .filter((l) => !l.endsWith(' # claude-multi:notify'))
+        .join('\n'),
+    )
     expect(e.sb.cm(['config', 'get', 'notify']).stdout).toBe('off\n')
     expect(e.sb.cm(['sync', 'work']).code).toBe(0)
     expect(readFileSync(e.wrapper('work'), 'utf8')).not.toContain('claude-multi:notify')
@@ -248,8 +271,13 @@ describe('auto-sync in the background', { timeout: 180_000 }, () => {
     })
     const env = e.env({ CLAUDE_MULTI_NOTIFY_INTERVAL: '0' })
     expect(launchPiped(e, 'auto', env).code).toBe(0)
-    const notice = await until('the update to be applied', () => readOr(e.notice('auto')).includes('updated') && readOr(e.notice('auto')))
-    expect(notice).toBe('claude-auto: updated glm 1.5.1 → 1.6.0 (default glm-5.3[1m] → glm-5.5[1m]; kept your sonnet; undo: claude-multi rollback auto)\n')
+    const notice = await until(
+      'the update to be applied',
+      () => readOr(e.notice('auto')).includes('updated') && readOr(e.notice('auto')),
+    )
+    expect(notice).toBe(
+      'claude-auto: updated glm 1.5.1 → 1.6.0 (default glm-5.3[1m] → glm-5.5[1m]; kept your sonnet; undo: claude-multi rollback auto)\n',
+    )
     const lock = () => JSON.parse(readFileSync(join(e.sb.home, 'claude-multi.lock'), 'utf8')).instances.auto
     expect(lock().version).toBe('1.6.0')
     const after = readFileSync(path, 'utf8')

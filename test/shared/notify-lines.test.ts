@@ -28,7 +28,10 @@ function runFile(text: string, shell: string, env: Record<string, string> = {}) 
   chmodSync(claude, 0o755)
   const file = join(dir, 'wrapper')
   writeFileSync(file, text.replace(/^exec .*$/m, `exec '${claude}' "$@"`))
-  return spawnSync(shell, [file, 'hi'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ZAI_KEY: 'k', ...env } })
+  return spawnSync(shell, [file, 'hi'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ZAI_KEY: 'k', ...env },
+  })
 }
 
 describe('the update-notice lines', () => {
@@ -49,13 +52,23 @@ describe('the update-notice lines', () => {
     const parsed = parseWrapper(text)
     expect(spliceWrapper(parsed, parsed.env)).toBe(text)
     expect(spliceWrapper(parsed, parsed.env, undefined, undefined, [])).toBe(renderWrapper(spec()))
-    expect(spliceWrapper(parseWrapper(renderWrapper(spec())), parsed.env, undefined, undefined, renderNotifyLines('work', '/h'))).toBe(text)
+    expect(
+      spliceWrapper(
+        parseWrapper(renderWrapper(spec())),
+        parsed.env,
+        undefined,
+        undefined,
+        renderNotifyLines('work', '/h'),
+      ),
+    ).toBe(text)
     expect(withNotifyLines(parsed, [])).toBe(renderWrapper(spec()))
     expect(withNotifyLines(parseWrapper(renderWrapper(spec())), renderNotifyLines('work', '/h'))).toBe(text)
   })
 
   it('keep every other byte, a user line and CRLF endings included', () => {
-    const crlf = renderWrapper(spec()).replace(/\n/g, '\r\n').replace("export ANTHROPIC_MODEL='glm-5.1'\r\n", "export ANTHROPIC_MODEL='glm-5.1'\r\necho mine\r\n")
+    const crlf = renderWrapper(spec())
+      .replace(/\n/g, '\r\n')
+      .replace("export ANTHROPIC_MODEL='glm-5.1'\r\n", "export ANTHROPIC_MODEL='glm-5.1'\r\necho mine\r\n")
     const withLines = withNotifyLines(parseWrapper(crlf), renderNotifyLines('work', '/h'))
     expect(withLines).toContain('echo mine\r\n')
     expect(withLines).toContain(`${renderNotifyLines('work', '/h')[0]}\r\n`)
@@ -70,7 +83,12 @@ describe('the update-notice lines', () => {
   it('export nothing and run nothing from a hostile home path, in every shell', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-notify-'))
     const canary = join(dir, 'pwned')
-    for (const home of [`${dir}/$(touch ${canary})`, `${dir}/\`touch ${canary}\``, `${dir}/'; touch ${canary}; '`, `${dir}/"$(touch ${canary})"`]) {
+    for (const home of [
+      `${dir}/$(touch ${canary})`,
+      `${dir}/\`touch ${canary}\``,
+      `${dir}/'; touch ${canary}; '`,
+      `${dir}/"$(touch ${canary})"`,
+    ]) {
       for (const shell of SHELLS) {
         const plain = sourceWrapper(renderWrapper(spec()), shell, { ZAI_KEY: 'k' })
         const notify = sourceWrapper(renderWrapper(spec({ notify: { home } })), shell, { ZAI_KEY: 'k' })
@@ -84,7 +102,7 @@ describe('the update-notice lines', () => {
     expect(existsSync(canary)).toBe(false)
   })
 
-  it('run claude whatever state the notice files are in, also under a user\'s set -eu', () => {
+  it("run claude whatever state the notice files are in, also under a user's set -eu", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-notify-'))
     const home = join(dir, 'home')
     const text = renderWrapper(spec({ notify: { home } }))
@@ -92,11 +110,14 @@ describe('the update-notice lines', () => {
     const noPath = { PATH: '/nonexistent-bin:/usr/bin:/bin' }
     for (const shell of SHELLS) {
       // No notify directory at all (nothing checked yet), then an unreadable notice, then a directory where the probe goes.
-      for (const body of [text, strict]) expect(runFile(body, shell, noPath)).toMatchObject({ status: 0, stdout: 'ARGS=hi\n', stderr: '' })
+      for (const body of [text, strict])
+        expect(runFile(body, shell, noPath)).toMatchObject({ status: 0, stdout: 'ARGS=hi\n', stderr: '' })
     }
     mkdirSync(join(home, 'notify', 'work.probe'), { recursive: true })
     writeFileSync(join(home, 'notify', 'work.notice'), 'claude-work: something\n', { mode: 0o000 })
-    for (const shell of SHELLS) for (const body of [text, strict]) expect(runFile(body, shell, noPath)).toMatchObject({ status: 0, stdout: 'ARGS=hi\n', stderr: '' })
+    for (const shell of SHELLS)
+      for (const body of [text, strict])
+        expect(runFile(body, shell, noPath)).toMatchObject({ status: 0, stdout: 'ARGS=hi\n', stderr: '' })
     // stderr a pipe: the notice is left for a terminal.
     chmodSync(join(home, 'notify', 'work.notice'), 0o600)
     expect(runFile(text, 'sh', noPath).stderr).toBe('')
@@ -108,7 +129,8 @@ describe('the update-notice lines', () => {
     const home = join(dir, 'home')
     mkdirSync(join(home, 'notify'), { recursive: true })
     const text = renderWrapper(spec({ notify: { home } }))
-    for (const shell of SHELLS) expect(runFile(text, shell, { CLAUDE_MULTI_NOTIFY: '0' })).toMatchObject({ status: 0, stdout: 'ARGS=hi\n' })
+    for (const shell of SHELLS)
+      expect(runFile(text, shell, { CLAUDE_MULTI_NOTIFY: '0' })).toMatchObject({ status: 0, stdout: 'ARGS=hi\n' })
     expect(existsSync(join(home, 'notify', 'work.probe'))).toBe(false)
     expect(runFile(text, 'sh').status).toBe(0)
     expect(existsSync(join(home, 'notify', 'work.probe'))).toBe(true)
