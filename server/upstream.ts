@@ -4,6 +4,7 @@ import { checkEntry } from '../shared/entry.js'
 import { isValidId } from '../shared/ids.js'
 import { parseTemplateJson } from '../shared/schema.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
+import { fetchText, HttpFailure, type TextRequest } from '../shared/net/http.js'
 import { readIfExists, writeAtomic } from './stores/_files.js'
 
 export interface UpstreamOptions {
@@ -42,28 +43,6 @@ const RETRY_MS = 5_000
 export const MAX_UPSTREAM_INDEX_BYTES = 64 * 1024 * 1024
 export const MAX_UPSTREAM_DOCUMENT_BYTES = 1024 * 1024
 
-class TooLarge extends Error {}
-
-/** The body as text, reading (fetch decompresses as it reads) no more than `max` bytes. */
-async function boundedText(res: Response, max: number): Promise<string> {
-  if (Number(res.headers.get('content-length')) > max && !res.headers.get('content-encoding')) throw new TooLarge()
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      throw new TooLarge()
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
 /**
  * Mirrors another registry the way Verdaccio's uplinks do: its index is refreshed at most every
  * `maxAgeSeconds`, versions are cached on disk forever (they are immutable), and whatever was last
@@ -73,7 +52,16 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const base = options.url.replace(/\/+$/, '')
   const maxAgeMs = (options.maxAgeSeconds ?? 300) * 1000
   const timeoutMs = options.timeoutMs ?? 5_000
-  const doFetch = options.fetch ?? fetch
+  // ofetch (shared/net/http.ts): retries with backoff on 5xx/429, one deadline per request, the
+  // decompressed body capped (a gzip bomb stops there), redirects only within the upstream's origin
+  // (the read token never goes elsewhere), and HTTPS_PROXY/NO_PROXY honoured.
+  const get = (url: string, headers: Record<string, string>, maxBytes: number) =>
+    fetchText(url, {
+      headers,
+      timeoutMs,
+      maxBytes,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    } satisfies TextRequest)
   const indexPath = join(options.cacheDir, 'index.json')
   const etagPath = join(options.cacheDir, 'index.etag')
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
@@ -105,14 +93,14 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...auth }
       if (current?.etag) headers['if-none-match'] = current.etag
-      const res = await doFetch(`${base}/v1/index.json`, { headers, signal: AbortSignal.timeout(timeoutMs) })
+      const res = await get(`${base}/v1/index.json`, headers, MAX_UPSTREAM_INDEX_BYTES)
       if (res.status === 304 && current) {
         fetchedAt = Date.now()
         failedAt = 0
         return
       }
       if (res.status !== 200) return fail(`index answered ${res.status}`)
-      const text = await boundedText(res, MAX_UPSTREAM_INDEX_BYTES)
+      const text = res.text
       const index = parseIndex(text)
       if (!index) return fail('index is not a registry index')
       const etag = res.headers.get('etag') ?? undefined
@@ -122,12 +110,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       await writeAtomic(indexPath, text).catch(() => {})
       await writeAtomic(etagPath, `${etag ?? ''}\n`).catch(() => {})
     } catch (error) {
-      if (error instanceof TooLarge) return fail(`index is larger than ${MAX_UPSTREAM_INDEX_BYTES} bytes`)
-      fail(
-        (error as Error).name === 'TimeoutError'
-          ? 'index request timed out'
-          : `index request failed: ${(error as Error).message}`,
-      )
+      const kind = error instanceof HttpFailure ? error.kind : undefined
+      if (kind === 'too-large') return fail(`index is larger than ${MAX_UPSTREAM_INDEX_BYTES} bytes`)
+      fail(kind === 'timeout' ? 'index request timed out' : `index request failed: ${(error as Error).message}`)
     }
   }
 
@@ -156,16 +141,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return { raw: cached }
       }
       try {
-        const res = await doFetch(`${base}/v1/templates/${id}/${version}.json`, {
-          headers: { accept: 'application/json', ...auth },
-          signal: AbortSignal.timeout(timeoutMs),
-        })
+        const res = await get(
+          `${base}/v1/templates/${id}/${version}.json`,
+          { accept: 'application/json', ...auth },
+          MAX_UPSTREAM_DOCUMENT_BYTES,
+        )
         if (res.status === 404) return { missing: true }
         if (res.status !== 200) {
           fail(`${id}@${version} answered ${res.status}`)
           return { unreachable: true }
         }
-        const raw = await boundedText(res, MAX_UPSTREAM_DOCUMENT_BYTES)
+        const raw = res.text
         // A document that does not match the upstream's own index, or our schema, is never cached or served.
         const problem = documentProblem(raw, id, version, integrity)
         if (problem) {
@@ -176,7 +162,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return { raw }
       } catch (error) {
         fail(
-          error instanceof TooLarge
+          error instanceof HttpFailure && error.kind === 'too-large'
             ? `${id}@${version} is larger than ${MAX_UPSTREAM_DOCUMENT_BYTES} bytes`
             : `${id}@${version} request failed: ${(error as Error).message}`,
         )

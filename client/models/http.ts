@@ -3,6 +3,7 @@
  * turned into a one-line reason (never a stack): timeout, unreachable host, TLS, bad JSON.
  */
 import type { AuthVar } from '../../shared/roles.js'
+import type { HttpFailureKind } from '../../shared/net/http.js'
 import type { CheckFailure } from './types.js'
 
 export const ANTHROPIC_VERSION = '2023-06-01'
@@ -43,107 +44,57 @@ export const hostOf = (url: string): string => {
   }
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`
+/** A model list is a few hundred KB at most; a bigger answer is refused. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed',
-  UND_ERR_SOCKET: 'connection closed',
+const KIND: Record<HttpFailureKind, CheckFailure> = {
+  'bad-url': 'bad-url',
+  timeout: 'timeout',
+  network: 'network',
+  'too-large': 'http',
+  redirect: 'redirect',
 }
 
-function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause
-  const code = cause?.code ?? (err as { code?: string }).code
-  if (code && NETWORK_REASONS[code]) return `${NETWORK_REASONS[code]} (${code})`
-  if (code && /CERT|SSL|TLS|SIGNATURE/.test(code)) return `TLS certificate problem (${code})`
-  return (cause?.message ?? (err as Error).message ?? String(err)).split('\n')[0]!
-}
-
+/**
+ * One call through shared/net/http.ts (ofetch): GETs are retried on 5xx/429, a probe (POST, it
+ * costs tokens) never is; redirects are followed only within the origin, so the key
+ * (`x-api-key`/`authorization`) never reaches another host.
+ */
 export async function callProvider(
   url: string,
   init: { method?: string; headers: Record<string, string>; body?: unknown },
   opts: { timeoutMs?: number; fetch?: typeof globalThis.fetch } = {},
 ): Promise<ProviderAnswer> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const doFetch = opts.fetch ?? globalThis.fetch
   const headers: Record<string, string> = { ...init.headers, accept: 'application/json' }
   if (init.body !== undefined) headers['content-type'] = 'application/json'
+  // ofetch is loaded by the commands that call providers, never by the sync hot path.
+  const { fetchText, HttpFailure } = await import('../../shared/net/http.js')
   try {
-    new URL(url)
-  } catch {
-    throw new ProviderCallError('bad-url', `the base URL is not a valid URL: ${url}`)
-  }
-  try {
-    const signal = AbortSignal.timeout(timeoutMs)
-    let target = url
-    let res: Response
-    // Redirects are followed by hand, and only on the same origin: fetch would carry our
-    // `x-api-key` to wherever a provider (or whoever answers for it) points.
-    for (let hops = 0; ; hops++) {
-      res = await doFetch(target, {
-        method: init.method ?? 'GET',
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal,
-        redirect: 'manual',
-      })
-      const location = res.headers.get('location')
-      if (![301, 302, 303, 307, 308].includes(res.status) || !location) break
-      const next = new URL(location, target)
-      if (next.origin !== new URL(url).origin)
-        throw new ProviderCallError(
-          'redirect',
-          `${hostOf(url)} redirected to ${next.origin}; not following it with your key`,
-        )
-      if (hops >= 5) throw new ProviderCallError('redirect', `${hostOf(url)} redirected more than 5 times`)
-      target = next.href
-    }
-    const text = await boundedText(res, MAX_ANSWER_BYTES)
+    const res = await fetchText(url, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    })
     let json: unknown
     try {
-      json = text ? JSON.parse(text) : undefined
+      json = res.text ? JSON.parse(res.text) : undefined
     } catch {
       json = undefined
     }
     return { status: res.status, json }
   } catch (err) {
-    if (err instanceof ProviderCallError) throw err
-    const name = (err as { name?: string }).name
-    const code = (err as { cause?: { code?: string } }).cause?.code
-    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      throw new ProviderCallError(
-        'timeout',
-        `no answer from ${hostOf(url)} within ${seconds(timeoutMs)} (raise it with --timeout)`,
-      )
-    }
-    throw new ProviderCallError('network', `could not reach ${hostOf(url)}: ${networkReason(err)}`)
+    if (!(err instanceof HttpFailure)) throw err
+    if (err.kind === 'bad-url') throw new ProviderCallError('bad-url', `the base URL is not a valid URL: ${url}`)
+    if (err.kind === 'timeout') throw new ProviderCallError('timeout', `${err.message} (raise it with --timeout)`)
+    throw new ProviderCallError(
+      KIND[err.kind],
+      err.kind === 'too-large' ? "the provider's answer is larger than 8 MB" : err.message,
+    )
   }
-}
-
-/** A model list is a few hundred KB at most; a bigger answer is cut (and then is not JSON). */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024
-
-async function boundedText(res: Response, max: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > max) {
-      await reader.cancel()
-      throw new ProviderCallError('http', `the provider's answer is larger than ${max} bytes`)
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** The provider's own error text: Anthropic's `{error:{message}}`, or the common variants. */

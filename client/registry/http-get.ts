@@ -1,4 +1,5 @@
 import { CliError } from '../../shared/errors.js'
+import { proxyConfigured } from '../../shared/net/proxy-env.js'
 import { safeText } from '../../shared/text.js'
 
 export interface HttpResponse {
@@ -52,6 +53,8 @@ export class TooLargeError extends CliError {
 export async function httpRequest(url: string, req: HttpRequest = {}): Promise<HttpResponse> {
   const u = new URL(url)
   const mod = u.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  // HTTPS_PROXY & co.: the proxy code is loaded only when one is set (the hot path stays lean).
+  const agent = proxyConfigured() ? (await import('./proxy-agent.js')).proxyAgentFor(u) : undefined
   const method = req.method ?? 'GET'
   const max = req.maxBytes ?? MAX_DOCUMENT_BYTES
   return new Promise((resolve, reject) => {
@@ -61,6 +64,7 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
         method,
         headers: { accept: 'application/json', 'user-agent': 'claude-multi', ...req.headers },
         timeout: req.timeoutMs ?? TIMEOUT_MS,
+        ...(agent ? { agent } : {}),
       },
       (res) => {
         const fail = (error: CliError) => {
@@ -96,7 +100,7 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
 }
 
 /** The server's `{ error: { code, message } }`, or the status line when the body is not ours; one escaped line. */
-export function errorMessage(res: HttpResponse): string {
+export function errorMessage(res: Pick<HttpResponse, 'status' | 'text'>): string {
   try {
     const body = JSON.parse(res.text) as { error?: { code?: string; message?: string } }
     if (typeof body.error?.message === 'string') return `${res.status} ${safeText(body.error.message.slice(0, 500))}`

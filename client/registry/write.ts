@@ -1,8 +1,16 @@
 import { CliError } from '../../shared/errors.js'
-import { errorMessage, httpRequest } from './http-get.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
+import { errorMessage, MAX_DOCUMENT_BYTES } from './http-get.js'
 import type { RegistrySource } from './types.js'
 
-/** An authenticated write (publish, deprecate, dist-tag) with the server's error passed through. */
+/** A whole write, however slowly the registry answers. */
+const DEADLINE_MS = Number(process.env.CLAUDE_MULTI_DEADLINE_MS) || 60_000
+
+/**
+ * An authenticated write (publish, deprecate, dist-tag) with the server's error passed through.
+ * ofetch (shared/net/http.ts): a write is never retried, a redirect is followed only within the
+ * registry's origin (the token never goes elsewhere), the answer is read within 1 MB.
+ */
 export async function registryWrite(
   source: RegistrySource,
   method: string,
@@ -25,11 +33,25 @@ export async function registryWrite(
       `run \`claude-multi registry login ${source.name}\` or set its --token-env variable`,
     )
   const url = `${source.url}${path}`
-  const res = await httpRequest(url, {
-    method,
-    body,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  })
+  let res
+  try {
+    res = await fetchText(url, {
+      method,
+      body,
+      headers: {
+        accept: 'application/json',
+        'user-agent': 'claude-multi',
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      timeoutMs: DEADLINE_MS,
+      maxBytes: MAX_DOCUMENT_BYTES,
+    })
+  } catch (err) {
+    if (err instanceof HttpFailure)
+      throw new CliError(err.kind === 'too-large' ? 'E_TOO_LARGE' : 'E_NETWORK', `[${method}] "${url}": ${err.message}`)
+    throw err
+  }
   if (res.status >= 200 && res.status < 300) {
     try {
       return JSON.parse(res.text)

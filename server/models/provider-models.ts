@@ -4,6 +4,7 @@
  * server never import each other, and this file is small.
  */
 import { CliError } from '../../shared/errors.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
 import type { AuthVar } from '../../shared/roles.js'
 
 const MAX_PAGES = 50
@@ -19,48 +20,46 @@ function errorText(json: unknown): string {
   return typeof msg === 'string' ? `: ${msg.slice(0, 200)}` : ''
 }
 
+/** A model list is a few hundred KB; a bigger answer is refused. */
+const MAX_LIST_BYTES = 8 * 1024 * 1024
+
+/** ofetch (shared/net/http.ts): retried on 5xx/429 with backoff, proxy-aware, bounded. */
 async function getJson(
   url: string,
   headers: Record<string, string>,
   opts: ListOptions,
 ): Promise<{ status: number; json: unknown }> {
   const timeoutMs = opts.timeoutMs ?? 10_000
+  let res
   try {
     // Never followed: fetch would carry the key (`x-api-key`) to whatever origin a redirect names.
-    const res = await (opts.fetch ?? globalThis.fetch)(url, {
+    res = await fetchText(url, {
       headers,
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
+      timeoutMs,
+      maxBytes: MAX_LIST_BYTES,
+      redirects: 'none',
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
     })
-    if (res.status >= 300 && res.status < 400) {
-      const to = res.headers.get('location') ?? '?'
-      throw new CliError(
-        'E_PROVIDER',
-        `${new URL(url).host} answered a redirect to ${to.slice(0, 200)}; not following it with the key`,
-        1,
-        'use the final URL with --provider-url',
-      )
-    }
-    const text = await res.text()
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: res.status, json }
   } catch (err) {
-    if (err instanceof CliError) throw err
-    const name = (err as { name?: string }).name
-    const host = new URL(url).host
-    if (name === 'TimeoutError' || name === 'AbortError')
-      throw new CliError('E_PROVIDER', `no answer from ${host} within ${timeoutMs / 1000} s`)
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    if (err instanceof HttpFailure) throw new CliError('E_PROVIDER', err.message)
+    throw err
+  }
+  if (res.status >= 300 && res.status < 400) {
+    const to = res.headers.get('location') ?? '?'
     throw new CliError(
       'E_PROVIDER',
-      `could not reach ${host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      `${new URL(url).host} answered a redirect to ${to.slice(0, 200)}; not following it with the key`,
+      1,
+      'use the final URL with --provider-url',
     )
   }
+  let json: unknown
+  try {
+    json = JSON.parse(res.text)
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, json }
 }
 
 /** Every listed model id; throws CliError (one line) when the provider has no list or refuses. */

@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
 import { placeholders, substitute } from '../../shared/placeholders.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
@@ -65,31 +66,37 @@ function providerBase(t: Template, override: string | undefined): string {
   return substitute(t.baseUrl, defaults)
 }
 
+/** A PUT through ofetch (shared/net/http.ts): never retried, no redirect off the registry's origin. */
 async function publishDraft(
   doc: Template,
   text: string,
   target: NonNullable<WatchOptions['publish']>,
-  f: typeof globalThis.fetch,
+  f: typeof globalThis.fetch | undefined,
+  timeoutMs: number,
 ): Promise<string> {
   const url = `${target.registry.replace(/\/+$/, '')}/v1/templates/${doc.id}/${doc.version}`
-  let res: Response
+  let res
   try {
-    res = await f(url, {
+    res = await fetchText(url, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
       body: text,
+      timeoutMs,
+      maxBytes: 1024 * 1024,
+      ...(f ? { fetch: f } : {}),
     })
   } catch (err) {
-    throw new CliError(
-      'E_PUBLISH',
-      `could not reach ${new URL(url).host}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`,
-    )
+    if (err instanceof HttpFailure) throw new CliError('E_PUBLISH', err.message)
+    throw err
   }
   if (res.status === 201) return url
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
+  let message: unknown
+  try {
+    message = (JSON.parse(res.text) as { error?: { message?: unknown } } | null)?.error?.message
+  } catch {}
   throw new CliError(
     'E_PUBLISH',
-    `publishing ${doc.id}@${doc.version} failed: HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`,
+    `publishing ${doc.id}@${doc.version} failed: HTTP ${res.status}${typeof message === 'string' ? `: ${message.slice(0, 300)}` : ''}`,
   )
 }
 
@@ -136,7 +143,14 @@ export async function watchOne(store: Store, id: string, opts: WatchOptions): Pr
       const path = join(opts.draftsDir, id, `${draft.version}.json`)
       await writeFileAtomic(path, text)
       result.draft = { version: draft.version, path }
-      if (opts.publish) result.published = await publishDraft(draft, text, opts.publish, opts.fetch ?? globalThis.fetch)
+      if (opts.publish)
+        result.published = await publishDraft(
+          draft,
+          text,
+          opts.publish,
+          opts.fetch,
+          Math.max(opts.timeoutMs ?? 10_000, 30_000),
+        )
     }
     // Remember what was listed so the next run reports only what is new since this one.
     await writeFileAtomic(seenPath, `${JSON.stringify([...listed].sort(), null, 2)}\n`)
