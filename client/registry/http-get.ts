@@ -93,11 +93,17 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
     }, DEADLINE_MS)
     r.on('close', () => clearTimeout(deadline))
     r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs ?? TIMEOUT_MS} ms`)))
-    r.on('error', (err: NodeJS.ErrnoException) => reject(new NetworkError(method, url, err.code ?? err.message)))
+    r.on('error', (err: NodeJS.ErrnoException) => reject(new NetworkError(method, url, networkReason(err))))
     if (req.body !== undefined) r.end(req.body)
     else r.end()
   })
 }
+
+/** The error code, and for a certificate the way to trust a private CA. */
+const networkReason = (err: NodeJS.ErrnoException): string =>
+  err.code && /CERT|SSL|TLS|SIGNATURE/.test(err.code)
+    ? `TLS certificate problem (${err.code}); a private CA goes in NODE_EXTRA_CA_CERTS`
+    : (err.code ?? err.message)
 
 /** The server's `{ error: { code, message } }`, or the status line when the body is not ours; one escaped line. */
 export function errorMessage(res: Pick<HttpResponse, 'status' | 'text'>): string {

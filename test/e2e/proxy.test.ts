@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -170,3 +173,134 @@ describe('the registry server', () => {
     expect(new Set(proxy.targets())).toEqual(new Set([host(provider.url), host(reg.url)]))
   })
 })
+
+describe('https with a private CA (NODE_EXTRA_CA_CERTS)', () => {
+  let tls: { url: string; ca: string; close(): Promise<void> }
+  beforeAll(async () => {
+    tls = await startTlsFront(reg.url, join(dir, 'pki'))
+  })
+  afterAll(() => tls?.close())
+
+  it('the client refuses the unknown CA with a hint, trusts it from NODE_EXTRA_CA_CERTS, and tunnels through HTTPS_PROXY', async () => {
+    const home = mkdtempSync(join(dir, 'tls-'))
+    const tenv = {
+      ...env,
+      HOME: home,
+      CLAUDE_MULTI_HOME: join(home, 'cm'),
+      CLAUDE_MULTI_BIN_DIR: join(home, 'bin'),
+      CLAUDE_MULTI_REGISTRY: tls.url,
+    }
+    const refused = await runClient(['add', 'tls', 'glm', '--api-key-stdin'], tenv, 'k\n')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/TLS certificate problem \([A-Z_]+\); a private CA goes in NODE_EXTRA_CA_CERTS/)
+    const trusted = { ...tenv, NODE_EXTRA_CA_CERTS: tls.ca }
+    const added = await runClient(['add', 'tls', 'glm', '--api-key-stdin'], trusted, 'k\n')
+    expect(added.stderr).toBe('')
+    expect(added.code).toBe(0)
+    proxy.reset()
+    const check = await runClient(['sync', '--check', 'tls'], { ...trusted, HTTPS_PROXY: proxy.url })
+    expect(check.code, check.stderr).toBe(0)
+    expect(proxy.seen).toEqual([`CONNECT ${host(tls.url)}`])
+  })
+
+  it('the mirror reaches an https upstream through HTTPS_PROXY with the CA from NODE_EXTRA_CA_CERTS', async () => {
+    for (const trust of [false, true]) {
+      const data = mkdtempSync(join(dir, 'mirror-tls-'))
+      const mirror = await startServer(['--data', data, '--upstream', tls.url, '--upstream-max-age', '0', '--quiet'], {
+        HTTPS_PROXY: proxy.url,
+        ...(trust ? { NODE_EXTRA_CA_CERTS: tls.ca } : {}),
+      })
+      try {
+        proxy.reset()
+        const index = (await (await fetch(`${mirror.url}/v1/index.json`)).json()) as {
+          templates: Record<string, unknown>
+        }
+        expect('glm' in index.templates).toBe(trust)
+        expect(proxy.seen[0]).toBe(`CONNECT ${host(tls.url)}`)
+      } finally {
+        await mirror.stop()
+      }
+    }
+  })
+})
+
+/** A private CA and an https front (localhost) for `target`, made with openssl. */
+async function startTlsFront(
+  target: string,
+  pki: string,
+): Promise<{ url: string; ca: string; close(): Promise<void> }> {
+  mkdirSync(pki, { recursive: true })
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' })
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=claude-multi test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  )
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=localhost')
+  writeFileSync(
+    join(pki, 'ext'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  )
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'srv.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'srv.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext',
+  )
+  const t = new URL(target)
+  const server = createHttpsServer(
+    { key: readFileSync(join(pki, 'srv.key')), cert: readFileSync(join(pki, 'srv.pem')) },
+    (req, res) => {
+      const up = httpRequest(
+        {
+          host: t.hostname,
+          port: t.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: t.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers)
+          r.pipe(res)
+        },
+      )
+      up.on('error', () => res.writeHead(502).end())
+      req.pipe(up)
+    },
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `https://localhost:${(server.address() as AddressInfo).port}`,
+    ca: join(pki, 'ca.pem'),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
