@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.js'
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
 import { startCountingProxy, type CountingProxy } from '../helpers/connect-proxy.js'
-import { fakeTemplate, runClient } from '../models/_registry.js'
-import { startRegistry, type Registry } from './client-helpers.js'
-import { REGISTRY_CLI, ROOT, startServer } from './server-helpers.js'
+import { fakeTemplate, runClient } from '../helpers/model-registry.js'
+import { startRegistry, type Registry } from '../helpers/client.js'
+import { REGISTRY_CLI, ROOT, startServer } from '../helpers/server.js'
 
 /**
  * Issue 15 item 4: every kind of outgoing request honours HTTP(S)_PROXY / NO_PROXY. The proxy

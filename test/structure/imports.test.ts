@@ -41,7 +41,7 @@ const COMMANDS_THAT_WRITE = [
 const SHARED_IMPURE = ['shared/cli-main.ts', 'shared/cli-support.ts']
 
 describe('the import graph of client/, server/, shared/', () => {
-  const graph = readGraph(sourcesUnder('client', 'server', 'shared'))
+  const graph = readGraph(sourcesUnder('client', 'server', 'shared', 'net'))
   const v = layerViolations(graph)
   const fileOf = (line: string) => line.split(' ')[0]!
   const debt = (lines: string[], known: string[]) => lines.filter((l) => !known.includes(fileOf(l)))
@@ -61,6 +61,17 @@ describe('the import graph of client/, server/, shared/', () => {
     const impure = new Set([...v.sharedImports, ...v.sharedProcess].map(fileOf))
     expect([...impure].sort()).toEqual(SHARED_IMPURE.filter((f) => impure.has(f)).sort())
     expect(SHARED_IMPURE.filter((f) => !impure.has(f))).toEqual([]) // paid: remove it from the list
+  })
+
+  // net/ is the HTTP layer both sides use (ofetch, proxies): I/O, so not in shared/, and it knows neither side.
+  it('has net/ import only net/, shared/ and packages', () => {
+    const edges = [...graph].flatMap(([file, facts]) =>
+      file.startsWith('net/')
+        ? facts.imports.filter((e) => !e.external && !/^(net|shared)\//.test(e.to)).map((e) => `${file} -> ${e.to}`)
+        : [],
+    )
+    expect([...graph.keys()].filter((f) => f.startsWith('net/')).length).toBeGreaterThan(0)
+    expect(edges).toEqual([])
   })
 
   it('has no command write state itself', () => {
