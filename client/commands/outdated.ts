@@ -19,6 +19,7 @@ import { retiredForInstances } from '../models/retired-instances.js'
 import { describeRetiredWarning } from '../models/retired-report.js'
 import type { PlanSummary } from '../render/sync.js'
 import type { SyncContext } from '../sync/context.js'
+import type { Changelog } from '../sync/changelog.js'
 import { CliError } from '../../shared/errors.js'
 
 /**
@@ -42,6 +43,20 @@ async function longChanges(
     }
   }
   return byName
+}
+
+/** Changelogs of the rows that move up; one that cannot be read says so inside, never fails the command. */
+async function changelogsFor(session: SyncContext, rows: OutdatedRow[]): Promise<Map<string, Changelog>> {
+  const { changelogBetween } = await import('../sync/changelog.js')
+  const logs = new Map<string, Changelog>()
+  await Promise.all(
+    rows.map(async (r) => {
+      if (!r.wanted || r.downgrade) return
+      const log = await changelogBetween(session, r.registry, r.template, r.current, r.wanted)
+      if (log) logs.set(r.name, log)
+    }),
+  )
+  return logs
 }
 
 export default defineCommand({
@@ -73,8 +88,14 @@ export default defineCommand({
     const shown = args.all ? rows : rows.filter(isOutdated)
     // --long reads the version documents (the table alone needs only the index).
     const changes = args.long ? await longChanges(session, shown, errors) : new Map<string, PlanSummary>()
+    // --long: the changelog of every version between current and wanted, held ones included (that is the decision).
+    const logs = args.long ? await changelogsFor(session, shown) : new Map<string, Changelog>()
     const instances = args.long
-      ? shown.map((r) => ({ ...r, ...(changes.has(r.name) ? { changes: changes.get(r.name)!.changes } : {}) }))
+      ? shown.map((r) => ({
+          ...r,
+          ...(changes.has(r.name) ? { changes: changes.get(r.name)!.changes } : {}),
+          ...(logs.has(r.name) ? { changelog: logs.get(r.name)! } : {}),
+        }))
       : shown
     const exitCode = errors.length ? 1 : 0
     if (args.json) emitJson('outdated', exitCode, { instances, retired }, errors, warnings)
@@ -97,9 +118,22 @@ export default defineCommand({
           ]),
         ]),
       )
-      if (changes.size) {
-        const { renderDetails } = await import('../render/sync.js')
-        for (const text of [...changes.values()].map((summary) => renderDetails(summary, 'check'))) if (text) out(text)
+      if (changes.size || logs.size) {
+        const [{ renderDetails }, { renderChangelog }] = await Promise.all([
+          import('../render/sync.js'),
+          import('../render/changelog.js'),
+        ])
+        for (const r of shown) {
+          const summary = changes.get(r.name)
+          const log = logs.get(r.name)
+          // A held version has no plan (sync would not apply it), but its changelog is what to decide on.
+          const text = summary
+            ? renderDetails({ ...summary, ...(log ? { changelog: log } : {}) }, 'check')
+            : log
+              ? `${c.bold(r.name)}: ${safeText(`${r.template} ${r.current} → ${r.wanted}`)}${r.held ? ' (held)' : ''}\n${renderChangelog(log)}`
+              : ''
+          if (text) out(text)
+        }
       }
     } else if (rows.length) out('all instances are on the latest version')
     else if (!errors.length) out('no managed instances')

@@ -8,8 +8,10 @@ import {
   renderHeld,
   renderStatusTable,
   summarize,
+  type PlanSummary,
   type SyncMode,
 } from '../render/sync.js'
+import type { SyncContext } from '../sync/context.js'
 import { c } from '../render/colors.js'
 import type { Transaction } from '../state/transaction.js'
 import {
@@ -107,6 +109,8 @@ export default defineCommand({
           )
         : await run()
     const summaries = plans.map((p) => ({ ...summarize(p, theirs, reset), written: written.includes(p.name) }))
+    // The changelog of every version the update crosses (not for --check: the hot path reads no document).
+    if (mode !== 'check') await addChangelogs(session, summaries)
     const pending = summaries.filter((s) => s.changed).map((s) => s.name)
     const exitCode = errors.length ? 1 : mode === 'check' && pending.length ? 100 : 0
     const warnings = [...new Set([...session.warnings, ...plans.flatMap((p) => p.warnings)])]
@@ -135,6 +139,19 @@ export default defineCommand({
     process.exitCode = exitCode
   },
 })
+
+/** Read after the plan (and after the write): a changelog that cannot be read says so, it never fails the sync. */
+async function addChangelogs(session: SyncContext, summaries: PlanSummary[]): Promise<void> {
+  const { changelogBetween } = await import('../sync/changelog.js')
+  await Promise.all(
+    summaries
+      .filter((s) => s.changed && s.action === 'update')
+      .map(async (s) => {
+        const log = await changelogBetween(session, s.registry, s.template, s.from, s.to)
+        if (log) s.changelog = log
+      }),
+  )
+}
 
 /** The last line, which never contradicts the exit code: failures are counted, never hidden. */
 function syncSummary(mode: SyncMode, total: number, pending: number, written: number, failed: number): string {

@@ -5,6 +5,8 @@ import { c } from './colors.js'
 import { label, show } from './labels.js'
 import { maskValue } from './mask.js'
 import { formatTable } from './table.js'
+import { renderChangelog } from './changelog.js'
+import type { Changelog } from '../sync/changelog.js'
 
 /** The plain data `--json` prints and the text output is built from. */
 export interface PlanSummary {
@@ -29,6 +31,8 @@ export interface PlanSummary {
   held?: Held
   /** Contract changes this sync applies (accepted, after a re-pin, or `diff --to`). */
   contract?: string[]
+  /** Every version from `from` (exclusive) to `to`, newest first (`sync`, `--dry-run`, `outdated --long`). */
+  changelog?: Changelog
 }
 
 export type SyncAction = 'none' | 'update' | 'downgrade' | 'recreate' | 'reset' | 'rewrite'
@@ -160,6 +164,8 @@ export function renderDetails(s: PlanSummary, mode: SyncMode): string {
   for (const d of s.droppedOverrides)
     lines.push(`  override ${label(d)} removed (${s.reset ? 'reset' : 'upstream won its conflict'})`)
   if (s.contract?.length) lines.push(`  ${c.yellow(safeText(`contract changes: ${s.contract.join('; ')}`))}`)
+  const log = renderChangelog(s.changelog)
+  if (log) lines.push(log)
   return lines.join('\n')
 }
 
