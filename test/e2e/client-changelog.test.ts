@@ -99,7 +99,7 @@ describe('changelogs where decisions are made', () => {
     for (const [version, text] of [
       ['1.7.1', 'seventeen-one'],
       ['1.8.0', 'eighteen'],
-    ]) {
+    ] as const) {
       const file = join(sb.dir, `glm-${version}.json`)
       writeFileSync(
         file,
