@@ -1,4 +1,6 @@
 import { CliError } from '../../shared/errors.js'
+import type { TemplateEntry } from '../../shared/types.js'
+import { requireSourceEntry } from '../registry/pick.js'
 import { compareVersions, parseVersion } from '../registry/range.js'
 import { fetchDoc, type SyncContext } from './context.js'
 
@@ -43,8 +45,14 @@ export async function changelogBetween(
   to: string,
 ): Promise<Changelog | undefined> {
   if (from === to || compareVersions(to, from) <= 0) return undefined
-  const entry = (await ctx.registries.get(registry).index()).templates[template]
-  if (!entry) return undefined
+  // The per-id document when the registry serves one (the plan has read it already), else the index.
+  let entry: TemplateEntry
+  try {
+    entry = await requireSourceEntry(ctx.registries.get(registry), template)
+  } catch (err) {
+    if (err instanceof CliError) return undefined // the plan already reported it; a changelog never fails a command
+    throw err
+  }
   const span = Object.keys(entry.versions)
     .filter((v) => parseVersion(v) && compareVersions(v, from) > 0 && compareVersions(v, to) <= 0)
     .filter((v) => v === to || !parseVersion(v)!.pre.length)
