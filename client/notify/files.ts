@@ -3,11 +3,12 @@
  * (one line, printed once and emptied by the wrapper) and `<name>.next`, whose mtime says when the
  * next background check is due. The wrapper compares mtimes only, so the stamp is set with utimes.
  */
-import { closeSync, mkdirSync, openSync, utimesSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { notifyDir } from '../../shared/notify-lines.js'
 import { safeText } from '../../shared/text.js'
 import { writeFileAtomic } from '../state/atomic.js'
+import { NAME_RE } from '../state/paths.js'
 
 export const DAY_S = 86_400
 /** Ten years: far enough to mean "never", small enough for every file system's timestamps. */
@@ -22,6 +23,19 @@ export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
 
 export const noticeFile = (home: string, name: string) => join(notifyDir(home), `${name}.notice`)
 export const stampFile = (home: string, name: string) => join(notifyDir(home), `${name}.next`)
+/** Every file of an instance's notice, for `remove` (none for a name no wrapper could carry). */
+export const notifyFiles = (home: string, name: string) =>
+  NAME_RE.test(name) ? ['notice', 'next', 'probe'].map((ext) => join(notifyDir(home), `${name}.${ext}`)) : []
+
+/** A notice that is waiting to be printed (it goes stale once the instance is written). */
+export function pendingNotice(home: string, name: string): boolean {
+  if (!NAME_RE.test(name)) return false
+  try {
+    return statSync(noticeFile(home, name)).size > 0
+  } catch {
+    return false
+  }
+}
 
 /** Marks the next check due `seconds` from now; set before checking, so launches meanwhile start no second check. */
 export function setNextCheck(home: string, name: string, seconds: number, now = Date.now()): void {

@@ -1,3 +1,4 @@
+import { noticeFile, pendingNotice } from '../notify/files.js'
 import { requireInstance } from '../state/config.js'
 import { saveLock } from '../state/lock.js'
 import { saveOverrides } from '../state/overrides.js'
@@ -35,6 +36,8 @@ export function applyPlans(ctx: SyncContext, tx: Transaction, plans: InstancePla
     if (plan.nextText !== plan.currentText)
       tx.write(plan.target.path, plan.nextText, plan.currentText === undefined ? { mode: 0o755 } : {})
     ctx.lock.instances[plan.name] = plan.nextEntry
+    // "1.6.0 is out — run: claude-multi sync" must not greet the user after they ran it.
+    if (pendingNotice(ctx.paths.home, plan.name)) tx.write(noticeFile(ctx.paths.home, plan.name), '')
     written.push(plan.name)
   }
   if (written.length) saveLock(tx, ctx.paths, ctx.lock)

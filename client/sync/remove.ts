@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { CliError } from '../../shared/errors.js'
+import { notifyFiles } from '../notify/files.js'
 import { saveConfig, type LoadedConfig } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
@@ -95,6 +96,8 @@ export function removeInstance(
       result.removed.push(configDir)
     }
   }
+  // Not listed: they are claude-multi's bookkeeping, not something the user made.
+  for (const f of notifyFiles(ctx.paths.home, name)) if (pathExists(f)) tx.remove(f)
   if (inst) {
     ctx.config.instances.splice(idx, 1)
     saveConfig(tx, ctx.loaded)

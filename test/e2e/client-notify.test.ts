@@ -227,7 +227,10 @@ describe('the update notice at launch', { timeout: 120_000 }, () => {
         .join('\n'),
     )
     expect(e.sb.cm(['config', 'get', 'notify']).stdout).toBe('off\n')
+    // The sync moves work to 1.6.0: the notice announcing 1.6.0 goes with it.
+    writeFileSync(e.notice('work'), 'claude-work: glm 1.5.1 → 1.6.0 — run: claude-multi sync work\n')
     expect(e.sb.cm(['sync', 'work']).code).toBe(0)
+    expect(readFileSync(e.notice('work'), 'utf8')).toBe('')
     expect(readFileSync(e.wrapper('work'), 'utf8')).not.toContain('claude-multi:notify')
     expect(e.sb.cm(['config', 'set', 'notify', 'maybe']).stderr).toMatch(/"maybe" is neither on nor off/)
     expect(e.sb.cm(['config', 'set', 'notfiy', 'off']).stderr).toMatch(/unknown setting "notfiy"/)
@@ -311,5 +314,9 @@ describe('auto-sync in the background', { timeout: 180_000 }, () => {
     expect(readOr(e.notice('auto'))).toContain('claude-multi diff auto --to 2.0.0')
     expect(lock().version).toBe('1.5.1')
     expect(readFileSync(path, 'utf8')).toBe(edited)
+
+    await quiet()
+    expect(e.sb.cm(['remove', 'auto', '--yes']).code).toBe(0)
+    expect(readdirSync(join(e.sb.home, 'notify'))).toEqual([])
   })
 })
