@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty'
 import { CliError } from '../../shared/errors.js'
-import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
+import { assertRange, pickOrThrow, requireSourceEntry } from '../registry/pick.js'
 import { requireInstance } from '../state/config.js'
 import { saveLock } from '../state/lock.js'
 import { flushWarnings, jsonArg, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
@@ -29,10 +29,7 @@ export default defineCommand({
         )
       // Refuse a range nothing satisfies now rather than leave sync failing later.
       const wanted = (
-        await pickOrThrow(
-          requireEntry(await session.registries.get(entry.registry).index(), entry.template, entry.registry),
-          args.range,
-        )
+        await pickOrThrow(await requireSourceEntry(session.registries.get(entry.registry), entry.template), args.range)
       ).version
       const from = entry.range
       entry.range = args.range

@@ -8,7 +8,7 @@ import { renderWrapper } from '../../shared/wrapper.js'
 import { notifySpec } from '../notify/lines.js'
 import type { Template } from '../../shared/types.js'
 import { learnLimits, type Learned } from '../models/learn-limits.js'
-import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
+import { assertRange, pickOrThrow, requireSourceEntry } from '../registry/pick.js'
 import { findInstance, saveConfig, type InstanceConfig, type LoadedConfig } from '../state/config.js'
 import { writeKeyFile } from '../state/keys.js'
 import { saveLock, type KeyRef, type LockEntry } from '../state/lock.js'
@@ -103,8 +103,8 @@ export async function addInstance(
   const { id, range } = parseSpec(opts.spec)
   if (range) await assertRange(range)
   const registry = ctx.registries.nameFor(id, opts.registry)
-  const index = await ctx.registries.get(registry).index()
-  const entry = requireEntry(index, id, registry)
+  // Its own signed document, not the whole index (client/registry/http-entry.ts).
+  const entry = await requireSourceEntry(ctx.registries.get(registry), id)
   const picked = await pickOrThrow(entry, range ?? 'latest')
   const doc = (
     await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)

@@ -60,15 +60,15 @@ afterAll(async () => {
 })
 
 describe('a client of a signing registry reads only the documents of its templates', () => {
-  it('sync --check: three signed per-id documents, then three 304s, never the index', async () => {
-    await requests()
-    expect(s.cm(['sync', '--check']).code).toBe(0)
-    const first = await requests()
-    expect(first.sort()).toEqual([
+  it('add and sync --check: three signed per-id documents, then only 304s, never the index', async () => {
+    // The three `add`s of beforeAll: one per-id document each (and its version document).
+    const adds = await requests()
+    expect(adds.filter((r) => /^GET \/v1\/templates\/[a-z]+\.json 200$/.test(r)).sort()).toEqual([
       'GET /v1/templates/glm.json 200',
       'GET /v1/templates/kimi.json 200',
       'GET /v1/templates/qwen.json 200',
     ])
+    expect(adds.some((r) => r.includes('/v1/index.json'))).toBe(false)
     expect(s.cm(['sync', '--check']).code).toBe(0)
     expect(s.cm(['outdated']).code).toBe(0)
     const again = await requests()
