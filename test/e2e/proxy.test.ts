@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
 import { startCountingProxy, type CountingProxy } from '../helpers/connect-proxy.js'
-import { fakeTemplate, runClient } from '../helpers/model-registry.js'
+import { fakeTemplate, runClient, runScript } from '../helpers/model-registry.js'
 import { startRegistry, type Registry } from '../helpers/client.js'
-import { REGISTRY_CLI, ROOT, startServer } from '../helpers/server.js'
+import { REGISTRY_CLI, startServer } from '../helpers/server.js'
 
 /**
  * Issue 15 item 4: every kind of outgoing request honours HTTP(S)_PROXY / NO_PROXY. The proxy
@@ -25,23 +25,8 @@ let dir: string
 let env: NodeJS.ProcessEnv
 const host = (url: string) => new URL(url).host
 
-function registryCli(
-  args: string[],
-  extra: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [REGISTRY_CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, DATABASE_URL: '', ...extra },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const registryCli = (args: string[], extra: NodeJS.ProcessEnv) =>
+  runScript(REGISTRY_CLI, args, { PATH: process.env.PATH, DATABASE_URL: '', ...extra })
 
 beforeAll(async () => {
   ;[proxy, provider, reg] = await Promise.all([

@@ -94,8 +94,13 @@ export interface RunResult {
 }
 
 export function runClient(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<RunResult> {
+  return runScript(CLIENT, args, env, stdin)
+}
+
+/** A node script (a dist/ binary) run asynchronously, so servers in the test process keep answering. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLIENT, ...args], { env, cwd: ROOT })
+    const child = spawn(process.execPath, [script, ...args], { env, cwd: ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
