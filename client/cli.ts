@@ -1,14 +1,21 @@
 #!/usr/bin/env node
+/** The entry point: the one file of the client that reads argv and the environment and sets the exit code. */
+import { readFileSync } from 'node:fs'
+import { renderUsage, runCommand } from 'citty'
 import { runCli } from '../shared/cli-main.js'
+import { isDebug } from '../shared/cli-support.js'
+import { globalOptions } from './commands/_globals.js'
 import { commands, main } from './commands/index.js'
 import { describeFsError } from './state/fs-errors.js'
 
 /** Aliases are mapped here: citty would import every command to look for one. */
 const ALIASES: Record<string, string> = { search: 'templates' }
 
-// --allow-expired applies to every command that reads a registry (client/trust reads the variable).
+// --allow-expired applies to every command that reads a registry: openSession hands it to the trust check.
 const argv = process.argv.slice(2).filter((a) => a !== '--allow-expired')
-if (argv.length !== process.argv.length - 2) process.env.CLAUDE_MULTI_ALLOW_EXPIRED = '1'
+globalOptions.allowExpired = argv.length !== process.argv.length - 2
+const timeoutMs = Number(process.env.CLAUDE_MULTI_TIMEOUT_MS)
+if (Number.isFinite(timeoutMs) && timeoutMs > 0) globalOptions.timeoutMs = timeoutMs
 const at = argv.findIndex((a) => !a.startsWith('-'))
 const rawArgs = at >= 0 && ALIASES[argv[at]!] ? argv.map((a, i) => (i === at ? ALIASES[a]! : a)) : argv
 
@@ -33,6 +40,11 @@ const globalFlags: [string, string][] = [
   ['--allow-expired', 'Accept a signed index past its expiry date (a registry that stopped re-signing); every command'],
 ]
 
+// Output piped into `head` closes early; that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+})
+
 runCli(
   {
     prog: 'claude-multi',
@@ -43,4 +55,16 @@ runCli(
     onError: jsonError,
   },
   rawArgs,
-)
+  {
+    renderUsage,
+    runCommand,
+    version: () =>
+      (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    debug: isDebug(process.env.DEBUG),
+  },
+).then((code) => {
+  process.exitCode = code
+})

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { defineCommand, type CommandDef } from 'citty'
+/** The entry point: the one file of the server that reads argv and the environment and sets the exit code. */
+import { readFileSync } from 'node:fs'
+import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { runCli } from '../shared/cli-main.js'
+import { isDebug } from '../shared/cli-support.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
 type AnyCommand = CommandDef<any>
@@ -28,4 +31,23 @@ const main = defineCommand({
   subCommands: commands,
 })
 
-runCli({ prog: 'claude-multi-registry', main, commands: Object.keys(commands) }, process.argv.slice(2))
+// Output piped into `head` closes early; that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+})
+
+runCli({ prog: 'claude-multi-registry', main, commands: Object.keys(commands) }, process.argv.slice(2), {
+  renderUsage,
+  runCommand,
+  version: () =>
+    (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  debug: isDebug(process.env.DEBUG),
+}).then((code) => {
+  process.exitCode = code
+  // A finished command (serve after SIGTERM) does not wait forever on a handle it could not close,
+  // such as a stuck database connection; unref'd, so a clean exit is not delayed.
+  setTimeout(() => process.exit(code), 2000).unref()
+})

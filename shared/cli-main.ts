@@ -1,17 +1,23 @@
 /**
- * The one piece of `shared/` that touches the process: both bins start here. It answers --help and
- * --version, refuses unknown commands and flags, runs the command, and turns every error into one
- * line on stderr and an exit code. Only this function sets the exit code.
+ * What both bins do with a command line, as one pure function over what the entry point hands in:
+ * answer --help and --version, refuse unknown commands and flags, run the command, and turn every
+ * error into one line for stderr. It returns the exit code; only the entry points (client/cli.ts,
+ * server/cli.ts) touch the process: they print, read package.json and set the exit code.
  */
-import { readFileSync } from 'node:fs'
-import { renderUsage, runCommand, type CommandDef } from 'citty'
-import { checkArity, checkFlags, describeError, findCommand, isDebug, polishUsage, stripAnsi } from './cli-support.js'
+import {
+  type CommandShape,
+  checkArity,
+  checkFlags,
+  describeError,
+  findLeaf,
+  polishUsage,
+  stripAnsi,
+} from './cli-support.js'
 import { UsageError } from './errors.js'
 
 export interface CliMain {
   prog: string
-  // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-  main: CommandDef<any>
+  main: CommandShape
   /** Names of the subcommands, known without importing them. */
   commands: readonly string[]
   /** Options every command accepts (handled by the entry point), shown in every help text. */
@@ -22,18 +28,34 @@ export interface CliMain {
   onError?(err: unknown, exitCode: number, rawArgs: string[]): void
 }
 
-const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+/** What the entry point provides: citty's runner and usage text, the package version, the output. */
+export interface CliRuntime {
+  renderUsage(cmd: CommandShape, parent?: CommandShape): Promise<string>
+  /** Runs one command (not its subcommands) and gives back what its `run` returned. */
+  runCommand(cmd: CommandShape, opts: { rawArgs: string[] }): Promise<{ result?: unknown }>
+  version(): string
+  stdout(text: string): void
+  stderr(text: string): void
+  /** Keep colours in the help text (a terminal, no NO_COLOR). */
+  color: boolean
+  /** DEBUG=claude-multi: errors carry their stack. */
+  debug: boolean
+}
 
-async function run({ prog, main, commands, globalFlags }: CliMain, rawArgs: string[]): Promise<number> {
+/** A command's `run` returns its exit code; one that returns nothing (or anything else) succeeded. */
+export const exitCodeOf = (result: unknown): number =>
+  typeof result === 'number' && Number.isInteger(result) && result >= 0 ? result : 0
+
+async function dispatch(cli: CliMain, rawArgs: string[], rt: CliRuntime): Promise<number> {
+  const { prog, main, commands, globalFlags } = cli
   if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
-    const [cmd, parent] = await findCommand(main, rawArgs)
-    const usage = await polishUsage(await renderUsage(cmd, parent), prog, cmd, globalFlags)
-    process.stdout.write(`${process.stdout.isTTY && !process.env.NO_COLOR ? usage : stripAnsi(usage)}\n`)
+    const { cmd, parent } = await findLeaf(main, rawArgs)
+    const usage = await polishUsage(await rt.renderUsage(cmd, parent), prog, cmd, globalFlags)
+    rt.stdout(`${rt.color ? usage : stripAnsi(usage)}\n`)
     return 0
   }
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
-    process.stdout.write(`${packageVersion()}\n`)
+    rt.stdout(`${rt.version()}\n`)
     return 0
   }
   const first = rawArgs.find((a) => !a.startsWith('-'))
@@ -41,25 +63,19 @@ async function run({ prog, main, commands, globalFlags }: CliMain, rawArgs: stri
     throw new UsageError(`unknown command "${first ?? rawArgs[0]}"`, `run \`${prog} --help\` to see the commands`)
   await checkFlags(prog, main, rawArgs)
   await checkArity(prog, main, rawArgs)
-  await runCommand(main, { rawArgs })
-  return typeof process.exitCode === 'number' ? process.exitCode : 0
+  const { cmd, args } = await findLeaf(main, rawArgs)
+  return exitCodeOf((await rt.runCommand(cmd, { rawArgs: args })).result)
 }
 
-export function runCli(cli: CliMain, rawArgs: string[]): void {
-  // Output piped into `head` closes early; that is the reader's choice, not an error to report.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  })
-  run(cli, rawArgs).then(
-    (code) => {
-      process.exitCode = code
-    },
-    (raw: unknown) => {
-      const err = cli.mapError?.(raw) ?? raw
-      const { text, exitCode } = describeError(cli.prog, err, isDebug(process.env.DEBUG))
-      process.stderr.write(text)
-      cli.onError?.(err, exitCode, rawArgs)
-      process.exitCode = exitCode
-    },
-  )
+/** Runs the command line to its exit code; never rejects. */
+export async function runCli(cli: CliMain, rawArgs: string[], rt: CliRuntime): Promise<number> {
+  try {
+    return await dispatch(cli, rawArgs, rt)
+  } catch (raw) {
+    const err = cli.mapError?.(raw) ?? raw
+    const { text, exitCode } = describeError(cli.prog, err, rt.debug)
+    rt.stderr(text)
+    cli.onError?.(err, exitCode, rawArgs)
+    return exitCode
+  }
 }

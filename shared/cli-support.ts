@@ -3,12 +3,19 @@
  * flags a command does not declare, and turning any error into one line and an exit code. Pure:
  * the entry points do the printing and set the exit code.
  */
-import type { CommandDef } from 'citty'
 import { CliError, UsageError, ValidationError } from './errors.js'
 import { safeText } from './text.js'
 
-// biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
-type AnyCommand = CommandDef<any>
+type Resolvable<T> = T | Promise<T> | (() => T | Promise<T>)
+
+/** The part of a citty command these helpers read (citty itself stays with the entry points). */
+export interface CommandShape {
+  meta?: Resolvable<{ name?: string; description?: string } | undefined>
+  args?: Resolvable<object | undefined>
+  subCommands?: Resolvable<Record<string, Resolvable<CommandShape>> | undefined>
+}
+type AnyCommand = CommandShape
+
 const resolve = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
   typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value
 
@@ -19,17 +26,33 @@ export const isDebug = (debugEnv: string | undefined): boolean =>
 
 /** The command a request is about: `registry add --help` → `add` under `registry`. */
 export async function findCommand(main: AnyCommand, args: string[]): Promise<[AnyCommand, AnyCommand | undefined]> {
+  const { cmd, parent } = await findLeaf(main, args)
+  return [cmd, parent]
+}
+
+/**
+ * The command that runs and the arguments it gets (those after its name), the way citty walks
+ * subcommands; the entry point runs the leaf itself so that its `run` result, the exit code,
+ * comes back (citty drops a subcommand's result).
+ */
+export async function findLeaf(
+  main: AnyCommand,
+  args: string[],
+): Promise<{ cmd: AnyCommand; parent: AnyCommand | undefined; args: string[] }> {
   let cmd = main
   let parent: AnyCommand | undefined
-  for (const arg of args) {
-    if (arg.startsWith('-')) continue
+  let rest = args
+  for (;;) {
     const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined
-    const next = subs?.[arg]
+    const at = rest.findIndex((a) => !a.startsWith('-'))
+    if (at < 0 || rest[at] === '--' || rest.slice(0, at).includes('--')) break
+    const next = subs && Object.hasOwn(subs, rest[at]!) ? subs[rest[at]!] : undefined
     if (!next) break
     parent = cmd
     cmd = await resolve(next)
+    rest = rest.slice(at + 1)
   }
-  return [cmd, parent]
+  return { cmd, parent, args: rest }
 }
 
 /**

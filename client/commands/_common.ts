@@ -8,6 +8,7 @@ import { resolvePaths, type Paths } from '../state/paths.js'
 import { transact, type Phase } from '../state/transact.js'
 import type { Transaction } from '../state/transaction.js'
 import { Registries } from '../registry/registries.js'
+import { globalOptions } from './_globals.js'
 import type { SyncContext } from '../sync/context.js'
 
 /** Flags shared by the read commands. */
@@ -94,6 +95,8 @@ export function openSession(
     offline: opts.offline ?? false,
     ...(opts.registry ? { registry: opts.registry } : {}),
     warn: (m) => warnings.push(m),
+    allowExpired: globalOptions.allowExpired,
+    ...(globalOptions.timeoutMs ? { timeoutMs: globalOptions.timeoutMs } : {}),
   })
   return {
     paths,

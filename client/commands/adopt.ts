@@ -123,6 +123,6 @@ export default defineCommand({
       if (adopted.length || recovered.length) out('run `claude-multi sync --dry-run` to see what a sync would change')
     }
     reportErrors(errors)
-    process.exitCode = exitCode
+    return exitCode
   },
 })

@@ -56,6 +56,6 @@ export default defineCommand({
       json: args.json,
       color: useColor,
     })
-    if (code) process.exitCode = code
+    return code
   },
 })

@@ -39,8 +39,7 @@ export default defineCommand({
       const path = './doctor-models.js'
       // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
       const mod = (await import(path)) as { default: CommandDef<any> }
-      await runCommand(mod.default, { rawArgs: rawArgs.filter((a) => a !== '--models') })
-      return
+      return (await runCommand(mod.default, { rawArgs: rawArgs.filter((a) => a !== '--models') })).result
     }
     let checks = await runDoctor()
     const fixed: string[] = []
@@ -67,7 +66,7 @@ export default defineCommand({
         `${failed ? `${failed} problem(s)` : 'no problems'}${warned ? `, ${warned} warning(s)` : ''}${fixable && !args.fix ? `; \`claude-multi doctor --fix\` repairs ${fixable} of them` : ''}`,
       )
     }
-    process.exitCode = exitCode
+    return exitCode
   },
 })
 

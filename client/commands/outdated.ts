@@ -140,6 +140,6 @@ export default defineCommand({
     if (!args.json) for (const r of rows) if (r.held) out(c.yellow(safeText(describeHeld(r.name, r.template, r.held))))
     if (!args.json) for (const w of retired) warn(describeRetiredWarning(w))
     reportErrors(errors)
-    process.exitCode = exitCode
+    return exitCode
   },
 })

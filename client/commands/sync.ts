@@ -136,7 +136,7 @@ export default defineCommand({
       out(blocks.filter(Boolean).join('\n'))
     }
     reportErrors(errors)
-    process.exitCode = exitCode
+    return exitCode
   },
 })
 

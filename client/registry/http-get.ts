@@ -25,7 +25,8 @@ export class NetworkError extends CliError {
   }
 }
 
-const TIMEOUT_MS = Number(process.env.CLAUDE_MULTI_TIMEOUT_MS) || 10_000
+/** The default; `claude-multi` takes CLAUDE_MULTI_TIMEOUT_MS in its entry point and passes it as `timeoutMs`. */
+const TIMEOUT_MS = 10_000
 /** A whole request, however it trickles in (one byte every 2 s never hits the silence timeout). */
 const DEADLINE_MS = Number(process.env.CLAUDE_MULTI_DEADLINE_MS) || 60_000
 /** Version documents are a few KB; an index of 10,000 ids × 20 versions is ~25 MB. */

@@ -18,6 +18,8 @@ export interface HttpSourceOptions {
   warn: Warn
   /** Signature, expiry and rollback checks (client/trust); every index passes it before use. */
   trust?: IndexTrust
+  /** Longest silence allowed on a request (default: http-get's). */
+  timeoutMs?: number
 }
 
 const parseIndex = (text: string, where: string): RegistryIndex => {
@@ -215,6 +217,7 @@ export class HttpSource implements RegistrySource {
       res = await httpRequest(url, {
         headers: this.headers(etag ? { 'if-none-match': etag } : {}),
         maxBytes: MAX_INDEX_BYTES,
+        timeoutMs: this.opts.timeoutMs,
       })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
@@ -288,7 +291,7 @@ export class HttpSource implements RegistrySource {
     if (this.opts.offline)
       throw new CliError('E_NO_CACHE', `${id}@${version} is not in the cache and --offline forbids fetching it`)
     const url = `${this.url}/v1/templates/${id}/${version}.json`
-    const res = await httpRequest(url, { headers: this.headers() })
+    const res = await httpRequest(url, { headers: this.headers(), timeoutMs: this.opts.timeoutMs })
     if (res.status !== 200)
       throw new CliError(res.status === 404 ? 'E_NOT_FOUND' : 'E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
     const actual = parseDocument(res.text, `[GET] "${url}"`).integrity

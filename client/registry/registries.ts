@@ -16,6 +16,10 @@ export interface RegistriesOptions {
   /** `--registry`: where plain ids resolve instead of `public`. */
   registry?: string
   warn: Warn
+  /** `--allow-expired`: a signed index past its expiry date is used, with a warning. */
+  allowExpired?: boolean
+  /** Longest silence allowed on a registry request, in ms. */
+  timeoutMs?: number
 }
 
 /** The configured registries plus `public`, as they are listed (and routed) by the client. */
@@ -82,6 +86,7 @@ export class Registries {
             offline: this.opts.offline ?? false,
             token: () => readToken(paths, rc.name, rc.tokenEnv),
             warn: this.opts.warn,
+            timeoutMs: this.opts.timeoutMs,
             trust: createIndexTrust({
               name: rc.name,
               url: rc.url.replace(/\/+$/, ''),
@@ -89,9 +94,10 @@ export class Registries {
               home: paths.home,
               fetchKeys: () => {
                 const token = readToken(paths, rc.name, rc.tokenEnv)
-                return fetchKeysDocument(rc.url, token ? { authorization: `Bearer ${token}` } : {})
+                return fetchKeysDocument(rc.url, token ? { authorization: `Bearer ${token}` } : {}, this.opts.timeoutMs)
               },
               warn: this.opts.warn,
+              allowExpired: this.opts.allowExpired ?? false,
             }),
           })
     this.sources.set(name, source)

@@ -20,8 +20,6 @@ import { loadTrust, saveTrust, type RegistryTrust } from './state.js'
 
 type Verifier = (doc: unknown, keys: readonly PublicKeyEntry[], opts: VerifyOptions) => VerifyResult
 
-export const ALLOW_EXPIRED_ENV = 'CLAUDE_MULTI_ALLOW_EXPIRED'
-
 export interface IndexTrustOptions {
   name: string
   url: string
@@ -59,8 +57,7 @@ export function contentDigest(index: RegistryIndex): string {
 
 export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
   const who = `registry ${opts.name} (${opts.url})`
-  const allowExpired =
-    opts.allowExpired ?? ['1', 'true', 'yes'].includes((process.env[ALLOW_EXPIRED_ENV] ?? '').toLowerCase())
+  const allowExpired = opts.allowExpired ?? false
   let pinned: PublicKeyEntry | undefined
   if (opts.publicKey) {
     try {

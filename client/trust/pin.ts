@@ -57,7 +57,11 @@ export async function fetchFirstKey(url: string, headers: Record<string, string>
 }
 
 /** GET `/v1/keys.json` for rotation checks; any failure means "no extra keys". */
-export async function fetchKeysDocument(url: string, headers: Record<string, string> = {}): Promise<unknown> {
-  const res = await httpRequest(`${url.replace(/\/+$/, '')}/v1/keys.json`, { headers })
+export async function fetchKeysDocument(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<unknown> {
+  const res = await httpRequest(`${url.replace(/\/+$/, '')}/v1/keys.json`, { headers, timeoutMs })
   return res.status === 200 ? (JSON.parse(res.text) as unknown) : undefined
 }

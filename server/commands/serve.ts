@@ -138,14 +138,25 @@ export default defineCommand({
       })
     })
 
-    const stop = () => {
-      server.close()
-      app.close()
-      void store.close().finally(() => process.exit(0))
-      // Keep-alive connections may hold the server open; do not wait for them forever.
-      setTimeout(() => process.exit(0), 2000).unref()
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    // Runs until SIGINT/SIGTERM; the command then resolves and the entry point lets the process end.
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        server.close()
+        // Keep-alive connections would hold the server open; a stopping registry answers no more.
+        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+        app.close()
+        // A store that cannot close in time (a stuck database connection) does not keep us running.
+        const timer = setTimeout(resolve, 2000)
+        void store.close().finally(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    return 0
   },
 })

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { Agent, get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,6 +39,23 @@ describe('claude-multi-registry serve (bundled catalogue, like npm start)', () =
       expect(latest, id).toBeTruthy()
       expect(index.templates[id]!.versions[latest!], id).toBeDefined()
     }
+  })
+
+  it('stops on SIGTERM with exit 0, even with a keep-alive connection open', async () => {
+    const own = await startServer([])
+    const agent = new Agent({ keepAlive: true })
+    await new Promise<void>((resolve, reject) =>
+      get(`${own.url}/v1/index.json`, { agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve())
+      }).on('error', reject),
+    )
+    const started = Date.now()
+    const exited = new Promise<number | null>((resolve) => own.proc.once('exit', (code) => resolve(code)))
+    own.proc.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(Date.now() - started).toBeLessThan(1500)
+    agent.destroy()
   })
 
   it('answers 304 to a request with the ETag, and logs JSON lines on stderr', async () => {
