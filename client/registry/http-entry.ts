@@ -27,6 +27,8 @@ export interface EntryFetch {
   /** `once`: a key; a second warning with the same key is not repeated. */
   warn: (message: string, once?: string) => void
   trust?: IndexTrust | undefined
+  /** Longest silence allowed on the request (default: http-get's). */
+  timeoutMs?: number | undefined
 }
 
 /** The checked entry (with the key that signed it), or `fallback`: ask the full index instead. */
@@ -78,6 +80,7 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
     res = await httpRequest(url, {
       headers: f.headers(cached?.etag ? { 'if-none-match': cached.etag } : {}),
       maxBytes: MAX_ENTRY_BYTES,
+      timeoutMs: f.timeoutMs,
     })
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err

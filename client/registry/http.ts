@@ -149,6 +149,7 @@ export class HttpSource implements RegistrySource {
           headers: (extra) => this.headers(extra),
           warn: (m, once) => this.warnOnce(m, once),
           trust: this.opts.trust,
+          timeoutMs: this.opts.timeoutMs,
         },
         id,
       )
