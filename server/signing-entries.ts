@@ -5,8 +5,7 @@
  * content always carries a higher serial and an old copy is a rollback the client refuses.
  */
 import type { KeyObject } from 'node:crypto'
-import { createHash } from 'node:crypto'
-import { canonicalJson } from '../shared/digest.js'
+import { canonicalJson, sha256 } from '../shared/digest.js'
 import { entryContent, signEntry, type SignedEntry } from '../shared/sign-entry.js'
 import type { TemplateEntry } from '../shared/types.js'
 
@@ -33,7 +32,7 @@ export function entrySigner(opts: {
   let sessionSerial: number | undefined
   return (entry) => {
     const content = entryContent(entry)
-    const digest = createHash('sha256').update(canonicalJson(content)).digest('base64')
+    const digest = sha256(canonicalJson(content))
     const t = opts.now()
     const last = signed.get(entry.id)
     // Same content, signature not yet half-way to expiry: the same bytes, so ETags stay stable.

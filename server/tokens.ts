@@ -1,9 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { sha256 } from '../shared/digest.js'
 import type { Store, TokenRecord } from './stores/types.js'
 
 export const TOKEN_PREFIX = 'cmr_'
 
-export const hashToken = (secret: string): string => createHash('sha256').update(secret).digest('hex')
+export const hashToken = (secret: string): string => sha256(secret, 'hex')
 
 /** A new secret (shown once) and the record that stores only its hash. */
 export function newToken(name: string, scopes: string[], readOnly: boolean): { secret: string; record: TokenRecord } {

@@ -1,15 +1,6 @@
 /** Builds index entries from stored versions; the same code serves the registry and the client. */
-import semverCompare from 'semver/functions/compare.js'
-import semverPrerelease from 'semver/functions/prerelease.js'
+import { latestStable, sortVersions } from './versions.js'
 import type { RegistryIndex, Template, TemplateEntry, VersionEntry } from './types.js'
-
-export const sortVersions = (versions: Iterable<string>): string[] => [...versions].sort(semverCompare)
-
-/** The highest version without a prerelease tag; a prerelease only when nothing else exists. */
-export function latestStable(versions: Iterable<string>): string | undefined {
-  const sorted = sortVersions(versions)
-  return sorted.filter((v) => !semverPrerelease(v)).at(-1) ?? sorted.at(-1)
-}
 
 export interface EntryMeta {
   'dist-tags': Record<string, string>
@@ -23,7 +14,7 @@ export function makeEntry(
   meta: EntryMeta,
 ): TemplateEntry {
   const versions: Record<string, VersionEntry> = {}
-  for (const v of sortVersions(Object.keys(meta.versions))) {
+  for (const v of sortVersions(Object.keys(meta.versions), 'oldest-first')) {
     const { publishedAt, integrity, deprecated } = meta.versions[v]!
     versions[v] = deprecated ? { publishedAt, integrity, deprecated } : { publishedAt, integrity }
   }

@@ -4,7 +4,7 @@
  * the entry points do the printing and set the exit code.
  */
 import { CliError, UsageError, ValidationError } from './errors.js'
-import { safeText } from './text.js'
+import { safeText, stripAnsi } from './text.js'
 
 type Resolvable<T> = T | Promise<T> | (() => T | Promise<T>)
 
@@ -19,7 +19,7 @@ type AnyCommand = CommandShape
 const resolve = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
   typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value
 
-export const stripAnsi = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '')
+export { stripAnsi }
 
 export const isDebug = (debugEnv: string | undefined): boolean =>
   (debugEnv ?? '').split(',').some((d) => d.trim() === 'claude-multi' || d.trim() === '*')
@@ -175,4 +175,18 @@ export function describeError(prog: string, err: unknown, debug: boolean): { tex
     text: `${stack}${prog}: unexpected error: ${safeText(message)}${debug ? '' : ' (set DEBUG=claude-multi for details)'}\n`,
     exitCode: 1,
   }
+}
+
+/** Every value of a repeated string flag (`--set a --set=b`: citty keeps only the last one), up to `--`. */
+export function repeatedFlag(rawArgs: string[], ...names: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!
+    if (arg === '--') break
+    for (const name of names) {
+      if (arg === name && i + 1 < rawArgs.length) out.push(rawArgs[++i]!)
+      else if (arg.startsWith(`${name}=`)) out.push(arg.slice(name.length + 1))
+    }
+  }
+  return out
 }

@@ -13,6 +13,7 @@
  * A model-valued variable (`CLAUDE_CODE_SUBAGENT_MODEL`) is part of the mapping, not the contract:
  * adding a subagent model is what a minor does (deepseek 1.1.0 did exactly that).
  */
+import { compareVersions, isPrerelease, type ParsedVersion as Parsed, parseVersion as parse } from './versions.js'
 import { ENV_ALLOWLIST } from './env-allowlist.js'
 import { ROLES } from './roles.js'
 import type { Template } from './types.js'
@@ -89,18 +90,6 @@ export function requiredLevel(a: Template, b: Template): { level: Level; reasons
 
 export const atLeast = (have: Level, need: Level): boolean => RANK[have] >= RANK[need]
 
-interface Parsed {
-  major: number
-  minor: number
-  patch: number
-  pre: boolean
-}
-const VERSION_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/
-const parse = (v: string): Parsed | undefined => {
-  const m = VERSION_RE.exec(v)
-  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: Boolean(m[4]) } : undefined
-}
-
 /**
  * The versions a caret range of `v` follows: same major (`^1.4.0` → 1.x), or for 0.x the same minor
  * (`^0.3.1` → 0.3.x); a 0.0.z version is alone. Versions of one group share one contract.
@@ -119,18 +108,6 @@ export function bumpBetween(a: string, b: string): Level {
   const y = parse(b)!
   if (x.major !== y.major || (x.major === 0 && x.minor !== y.minor)) return 'major'
   return x.major > 0 && x.minor !== y.minor ? 'minor' : 'patch'
-}
-
-export const isPrerelease = (v: string): boolean => parse(v)?.pre ?? false
-
-/** semver order of two valid versions (prereleases below their release; identifiers compared loosely). */
-export function compareVersions(a: string, b: string): number {
-  const x = parse(a)!
-  const y = parse(b)!
-  const main = x.major - y.major || x.minor - y.minor || x.patch - y.patch
-  if (main) return Math.sign(main)
-  if (x.pre !== y.pre) return x.pre ? -1 : 1
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 export interface SemverProblem {

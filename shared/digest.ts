@@ -13,7 +13,14 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`
 }
 
-export const sha256Base64 = (text: string): string => createHash('sha256').update(text).digest('base64')
+/** sha256 in the encoding asked for: every digest the project computes goes through here. */
+export const sha256 = (data: string | Uint8Array, encoding: 'base64' | 'base64url' | 'hex' = 'base64'): string =>
+  createHash('sha256').update(data).digest(encoding)
+
+export const sha256Base64 = (text: string): string => sha256(text)
+
+/** `sha256-<base64>` of exact bytes (a file as written), unlike `integrityOf`, which hashes canonical JSON. */
+export const digestOf = (text: string): string => `sha256-${sha256(text)}`
 
 /** Subresource-integrity style digest (`sha256-<base64>`) of a document's canonical JSON. */
 export const integrityOf = (doc: unknown): string => `sha256-${sha256Base64(canonicalJson(doc))}`
@@ -21,8 +28,7 @@ export const integrityOf = (doc: unknown): string => `sha256-${sha256Base64(cano
 export const integrityOfText = (jsonText: string): string => integrityOf(JSON.parse(jsonText))
 
 /** Strong ETag of exact response bytes. */
-export const etagOf = (text: string): string =>
-  `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`
+export const etagOf = (text: string): string => `"${sha256(text, 'base64url').slice(0, 27)}"`
 
 /**
  * Whether a parsed JSON value nests deeper than `max`, checked without recursion. JSON.parse takes

@@ -5,9 +5,9 @@
  * `expires` included. Version documents are covered by the `integrity` digests the signed index
  * lists, so one signature protects the whole catalogue.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { canonicalJson } from './digest.js'
+import { canonicalJson, sha256 } from './digest.js'
 import type { RegistryIndex } from './types.js'
 
 export const SIGN_ALGORITHM = 'ed25519'
@@ -41,7 +41,7 @@ const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/
 
 /** First 16 hex chars of sha256 over the raw public key: short enough to read aloud, long enough to be unique. */
 export function keyIdOf(publicKey: string): string {
-  return createHash('sha256').update(rawPublicKey(publicKey)).digest('hex').slice(0, 16)
+  return sha256(rawPublicKey(publicKey), 'hex').slice(0, 16)
 }
 
 function rawPublicKey(publicKey: string): Buffer {

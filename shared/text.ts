@@ -51,3 +51,7 @@ export function safeJson(value: unknown, indent?: number): string {
     (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   )
 }
+
+/** SGR colour codes (what picocolors and citty emit); the one pattern the client and server strip. */
+export const ANSI_SGR = /\x1b\[[0-9;]*m/g
+export const stripAnsi = (text: string): string => text.replace(ANSI_SGR, '')

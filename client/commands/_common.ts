@@ -210,16 +210,5 @@ export function flushWarnings(session: { warnings: string[] }): void {
   for (const w of new Set(session.warnings.splice(0))) warn(w)
 }
 
-/** Repeated `--flag value` / `--flag=value` (citty keeps only the last one). */
-export function multiFlag(rawArgs: string[], flag: string): string[] {
-  const values: string[] = []
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!
-    if (a === `--${flag}` && i + 1 < rawArgs.length) values.push(rawArgs[++i]!)
-    else if (a.startsWith(`--${flag}=`)) values.push(a.slice(flag.length + 3))
-  }
-  return values
-}
-
 /** Positionals after the command name (citty only maps the declared ones). */
 export const positionals = (args: { _: string[] }) => args._

@@ -1,22 +1,12 @@
 import { defineCommand } from 'citty'
+import { repeatedFlag } from '../../shared/cli-support.js'
 import { safeText } from '../../shared/text.js'
 import { addInstance, parseInputs } from '../sync/add.js'
 import { UsageError } from '../../shared/errors.js'
 import { assertKey, readStdin } from '../state/keys.js'
 import { readSecret } from '../state/secret.js'
 import { assertName } from '../state/paths.js'
-import {
-  flushWarnings,
-  jsonArg,
-  multiFlag,
-  openSession,
-  out,
-  emitJson,
-  registryArg,
-  waitArg,
-  warn,
-  write,
-} from './_common.js'
+import { flushWarnings, jsonArg, openSession, out, emitJson, registryArg, waitArg, warn, write } from './_common.js'
 
 export default defineCommand({
   meta: { name: 'add', description: 'Create an instance: config dir, key file, wrapper, lock entry' },
@@ -58,7 +48,7 @@ export default defineCommand({
     const opts = {
       name: args.name,
       spec: args.template,
-      inputs: parseInputs(multiFlag(rawArgs, 'input')),
+      inputs: parseInputs(repeatedFlag(rawArgs, '--input')),
       ...(args.registry ? { registry: args.registry } : {}),
       ...(args['config-dir'] ? { configDir: args['config-dir'] } : {}),
       ...(args['api-key-env'] ? { apiKeyEnv: args['api-key-env'] } : {}),

@@ -2,9 +2,10 @@ import { defineCommand } from 'citty'
 import { parseSpec } from '../../shared/ids.js'
 import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import { safeText as s } from '../../shared/text.js'
-import { assertRange, pickOrThrow, requireEntry, sortVersions } from '../registry/pick.js'
+import { sortVersions } from '../../shared/versions.js'
+import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
 import { c } from '../render/colors.js'
-import { formatTable } from '../render/table.js'
+import { formatTable } from '../../shared/table.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
 
 export default defineCommand({
@@ -29,7 +30,10 @@ export default defineCommand({
     const picked = await pickOrThrow(entry, range ?? 'latest')
     const { template: t } = await source.version(id, picked.version, entry.versions[picked.version]!.integrity)
     flushWarnings(session)
-    const versions = sortVersions(Object.keys(entry.versions)).map((v) => ({ version: v, ...entry.versions[v]! }))
+    const versions = sortVersions(Object.keys(entry.versions), 'newest-first').map((v) => ({
+      version: v,
+      ...entry.versions[v]!,
+    }))
     if (args.json)
       return emitJson('info', 0, {
         id,

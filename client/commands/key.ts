@@ -6,7 +6,7 @@ import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { assertKey, writeKeyFile, readStdin } from '../state/keys.js'
 import { saveLock, type KeyRef } from '../state/lock.js'
-import { digestOf } from '../sync/target.js'
+import { digestOf } from '../../shared/digest.js'
 import { openSession, out, waitArg, write } from './_common.js'
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty'
 import { c } from '../render/colors.js'
-import { formatTable } from '../render/table.js'
+import { formatTable } from '../../shared/table.js'
 import { emitJson, jsonArg, openSession, out } from './_common.js'
 
 export default defineCommand({

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty'
 import { safeText } from '../../shared/text.js'
 import { c } from '../render/colors.js'
-import { formatTable } from '../render/table.js'
+import { formatTable } from '../../shared/table.js'
 import { isOutdated, outdatedRows, type OutdatedRow } from '../sync/outdated.js'
 import { describeHeld } from '../sync/hold.js'
 import {

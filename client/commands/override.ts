@@ -3,12 +3,13 @@ import { CliError, UsageError } from '../../shared/errors.js'
 import { refusedEnvProblem } from '../../shared/env-refused.js'
 import { ENV_NAME_RE, isRole, toEnvName } from '../../shared/roles.js'
 import { show, label } from '../render/labels.js'
-import { formatTable } from '../render/table.js'
+import { formatTable } from '../../shared/table.js'
 import { requireInstance } from '../state/config.js'
 import { loadOverrides, saveOverrides } from '../state/overrides.js'
 import { applyPlans } from '../sync/apply.js'
 import { planInstance } from '../sync/plan.js'
-import { flushWarnings, jsonArg, multiFlag, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
+import { repeatedFlag } from '../../shared/cli-support.js'
+import { flushWarnings, jsonArg, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 import { isOneLine } from '../../shared/values.js'
 
 const keyOf = (raw: string): string => {
@@ -44,8 +45,8 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const session = openSession({ offline: args.offline })
     const assignments = args._.slice(1)
-    const unset = multiFlag(rawArgs, 'unset').map(keyOf)
-    const remove = multiFlag(rawArgs, 'remove').map(keyOf)
+    const unset = repeatedFlag(rawArgs, '--unset').map(keyOf)
+    const remove = repeatedFlag(rawArgs, '--remove').map(keyOf)
     if (args.list || (!assignments.length && !unset.length && !remove.length)) {
       const overrides = loadOverrides(requireInstance(session.config, args.name).configDir)
       if (args.json) return emitJson('override', 0, { name: args.name, overrides })

@@ -3,7 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
-import { compareVersions } from '../registry/range.js'
+import { compareVersions } from '../../shared/versions.js'
 import { loadPrevious, savePrevious } from '../state/previous.js'
 import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 

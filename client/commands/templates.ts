@@ -3,7 +3,7 @@ import { CliError } from '../../shared/errors.js'
 import { safeText } from '../../shared/text.js'
 import { allEntries } from '../registry/entry.js'
 import { c } from '../render/colors.js'
-import { formatTable } from '../render/table.js'
+import { formatTable } from '../../shared/table.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
 
 export default defineCommand({

@@ -6,7 +6,8 @@
 import { BASE_URL_ENV } from '../../shared/roles.js'
 import { DEFAULT_TIMEOUT_MS, ProviderCallError } from './http.js'
 import { listModelEntries, type ListedModel } from './list.js'
-import { mappedModels, stripContextSuffix } from './names.js'
+import { modelAsSent } from '../../shared/limits.js'
+import { mappedModels } from './names.js'
 import { probeModel } from './probe.js'
 import { findRetired, overrideSuggestion } from './retired.js'
 import type { CheckOptions, InstanceModelReport, ModelCheckTarget, ModelRow, ModelsReport } from './types.js'
@@ -73,7 +74,7 @@ export async function checkInstance(
       const byId = new Map(served.map((m) => [m.id, m]))
       report.listed = served.length
       for (const row of rows) {
-        const listed = byId.get(stripContextSuffix(row.model))
+        const listed = byId.get(modelAsSent(row.model))
         row.status = listed ? 'served' : 'not-served'
         row.via = 'list'
         if (listed?.context) row.window = listed.context
@@ -83,7 +84,7 @@ export async function checkInstance(
     if (opts.probe) {
       for (const row of rows) {
         if (row.status === 'served') continue
-        const model = stripContextSuffix(row.model)
+        const model = modelAsSent(row.model)
         const verdict = await cached(cache.probes, `${who}\0${model}`, () =>
           probeModel(baseUrl, target.authVar, key, model, call),
         )

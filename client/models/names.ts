@@ -4,9 +4,6 @@ import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 /** Model variables that are not roles but name a model all the same. */
 export const EXTRA_MODEL_VARS = ['CLAUDE_CODE_SUBAGENT_MODEL'] as const
 
-/** `glm-5.3[1m]` → `glm-5.3`: Claude Code strips the 1M-context suffix before sending. */
-export const stripContextSuffix = (model: string): string => model.replace(/\[1m\]$/i, '')
-
 export interface MappedModel {
   /** Role name, or the variable name for a model variable that is not a role. */
   role: string

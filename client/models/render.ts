@@ -1,24 +1,7 @@
 /** Pure rendering of a `doctor --models` report: one table per instance, then a summary line. */
 import pc from 'picocolors'
+import { formatTable } from '../../shared/table.js'
 import type { InstanceModelReport, ModelRow, ModelsReport } from './types.js'
-
-// eslint-disable-next-line no-control-regex
-const ANSI_RE = /\u001B\[[0-9;]*m/g
-const visible = (s: string) => s.replace(ANSI_RE, '').length
-
-/** Pads every column to its widest visible cell (colour codes take no room). */
-export function formatTable(rows: string[][], indent = ''): string[] {
-  const widths: number[] = []
-  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(cell))
-  return rows.map(
-    (row) =>
-      indent +
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell))))
-        .join('  ')
-        .trimEnd(),
-  )
-}
 
 type Colors = ReturnType<typeof pc.createColors>
 
@@ -47,7 +30,7 @@ export function renderInstance(inst: InstanceModelReport, c: Colors): string[] {
         ...(windows ? [row.window?.toLocaleString('en-US') ?? ''] : []),
         row.note ? c.dim(row.note) : '',
       ])
-    lines.push(...formatTable(table, '  '))
+    lines.push(formatTable(table, { indent: '  ' }))
   }
   if (inst.listed === null && !inst.error && inst.rows.some((r) => !r.via)) {
     lines.push(`  ${c.yellow('!')} the provider has no model list (GET /v1/models)`)

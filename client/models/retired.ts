@@ -4,7 +4,7 @@
  * included), so `outdated` and `sync --check` can warn even when the version is pinned.
  */
 import { AUTH_VARS, BASE_URL_ENV, roleOf, type Role } from '../../shared/roles.js'
-import { stripContextSuffix } from './names.js'
+import { modelAsSent } from '../../shared/limits.js'
 
 export interface RetiredUse {
   /** The variable that maps the retired model. */
@@ -31,9 +31,9 @@ export function mergeRetired(
  * 1M-context replacement), then the bare model, then any entry naming the same bare model.
  */
 function lookup(table: Record<string, string | null>, value: string): [string, string | null] | undefined {
-  const bare = stripContextSuffix(value)
+  const bare = modelAsSent(value)
   for (const key of [value, bare]) if (Object.hasOwn(table, key)) return [key, table[key] ?? null]
-  const key = Object.keys(table).find((k) => stripContextSuffix(k) === bare)
+  const key = Object.keys(table).find((k) => modelAsSent(k) === bare)
   return key === undefined ? undefined : [key, table[key] ?? null]
 }
 
@@ -63,7 +63,7 @@ export function findRetired(env: Record<string, string>, retired: Record<string,
     const kept =
       replacement === null || hit[0] === value
         ? replacement
-        : stripContextSuffix(replacement) + value.slice(stripContextSuffix(value).length)
+        : modelAsSent(replacement) + value.slice(modelAsSent(value).length)
     out.push({ key, ...(role ? { role } : {}), model: value, replacement: kept })
   }
   return out

@@ -3,7 +3,7 @@ import { readText } from '../state/json-file.js'
 import { saveLock } from '../state/lock.js'
 import type { Transaction } from '../state/transaction.js'
 import type { SyncContext } from '../sync/context.js'
-import { digestOf } from '../sync/target.js'
+import { digestOf } from '../../shared/digest.js'
 import { notifyLinesFor } from './lines.js'
 
 /**

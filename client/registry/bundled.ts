@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
 import { integrityOfText } from '../../shared/digest.js'
-import { parseVersion } from './range.js'
-import { sortVersions } from './pick.js'
+import { parseVersion, sortVersions } from '../../shared/versions.js'
 import type { RegistryIndex, Template, TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { readText } from '../state/json-file.js'
 import type { FetchedTemplate, RegistrySource } from './types.js'
@@ -87,7 +86,7 @@ export class BundledSource implements RegistrySource {
       }
     }
     // Newest first; the highest release is `latest` unless meta.json tags another.
-    const sorted = sortVersions(Object.keys(versions))
+    const sorted = sortVersions(Object.keys(versions), 'newest-first')
     const latest = meta['dist-tags']?.latest ?? sorted.find((v) => !parseVersion(v)?.pre.length) ?? sorted[0]
     if (!latest) return undefined
     const doc = JSON.parse(this.text(id, latest) ?? '{}') as Partial<Template>

@@ -2,7 +2,8 @@ import { CliError } from '../../shared/errors.js'
 import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
 import { findEntry } from './entry.js'
 import type { RegistrySource } from './types.js'
-import { compareVersions, simpleRange } from './range.js'
+import { sortVersions } from '../../shared/versions.js'
+import { simpleRange } from './range.js'
 
 export interface Picked {
   version: string
@@ -35,9 +36,6 @@ export async function assertRange(range: string): Promise<void> {
   )
 }
 
-/** Newest first (prereleases sort below their release, as semver says). */
-export const sortVersions = (versions: string[]) => [...versions].sort((a, b) => compareVersions(b, a))
-
 /**
  * Like npm-pick-manifest: a dist-tag names its version; otherwise `dist-tags.latest` when it
  * satisfies the range, else the highest non-deprecated version that does, else (only when every
@@ -54,7 +52,7 @@ export async function pickVersion(entry: TemplateEntry, range: string): Promise<
   const latest = entry['dist-tags'].latest
   if (latest && Object.hasOwn(versions, latest) && !versions[latest]!.deprecated && satisfies(latest))
     return mk(entry, latest)
-  const matching = sortVersions(Object.keys(versions)).filter(satisfies)
+  const matching = sortVersions(Object.keys(versions), 'newest-first').filter(satisfies)
   const best = matching.find((v) => !versions[v]!.deprecated) ?? matching[0]
   return best === undefined ? undefined : mk(entry, best)
 }
@@ -77,7 +75,7 @@ const mk = (entry: TemplateEntry, version: string): Picked => {
 export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<Picked> {
   const picked = await pickVersion(entry, range)
   if (picked) return picked
-  const all = sortVersions(Object.keys(entry.versions)).reverse()
+  const all = sortVersions(Object.keys(entry.versions), 'oldest-first')
   throw new CliError(
     'E_NO_MATCH',
     `no version of ${entry.id} satisfies ${range} (available: ${all.join(', ') || 'none'})`,

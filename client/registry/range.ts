@@ -4,54 +4,9 @@
  * Anything else (`>=1 <2 || 3`, prerelease ranges, `x` wildcards) returns undefined and the caller
  * falls back to semver itself; test/client/range.test.ts checks both agree.
  */
-const VERSION_RE =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/
+import { compareParsed, type ParsedVersion as Parsed, parseVersion } from '../../shared/versions.js'
+
 const SIMPLE_RANGE_RE = /^\s*([\^~]?)\s*(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?)?\s*$/
-
-interface Parsed {
-  major: number
-  minor: number
-  patch: number
-  pre: string[]
-}
-
-export function parseVersion(v: string): Parsed | undefined {
-  const m = VERSION_RE.exec(v)
-  if (!m || v.length > 256) return undefined
-  const nums = [Number(m[1]), Number(m[2]), Number(m[3])]
-  if (nums.some((n) => !Number.isSafeInteger(n))) return undefined
-  return { major: nums[0]!, minor: nums[1]!, patch: nums[2]!, pre: m[4] ? m[4].split('.') : [] }
-}
-
-const cmpId = (a: string, b: string): number => {
-  const an = /^\d+$/.test(a)
-  const bn = /^\d+$/.test(b)
-  if (an && bn) return Math.sign(Number(a) - Number(b))
-  if (an) return -1
-  if (bn) return 1
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** semver precedence of two valid versions (build metadata ignored). */
-export function compareVersions(a: string, b: string): number {
-  const x = parseVersion(a)
-  const y = parseVersion(b)
-  if (!x || !y) throw new TypeError(`invalid version: ${x ? b : a}`)
-  return compareParsed(x, y)
-}
-
-function compareParsed(x: Parsed, y: Parsed): number {
-  const main = Math.sign(x.major - y.major) || Math.sign(x.minor - y.minor) || Math.sign(x.patch - y.patch)
-  if (main) return main
-  if (!x.pre.length || !y.pre.length) return x.pre.length ? -1 : y.pre.length ? 1 : 0
-  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
-    if (x.pre[i] === undefined) return -1
-    if (y.pre[i] === undefined) return 1
-    const c = cmpId(x.pre[i]!, y.pre[i]!)
-    if (c) return c
-  }
-  return 0
-}
 
 /** A predicate for a simple range, or undefined when semver must decide. */
 export function simpleRange(range: string): ((version: string) => boolean) | undefined {

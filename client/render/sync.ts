@@ -4,7 +4,7 @@ import { describeHeld, type Held } from '../sync/hold.js'
 import { c } from './colors.js'
 import { label, show } from './labels.js'
 import { maskValue } from './mask.js'
-import { formatTable } from './table.js'
+import { formatTable } from '../../shared/table.js'
 import { renderChangelog } from './changelog.js'
 import type { Changelog } from '../sync/changelog.js'
 

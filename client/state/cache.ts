@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto'
+import { sha256 } from '../../shared/digest.js'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic.js'
 import { readText } from './json-file.js'
 import { CliError } from '../../shared/errors.js'
 import { isValidId } from '../../shared/ids.js'
-import { parseVersion } from '../registry/range.js'
+import { parseVersion } from '../../shared/versions.js'
 
 export interface IndexCacheMeta {
   url: string
@@ -30,7 +30,7 @@ export interface EntryCacheRecord {
 export class RegistryCache {
   readonly dir: string
   constructor(root: string, name: string, url: string) {
-    const hash = createHash('sha256').update(url).digest('hex').slice(0, 10)
+    const hash = sha256(url, 'hex').slice(0, 10)
     this.dir = join(root, `${name.replace(/[^a-z0-9-]/gi, '_')}-${hash}`)
   }
 

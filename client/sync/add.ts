@@ -17,7 +17,7 @@ import { pathExists } from '../state/overlay.js'
 import { assertName, defaultConfigDir, findClaude, wrapperPath } from '../state/paths.js'
 import type { Transaction } from '../state/transaction.js'
 import type { SyncContext } from './context.js'
-import { digestOf } from './target.js'
+import { digestOf } from '../../shared/digest.js'
 
 export interface AddOptions {
   name: string

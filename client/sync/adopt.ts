@@ -5,7 +5,7 @@ import { resolveEnv } from '../../shared/resolve.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import { allEntries } from '../registry/entry.js'
-import { sortVersions } from '../registry/pick.js'
+import { sortVersions } from '../../shared/versions.js'
 import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock, type LockEntry } from '../state/lock.js'
@@ -13,7 +13,7 @@ import { loadOverrides, saveOverrides, type Overrides } from '../state/overrides
 import { settingsFile } from '../state/paths.js'
 import type { Transaction } from '../state/transaction.js'
 import { fetchDoc, type SyncContext } from './context.js'
-import { digestOf } from './target.js'
+import { digestOf } from '../../shared/digest.js'
 
 export interface AdoptResult {
   name: string
@@ -156,7 +156,7 @@ export async function adoptInstance(
   let best:
     | { version: string; t: Template; env: Record<string, string>; inputs: Record<string, string>; score: number }
     | undefined
-  for (const v of sortVersions(Object.keys(entry.versions))) {
+  for (const v of sortVersions(Object.keys(entry.versions), 'newest-first')) {
     if (forced?.range && v !== forced.range) continue
     const t = (await fetchDoc(ctx, registry, entry.id, v, entry.versions[v]!.integrity)).template
     const r = envFor(t, local)

@@ -1,7 +1,7 @@
 import { CliError } from '../../shared/errors.js'
 import type { TemplateEntry } from '../../shared/types.js'
 import { requireSourceEntry } from '../registry/pick.js'
-import { compareVersions, parseVersion } from '../registry/range.js'
+import { compareVersions, parseVersion } from '../../shared/versions.js'
 import { fetchDoc, type SyncContext } from './context.js'
 
 /** One version between the current and the wanted one, as `sync`/`outdated --long` show it. */

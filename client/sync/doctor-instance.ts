@@ -8,7 +8,7 @@ import type { LockEntry } from '../state/lock.js'
 import { loadOverrides } from '../state/overrides.js'
 import { settingsFile } from '../state/paths.js'
 import { shadowWarnings } from './plan.js'
-import { digestOf } from './target.js'
+import { digestOf } from '../../shared/digest.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 

@@ -1,6 +1,6 @@
 import { CliError } from '../../shared/errors.js'
 import { pickVersion, requireSourceEntry } from '../registry/pick.js'
-import { compareVersions } from '../registry/range.js'
+import { compareVersions } from '../../shared/versions.js'
 import type { SyncContext } from './context.js'
 import type { TemplateEntry } from '../../shared/types.js'
 import type { LockEntry } from '../state/lock.js'

@@ -8,7 +8,7 @@ import { defaultConfigDir, wrapperPath } from '../state/paths.js'
 import type { Transaction } from '../state/transaction.js'
 import { envFor } from './adopt.js'
 import { fetchDoc, type SyncContext } from './context.js'
-import { digestOf } from './target.js'
+import { digestOf } from '../../shared/digest.js'
 import { configDirOf, isOurWrapper, keyRefOf, parseSource } from './wrapper-file.js'
 
 export interface RecoverResult {

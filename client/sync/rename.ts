@@ -10,7 +10,7 @@ import { assertName, wrapperPath } from '../state/paths.js'
 import { loadPrevious, savePrevious } from '../state/previous.js'
 import type { Transaction } from '../state/transaction.js'
 import { fetchDoc, type SyncContext } from './context.js'
-import { digestOf } from './target.js'
+import { digestOf } from '../../shared/digest.js'
 
 export interface RenameResult {
   from: string

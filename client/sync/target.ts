@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { CliError } from '../../shared/errors.js'
 import {
   parseWrapper,
@@ -10,8 +9,6 @@ import {
 import { readText } from '../state/json-file.js'
 import { editSettingsEnv } from './settings-edit.js'
 import type { Target } from '../state/lock.js'
-
-export const digestOf = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`
 
 /** An instance's target as read from disk: its variables, and how to write new ones back. */
 export interface LoadedTarget {

@@ -3,8 +3,7 @@
  * that key (or by a key it rotated to), not expired, and not older than one already accepted.
  * Every refusal names the registry and happens before anything is written.
  */
-import { createHash } from 'node:crypto'
-import { canonicalJson } from '../../shared/digest.js'
+import { canonicalJson, sha256 } from '../../shared/digest.js'
 import { CliError } from '../../shared/errors.js'
 import {
   parsePublicKey,
@@ -52,7 +51,7 @@ export interface IndexTrust {
 /** Digest of what the index says, without its signature envelope. */
 export function contentDigest(index: RegistryIndex): string {
   const { signature: _s, serial: _n, expires: _e, ...rest } = index
-  return createHash('sha256').update(canonicalJson(rest)).digest('base64')
+  return sha256(canonicalJson(rest))
 }
 
 export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
@@ -162,9 +161,7 @@ export function createIndexTrust(opts: IndexTrustOptions): IndexTrust {
       const what = `the entry of ${JSON.stringify(id)}`
       const verified = await verify(doc, seen, verifyEntry, what)
       const serial = doc.serial as number
-      const content = createHash('sha256')
-        .update(canonicalJson(entryContent(doc)))
-        .digest('base64')
+      const content = sha256(canonicalJson(entryContent(doc)))
       const prev = seen?.entries && Object.hasOwn(seen.entries, id) ? seen.entries[id] : undefined
       // Equal or newer, or the same content re-signed by a replica a moment earlier: anything else is a replay.
       if (prev && serial < prev.serial && content !== prev.content) {

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { createHash } from 'node:crypto'
 import { serve } from '@hono/node-server'
 import { defineCommand } from 'citty'
+import { sha256 } from '../../shared/digest.js'
 import { CliError, UsageError } from '../../shared/errors.js'
 import { createApp, DEFAULT_BODY_LIMIT } from '../app.js'
 import type { LogFormat } from '../middleware/request-log.js'
@@ -78,13 +78,7 @@ export default defineCommand({
       args['upstream-cache'] ??
       (dataDir
         ? join(dataDir, '.upstream-cache')
-        : join(
-            tmpdir(),
-            `claude-multi-registry-${createHash('sha256')
-              .update(upstreamUrl ?? '')
-              .digest('hex')
-              .slice(0, 12)}`,
-          ))
+        : join(tmpdir(), `claude-multi-registry-${sha256(upstreamUrl ?? '', 'hex').slice(0, 12)}`))
 
     const app = createApp({
       store,

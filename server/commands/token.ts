@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty'
+import { formatTable } from '../../shared/table.js'
 import { CliError, UsageError } from '../../shared/errors.js'
 import { isScopePattern, newToken } from '../tokens.js'
 import { openStoreFromArgs, storeArgs } from './_store-args.js'
@@ -76,14 +77,7 @@ const list = defineCommand({
           t.createdAt.slice(0, 10),
         ]),
       ]
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-      for (const row of rows)
-        process.stdout.write(
-          `${row
-            .map((cell, i) => cell.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd()}\n`,
-        )
+      process.stdout.write(`${formatTable(rows)}\n`)
     } finally {
       await store.close()
     }

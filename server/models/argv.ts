@@ -1,16 +1,5 @@
-/** citty keeps only the last value of a repeated string flag; `--set a --set b` needs them all. */
-export function repeated(rawArgs: string[], ...names: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!
-    if (arg === '--') break
-    for (const name of names) {
-      if (arg === name && i + 1 < rawArgs.length) out.push(rawArgs[++i]!)
-      else if (arg.startsWith(`${name}=`)) out.push(arg.slice(name.length + 1))
-    }
-  }
-  return out
-}
+/** The server's flag helpers; repeated flags are read by shared/cli-support's one implementation. */
+export { repeatedFlag as repeated } from '../../shared/cli-support.js'
 
 /** `glm=https://…` pairs into a map; a bare value (no `id=`) applies to every id under `*`. */
 export function pairs(values: string[]): Map<string, string> {

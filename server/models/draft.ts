@@ -5,7 +5,8 @@
 import { placeholders } from '../../shared/placeholders.js'
 import { ROLES } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
-import { bareModel, missingLimits, nextVersion, pruneLimits } from './next-version.js'
+import { modelAsSent } from '../../shared/limits.js'
+import { missingLimits, nextVersion, pruneLimits } from './next-version.js'
 
 export interface GoneModel {
   model: string
@@ -37,7 +38,7 @@ export function mappedModels(t: Template): [string, string][] {
 }
 
 const family = (model: string) =>
-  bareModel(model)
+  modelAsSent(model)
     .toLowerCase()
     .replace(/\d+(?:\.\d+)*/g, '#')
 const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })
@@ -47,7 +48,7 @@ const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: 
  * `glm-5.1-flash` → `glm-5.3-flash`), else the newest sharing its name up to the first digit.
  */
 export function suggestReplacement(model: string, listed: string[]): string | null {
-  const bare = bareModel(model)
+  const bare = modelAsSent(model)
   const others = listed.filter((m) => m !== bare)
   const same = others.filter((m) => family(m) === family(bare)).sort(byVersion)
   const newer = same.filter((m) => byVersion(m, bare) > 0)
@@ -66,12 +67,12 @@ export function diffModels(latest: Template, history: Template[], listed: string
   const served = new Set(listed)
   const known = new Set(seen)
   for (const t of [latest, ...history]) {
-    for (const [, m] of mappedModels(t)) known.add(bareModel(m))
-    for (const m of Object.keys(t.retired ?? {})) known.add(bareModel(m))
+    for (const [, m] of mappedModels(t)) known.add(modelAsSent(m))
+    for (const m of Object.keys(t.retired ?? {})) known.add(modelAsSent(m))
   }
   const gone = new Map<string, GoneModel>()
   for (const [where, m] of mappedModels(latest)) {
-    const model = bareModel(m)
+    const model = modelAsSent(m)
     if (served.has(model)) continue
     const entry = gone.get(model) ?? { model, usedBy: [], replacement: suggestReplacement(model, listed) }
     entry.usedBy.push(where)
@@ -83,7 +84,7 @@ export function diffModels(latest: Template, history: Template[], listed: string
     listed: listed.length,
     added: listed.filter((m) => !known.has(m)).sort(byVersion),
     gone: [...gone.values()],
-    stillListed: Object.keys(latest.retired ?? {}).filter((m) => served.has(bareModel(m))),
+    stillListed: Object.keys(latest.retired ?? {}).filter((m) => served.has(modelAsSent(m))),
   }
 }
 
@@ -109,13 +110,13 @@ export function draftNextVersion(
   next.version = version
   const retired: Record<string, string | null> = { ...latest.retired }
   const swap = (value: string): string => {
-    const gone = diff.gone.find((g) => g.model === bareModel(value))
+    const gone = diff.gone.find((g) => g.model === modelAsSent(value))
     if (!gone?.replacement) return value
     return value === gone.model ? gone.replacement : `${gone.replacement}${value.slice(gone.model.length)}`
   }
   for (const g of diff.gone) retired[g.model] = g.replacement
   for (const [, m] of mappedModels(latest)) {
-    if (m !== bareModel(m) && diff.gone.some((g) => g.model === bareModel(m)))
+    if (m !== modelAsSent(m) && diff.gone.some((g) => g.model === modelAsSent(m)))
       retired[m] = swap(m) === m ? null : swap(m)
   }
   // Chains collapse: glm-4.6 → glm-5.1 becomes glm-4.6 → glm-5.3 once glm-5.1 is gone too.

@@ -10,9 +10,6 @@ import { placeholders } from '../../shared/placeholders.js'
 import { BASE_URL_ENV, ENV_NAME_RE, ROLES, isRole, roleOf, type Role } from '../../shared/roles.js'
 import type { Template } from '../../shared/types.js'
 
-/** Claude Code strips a `[1m]` (1M context) suffix before sending the model name. */
-export const bareModel = (model: string): string => model.replace(/\[1m\]$/i, '')
-
 export type BumpLevel = 'major' | 'minor' | 'patch'
 
 export interface BumpRequest {
@@ -104,9 +101,9 @@ export function bumpTemplate(
     record(`retired.${model}`, latest.retired?.[model] ?? undefined, replacement || 'null')
   }
   // Mapping a retired model again (explicitly, in this bump) says the provider serves it again.
-  const remapped = new Set(changes.filter((c) => c.field.startsWith('models.') && c.to).map((c) => bareModel(c.to!)))
+  const remapped = new Set(changes.filter((c) => c.field.startsWith('models.') && c.to).map((c) => modelAsSent(c.to!)))
   for (const model of Object.keys(next.retired ?? {})) {
-    if (remapped.has(bareModel(model)) && !(req.retire ?? []).some((r) => r.startsWith(`${model}=`) || r === model)) {
+    if (remapped.has(modelAsSent(model)) && !(req.retire ?? []).some((r) => r.startsWith(`${model}=`) || r === model)) {
       delete next.retired![model]
       record(`retired.${model}`, 'retired', undefined)
     }
@@ -215,8 +212,8 @@ export function missingLimits(t: Template): string[] {
 
 /** Roles that still map a model the version itself lists as retired: worth a warning. */
 export function retiredStillMapped(t: Template): string[] {
-  const retired = new Set(Object.keys(t.retired ?? {}).map(bareModel))
-  return ROLES.filter((r) => retired.has(bareModel(t.models[r]))).map(
+  const retired = new Set(Object.keys(t.retired ?? {}).map(modelAsSent))
+  return ROLES.filter((r) => retired.has(modelAsSent(t.models[r]))).map(
     (r) => `${r} maps ${t.models[r]}, which this version lists as retired`,
   )
 }

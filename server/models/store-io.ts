@@ -1,7 +1,7 @@
 /** Reading a template's versions from a store and publishing a new one, validated, as pretty JSON. */
 import { integrityOfText } from '../../shared/digest.js'
 import { CliError, ValidationError } from '../../shared/errors.js'
-import { latestStable, sortVersions } from '../../shared/catalogue.js'
+import { latestStable, sortVersions } from '../../shared/versions.js'
 import { parseTemplateJson, validateTemplate } from '../../shared/schema.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import type { Store } from '../stores/types.js'
@@ -34,7 +34,7 @@ export async function loadHistory(store: Store, id: string): Promise<TemplateHis
       1,
       'check the id (the directories under <data>/templates/ are the ids) and --data / --store',
     )
-  const all = sortVersions(Object.keys(entry.versions))
+  const all = sortVersions(Object.keys(entry.versions), 'oldest-first')
   const latestVersion = entry['dist-tags'].latest ?? latestStable(all)
   if (!latestVersion) throw new CliError('E_NOT_FOUND', `template "${id}" has no versions`)
   const versions = await Promise.all(all.map((v) => readVersion(store, id, v)))

@@ -7,7 +7,7 @@ import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { createExclusive, readIfExists, writeAtomic } from './_files.js'
 import { withLock } from './_lock.js'
 import { createStampWatcher } from './_stamp.js'
-import { latestStable } from '../../shared/catalogue.js'
+import { latestStable } from '../../shared/versions.js'
 import { entryFromMeta, nextLatest } from './_meta.js'
 import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
 

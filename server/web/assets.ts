@@ -3,7 +3,7 @@
  * requests). The CSP allows exactly these two by their sha256, so a template that smuggles a
  * `<script>` or an `on*=` attribute past escaping would still not run.
  */
-import { createHash } from 'node:crypto'
+import { sha256 as sha256Of } from '../../shared/digest.js'
 
 export const STYLE = `
 :root{--bg:#fafaf9;--fg:#1c1917;--muted:#57534e;--line:#e7e5e4;--card:#fff;--accent:#b4410f;--accent-bg:#fff3ea;
@@ -97,7 +97,7 @@ try{await navigator.clipboard.writeText(b.dataset.copy);b.textContent='Copied'}c
 setTimeout(()=>{b.textContent='Copy'},2000)})}
 })()`
 
-const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+const sha256 = (text: string): string => `'sha256-${sha256Of(text)}'`
 
 /** Nothing but our own style and script; no inline handlers, no frames, forms post only here. */
 export const CSP = [

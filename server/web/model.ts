@@ -2,7 +2,7 @@
  * Pure view data for the HTML pages: catalogue rows, sorted version lists and the per-variable
  * comparison of two versions. No IO and no markup here, so it is tested without a server.
  */
-import semver from 'semver'
+import { sortVersions } from '../../shared/versions.js'
 import { limitsOf, type ModelLimits } from '../../shared/limits.js'
 import { PLACEHOLDER_RE, placeholders } from '../../shared/placeholders.js'
 import { missingInputs, resolveEnv } from '../../shared/resolve.js'
@@ -42,14 +42,8 @@ export function safeHref(url: string | undefined): string | undefined {
   }
 }
 
-/** Newest first; strings that are not semver go last so a bad store entry cannot break the page. */
-export function sortVersions(versions: string[]): string[] {
-  const valid = versions.filter((v) => semver.valid(v)).sort(semver.rcompare)
-  return [...valid, ...versions.filter((v) => !semver.valid(v))]
-}
-
 export function latestOf(entry: TemplateEntry): string | undefined {
-  return entry['dist-tags'].latest ?? sortVersions(Object.keys(entry.versions))[0]
+  return entry['dist-tags'].latest ?? sortVersions(Object.keys(entry.versions), 'newest-first')[0]
 }
 
 export function catalogueRow(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { etagOf } from '../../shared/digest.js'
 import { Hono } from 'hono'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
@@ -6,7 +6,8 @@ import { decodeId, isValidId } from '../../shared/ids.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
 import { CSP } from './assets.js'
 import { CataloguePage } from './catalogue-page.js'
-import { catalogueRow, compareEnv, envOf, latestOf, listIds, sortVersions } from './model.js'
+import { sortVersions } from '../../shared/versions.js'
+import { catalogueRow, compareEnv, envOf, latestOf, listIds } from './model.js'
 import { NotFoundPage } from './not-found-page.js'
 import { TemplatePage } from './template-page.js'
 import type { Comparison, VersionRow } from './template-page.js'
@@ -123,7 +124,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
       const latest = latestVersion ? await version(entry.id, latestVersion) : null
       if (!entry || !latest) return toPage(<NotFoundPage id={id ?? ''} />, 404, !entry)
 
-      const ordered = sortVersions(Object.keys(entry.versions))
+      const ordered = sortVersions(Object.keys(entry.versions), 'newest-first')
       const docs = new Map(await Promise.all(ordered.map(async (v) => [v, await version(entry.id, v)] as const)))
       const versions: VersionRow[] = ordered.map((v) => ({
         version: v,
@@ -192,6 +193,6 @@ async function toPage(element: JSX.Element, status: Page['status'] = 200, comple
     status,
     bytes: new TextEncoder().encode(html),
     complete,
-    etag: `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`,
+    etag: `W/${etagOf(html)}`,
   }
 }

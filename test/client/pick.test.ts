@@ -3,7 +3,8 @@ import satisfies from 'semver/functions/satisfies.js'
 import semverCompare from 'semver/functions/compare.js'
 import { describe, expect, it } from 'vitest'
 import { pickOrThrow, pickVersion } from '../../client/registry/pick.js'
-import { compareVersions, simpleRange } from '../../client/registry/range.js'
+import { simpleRange } from '../../client/registry/range.js'
+import { compareVersions } from '../../shared/versions.js'
 import type { TemplateEntry } from '../../shared/types.js'
 
 const entry = (versions: Record<string, string | undefined>, tags: Record<string, string> = {}): TemplateEntry => ({

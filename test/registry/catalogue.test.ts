@@ -10,7 +10,7 @@ import { contractOf, neighbours, semverProblem } from '../../shared/contract.js'
 import semverDiff from 'semver/functions/diff.js'
 import semverMajor from 'semver/functions/major.js'
 import { describe, expect, it } from 'vitest'
-import { latestStable, sortVersions } from '../../shared/catalogue.js'
+import { latestStable, sortVersions } from '../../shared/versions.js'
 import { COMPACT_WINDOW_ENV, deriveLimits, limitsOf, modelAsSent, SUBAGENT_MODEL_ENV } from '../../shared/limits.js'
 import { placeholders } from '../../shared/placeholders.js'
 import { validateTemplate } from '../../shared/schema.js'
@@ -60,7 +60,10 @@ function load(id: string): Entry {
   const dir = join(ROOT, id)
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta
   const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'meta.json')
-  const versions = sortVersions(files.map((f) => f.slice(0, -'.json'.length))).map((v) => {
+  const versions = sortVersions(
+    files.map((f) => f.slice(0, -'.json'.length)),
+    'oldest-first',
+  ).map((v) => {
     const file = join(dir, `${v}.json`)
     const text = readFileSync(file, 'utf8')
     return { file, text, doc: JSON.parse(text) as Template }
@@ -159,7 +162,7 @@ describe('bundled catalogue', () => {
       const metaText = readFileSync(join(entry.dir, 'meta.json'), 'utf8')
       expect(metaText).toBe(`${JSON.stringify(entry.meta, null, 2)}\n`)
       const versions = entry.versions.map((v) => v.doc.version)
-      expect(sortVersions(Object.keys(entry.meta.versions))).toEqual(versions)
+      expect(sortVersions(Object.keys(entry.meta.versions), 'oldest-first')).toEqual(versions)
       for (const [v, info] of Object.entries(entry.meta.versions)) {
         expect(new Date(info.publishedAt).toISOString(), v).toBe(info.publishedAt)
         expect(Date.parse(info.publishedAt), v).toBeLessThan(Date.now())

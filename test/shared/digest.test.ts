@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { canonicalJson, etagOf, integrityOf, integrityOfText } from '../../shared/digest.js'
 import { decodeId, isValidId, isValidVersion, parseSpec, scopeOf } from '../../shared/ids.js'
-import { latestStable, makeEntry, makeIndex } from '../../shared/catalogue.js'
+import { makeEntry, makeIndex } from '../../shared/catalogue.js'
+import { latestStable } from '../../shared/versions.js'
 
 describe('canonical JSON and integrity', () => {
   it('sorts keys at every depth, so formatting and order never change the digest', () => {

@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import {
-  compareEnv,
-  dateOf,
-  envOf,
-  hostOf,
-  matchesQuery,
-  safeHref,
-  sortVersions,
-  suggestedName,
-} from '../../server/web/model.js'
+import { compareEnv, dateOf, envOf, hostOf, matchesQuery, safeHref, suggestedName } from '../../server/web/model.js'
 import { DOCS } from '../helpers/web.js'
 
 describe('web view model', () => {
-  it('sorts versions newest first by semver, unparsable ones last', () => {
-    expect(sortVersions(['1.2.0', '1.10.0', 'junk', '2.0.0-rc.1', '1.9.9'])).toEqual([
-      '2.0.0-rc.1',
-      '1.10.0',
-      '1.9.9',
-      '1.2.0',
-      'junk',
-    ])
-  })
-
   it('links only http(s) URLs and shows hosts of parsable ones only', () => {
     expect(safeHref('javascript:alert(1)')).toBeUndefined()
     expect(safeHref('data:text/html,x')).toBeUndefined()

@@ -1,9 +1,10 @@
-const ANSI_RE = /\x1b\[[0-9;]*m/g
+/** Text tables for terminals: padded by the width a cell takes on screen, not its length. */
+import { stripAnsi } from './text.js'
 
 /** Width on screen: colour codes take no room, wide (CJK, emoji) characters take two cells. */
 export function visibleWidth(text: string): number {
   let width = 0
-  for (const ch of text.replace(ANSI_RE, '')) {
+  for (const ch of stripAnsi(text)) {
     const cp = ch.codePointAt(0)!
     if (cp < 0x20 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b) continue
     width += isWide(cp) ? 2 : 1

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatTable, visibleWidth } from '../../client/render/table.js'
+import { formatTable, visibleWidth } from '../../shared/table.js'
 
 describe('formatTable', () => {
   it('pads by visible width, ignoring colour codes and counting wide characters twice', () => {
