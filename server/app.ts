@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { templateJsonSchema } from '../shared/schema.js'
 import type { Template, TemplateEntry } from '../shared/types.js'
 import type { AppEnv } from './env.js'
-import { ApiError, codeForStatus } from './errors.js'
+import { codeForStatus, isHttpError } from './errors.js'
 import { createIndexService, type FinalizeIndex } from './index-service.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { readAuth } from './middleware/auth.js'
@@ -113,18 +113,15 @@ export function createApp(options: AppOptions) {
   })
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) {
-      for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
-      return c.json({ error: { code: error.code, message: error.message } }, error.status)
+    // Every error that knows its status: ours (ApiError), a store that is down (503), hono's own.
+    if (isHttpError(error)) {
+      for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
+      const body = { code: error.code, message: error.message, ...error.details }
+      return c.json({ error: body }, error.status as ContentfulStatusCode)
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode
       return c.json({ error: { code: codeForStatus(status), message: error.message || 'request refused' } }, status)
-    }
-    // A backend that is down (e.g. PostgreSQL unreachable) is the server's problem, but a known one.
-    if ((error as { code?: unknown }).code === 'E_STORE_UNAVAILABLE') {
-      c.header('Retry-After', '5')
-      return c.json({ error: { code: 'E_STORE_UNAVAILABLE', message: error.message } }, 503)
     }
     if (process.env.DEBUG?.includes('claude-multi')) console.error(error)
     else

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { runCli } from '../shared/cli-main.js'
 import { isDebug } from '../shared/cli-support.js'
+import { StoreUnavailableError } from './stores/postgres-errors.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is invariant in its args; one table holds commands of every shape
 type AnyCommand = CommandDef<any>
@@ -36,7 +37,15 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
 })
 
-runCli({ prog: 'claude-multi-registry', main, commands: Object.keys(commands) }, process.argv.slice(2), {
+const cli = {
+  prog: 'claude-multi-registry',
+  main,
+  commands: Object.keys(commands),
+  // A store that is down is a store error (answered 503 by the server); on the command line it is one line.
+  mapError: (err: unknown) => (err instanceof StoreUnavailableError ? err.toCliError() : err),
+}
+
+runCli(cli, process.argv.slice(2), {
   renderUsage,
   runCommand,
   version: () =>

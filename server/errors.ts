@@ -1,13 +1,32 @@
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-/** An HTTP error with a stable machine code; `onError` turns it into `{ error: { code, message } }`. */
-export class ApiError extends HTTPException {
+/**
+ * An error the HTTP layer answers with its own status: `{ error: { code, message, ...details } }`
+ * plus its headers. ApiError is one; a store that is down (stores/postgres-errors.ts) is another.
+ */
+export interface HttpError {
+  status: number
+  code: string
+  message: string
+  headers?: Record<string, string>
+  details?: Record<string, unknown>
+}
+
+export const isHttpError = (err: unknown): err is HttpError =>
+  err instanceof Error &&
+  typeof (err as { status?: unknown }).status === 'number' &&
+  typeof (err as { code?: unknown }).code === 'string'
+
+/** An HTTP error with a stable machine code; the one `onError` in app.ts answers it. */
+export class ApiError extends HTTPException implements HttpError {
   constructor(
     status: ContentfulStatusCode,
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields of the error body (`issues` of a schema error, `suggested` of a semver one). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(status, { message })
   }

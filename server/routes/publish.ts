@@ -8,10 +8,12 @@ import type { AppEnv } from '../env.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import type { Metrics } from '../metrics.js'
 import { requireToken } from '../middleware/auth.js'
-import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
+import { requireJson } from '../middleware/json-body.js'
+import { requireScope } from '../middleware/scope.js'
+import { parseTarget } from '../middleware/target.js'
+import { assertVersion } from '../paths.js'
 import type { Store } from '../stores/types.js'
 import { storeSemverProblem } from '../semver-check.js'
-import { scopeCovers } from '../tokens.js'
 
 export interface WriteRouteDeps {
   store: Store
@@ -23,118 +25,40 @@ export interface WriteRouteDeps {
 }
 
 const TEMPLATES = '/v1/templates/'
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json[ \t]*(?:;|$)/i
 const TAG = /^[a-z][a-z0-9._-]{0,63}$/
 const MAX_MESSAGE = 1024
 
 /**
- * Publish, deprecate and dist-tag. Checks run cheapest and least revealing first: path shape, token,
- * scope, content type, size, then the document itself. Nothing here rewrites a published version.
+ * Publish, deprecate and dist-tag. Each route is the same chain of named middleware, cheapest and
+ * least revealing check first: the path (parsed once), the token, its scope, the content type, the
+ * size; then the handler checks the document itself. Every refusal is thrown and answered by the
+ * one `onError` in app.ts. Nothing here rewrites a published version.
  */
 export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublished }: WriteRouteDeps) {
   const app = new Hono<AppEnv>()
-  const auth = requireToken({ store })
-  const limit = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, 'E_TOO_LARGE', `the request body is larger than ${maxSize} bytes`)
-    },
-  })
+  const guards = [
+    parseTarget(),
+    requireToken({ store }),
+    requireScope(),
+    requireJson(),
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError(413, 'E_TOO_LARGE', `the request body is larger than ${maxSize} bytes`)
+      },
+    }),
+  ] as const
 
-  async function target(c: Context<AppEnv>, next: () => Promise<void>) {
-    const { id } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
-    await auth(c, async () => {
-      const token = c.get('token')!
-      if (token.readOnly)
-        throw new ApiError(403, 'E_READ_ONLY', `token "${token.name}" is read-only and cannot change templates`)
-      if (!token.scopes.some((pattern) => scopeCovers(pattern, id))) {
-        throw new ApiError(
-          403,
-          'E_SCOPE',
-          `token "${token.name}" may not publish "${id}" (scopes: ${token.scopes.join(', ')})`,
-        )
-      }
-      if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
-        throw new ApiError(415, 'E_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json')
-      }
-      await limit(c, next)
-    })
-  }
-
-  app.on(['PUT', 'POST'], `${TEMPLATES}*`, async (c, next) => {
-    c.set('route', `${c.req.method} /v1/templates/:id/...`)
-    await target(c, next)
-  })
-
-  app.put(`${TEMPLATES}*`, async (c) => {
-    const { id, rest } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
+  app.put(`${TEMPLATES}*`, ...guards, async (c) => {
+    const { id, rest } = c.get('target')!
     if (rest.length === 2 && rest[0] === 'dist-tags') return setTag(c, id, rest[1]!)
     if (rest.length !== 1) throw notFound('no such route; publish with PUT /v1/templates/<id>/<version>')
-    c.set('route', 'PUT /v1/templates/:id/:version')
-    const version = rest[0]!.replace(/\.json$/, '')
-    assertVersion(version)
-    const text = await readUtf8(c)
-    const result = parseTemplateJson(text)
-    if (!result.ok) {
-      metrics.publish('rejected')
-      const issues = result.issues
-      const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')
-      return c.json({ error: { code: 'E_INVALID', message: `invalid template: ${summary}`, issues } }, 400)
-    }
-    const mismatch = [
-      result.template.id !== id ? `id "${result.template.id}" does not match the path's "${id}"` : '',
-      result.template.version !== version
-        ? `version "${result.template.version}" does not match the path's "${version}"`
-        : '',
-    ].filter(Boolean)
-    if (mismatch.length > 0) {
-      metrics.publish('rejected')
-      throw badRequest('E_MISMATCH', mismatch.join('; '))
-    }
-    // A caret pin must never follow a new endpoint or key variable: the contract is checked against
-    // the neighbours already published (a race between two publishes can slip past; both are ours).
-    const semver = await storeSemverProblem(store, result.template)
-    if (semver) {
-      metrics.publish('rejected')
-      return c.json({ error: { code: semver.code, message: semver.message, suggested: semver.suggested } }, 400)
-    }
-    const published = await store.publish(id, version, text, {
-      publishedAt: new Date().toISOString(),
-      integrity: integrityOfText(text),
-    })
-    if (!published.created) {
-      metrics.publish('exists')
-      throw new ApiError(
-        409,
-        'E_EXISTS',
-        `${id}@${version} is already published and versions are immutable; publish a new version`,
-      )
-    }
-    metrics.publish('created')
-    onPublished?.()
-    c.header('Location', `/v1/templates/${id}/${version}.json`)
-    return c.json(published.entry, 201)
+    return publish(c, id, rest[0]!.replace(/\.json$/, ''))
   })
 
-  async function setTag(c: Context<AppEnv>, id: string, tag: string) {
-    c.set('route', 'PUT /v1/templates/:id/dist-tags/:tag')
-    if (!TAG.test(tag))
-      throw badRequest(
-        'E_BAD_TAG',
-        `"${tag.slice(0, 64)}" is not a valid dist-tag (lowercase letter first, then letters, digits, . _ -)`,
-      )
-    const body = await readObject(c)
-    const version = body.version
-    if (typeof version !== 'string') throw badRequest('E_BAD_BODY', 'send {"version": "<version>"}')
-    assertVersion(version)
-    if (!(await store.setDistTag(id, tag, version))) throw notFound(`${id}@${version} does not exist`)
-    onPublished?.()
-    return c.json((await store.getEntry(id))!, 200)
-  }
-
-  app.post(`${TEMPLATES}*`, async (c) => {
+  app.post(`${TEMPLATES}*`, ...guards, async (c) => {
     c.set('route', 'POST /v1/templates/:id/:version/deprecate')
-    const { id, rest } = parseTemplatePath(rawPathAfter(c.req.url, TEMPLATES))
+    const { id, rest } = c.get('target')!
     if (rest.length !== 2 || rest[1] !== 'deprecate')
       throw notFound('no such route; deprecate with POST /v1/templates/<id>/<version>/deprecate')
     const version = rest[0]!
@@ -153,6 +77,65 @@ export function createWriteRoutes({ store, metrics, bodyLimit: maxSize, onPublis
     onPublished?.()
     return c.json((await store.getEntry(id))!, 200)
   })
+
+  async function publish(c: Context<AppEnv>, id: string, version: string) {
+    c.set('route', 'PUT /v1/templates/:id/:version')
+    assertVersion(version)
+    const text = await readUtf8(c)
+    const result = parseTemplateJson(text)
+    const rejected = (err: ApiError) => {
+      metrics.publish('rejected')
+      return err
+    }
+    if (!result.ok) {
+      const issues = result.issues
+      const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')
+      throw rejected(new ApiError(400, 'E_INVALID', `invalid template: ${summary}`, {}, { issues }))
+    }
+    const mismatch = [
+      result.template.id !== id ? `id "${result.template.id}" does not match the path's "${id}"` : '',
+      result.template.version !== version
+        ? `version "${result.template.version}" does not match the path's "${version}"`
+        : '',
+    ].filter(Boolean)
+    if (mismatch.length > 0) throw rejected(badRequest('E_MISMATCH', mismatch.join('; ')))
+    // A caret pin must never follow a new endpoint or key variable: the contract is checked against
+    // the neighbours already published (a race between two publishes can slip past; both are ours).
+    const semver = await storeSemverProblem(store, result.template)
+    if (semver) throw rejected(new ApiError(400, semver.code, semver.message, {}, { suggested: semver.suggested }))
+    const published = await store.publish(id, version, text, {
+      publishedAt: new Date().toISOString(),
+      integrity: integrityOfText(text),
+    })
+    if (!published.created) {
+      metrics.publish('exists')
+      throw new ApiError(
+        409,
+        'E_EXISTS',
+        `${id}@${version} is already published and versions are immutable; publish a new version`,
+      )
+    }
+    metrics.publish('created')
+    onPublished?.()
+    c.header('Location', `/v1/templates/${id}/${version}.json`)
+    return c.json(published.entry, 201)
+  }
+
+  async function setTag(c: Context<AppEnv>, id: string, tag: string) {
+    c.set('route', 'PUT /v1/templates/:id/dist-tags/:tag')
+    if (!TAG.test(tag))
+      throw badRequest(
+        'E_BAD_TAG',
+        `"${tag.slice(0, 64)}" is not a valid dist-tag (lowercase letter first, then letters, digits, . _ -)`,
+      )
+    const body = await readObject(c)
+    const version = body.version
+    if (typeof version !== 'string') throw badRequest('E_BAD_BODY', 'send {"version": "<version>"}')
+    assertVersion(version)
+    if (!(await store.setDistTag(id, tag, version))) throw notFound(`${id}@${version} does not exist`)
+    onPublished?.()
+    return c.json((await store.getEntry(id))!, 200)
+  }
 
   return app
 }

@@ -92,11 +92,12 @@ export function createFsStore(options: FsStoreOptions): Store {
    * meta.json adds dates, tags and deprecations; the version files are the truth about which
    * versions exist, so a hand-added file or a crash between the two writes still shows up.
    */
-  async function readMeta(id: string): Promise<PackageMeta | null> {
+  /** The id's meta as the version files make it; `stored` is meta.json when the caller read it already. */
+  async function readMeta(id: string, stored?: PackageMeta): Promise<PackageMeta | null> {
     const dir = idDir(id)
     const versions = await listVersions(dir)
     if (versions.length === 0) return null
-    const stored = parseMeta(await readIfExists(join(dir, 'meta.json')))
+    stored ??= parseMeta(await readIfExists(join(dir, 'meta.json')))
     const meta: PackageMeta = { 'dist-tags': {}, versions: {} }
     for (const version of versions) {
       const known = stored.versions[version]
@@ -201,10 +202,11 @@ export function createFsStore(options: FsStoreOptions): Store {
     async publish(id: string, version: string, raw: string, entry: VersionEntry): Promise<PublishResult> {
       const path = versionPath(id, version)
       if (!(await createExclusive(path, raw))) return { created: false }
-      await withLock(metaLock(id), async () => {
-        const meta = (await readMeta(id)) ?? { 'dist-tags': {}, versions: {} }
-        // readMeta saw the new file already; the current latest is the one before this publish.
+      const meta = await withLock(metaLock(id), async () => {
+        // meta.json is read once: it still names the latest before this publish, and readMeta
+        // (which sees the new file already) builds on it.
         const stored = parseMeta(await readIfExists(join(idDir(id), 'meta.json')))
+        const meta = (await readMeta(id, stored)) ?? { 'dist-tags': {}, versions: {} }
         const before =
           stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest]
             ? stored['dist-tags'].latest
@@ -213,9 +215,12 @@ export function createFsStore(options: FsStoreOptions): Store {
         meta.versions[version] = { ...entry }
         meta['dist-tags'].latest = nextLatest(previous, version)
         await writeMeta(id, meta)
+        return meta
       })
       await changed()
-      return { created: true, entry: (await getEntry(id))! }
+      const latest = meta['dist-tags'].latest!
+      const latestRaw = latest === version ? raw : await readIfExists(versionPath(id, latest))
+      return { created: true, entry: entryFromMeta(id, latestRaw, meta) }
     },
 
     deprecate(id, version, message) {

@@ -1,19 +1,24 @@
 import { CliError } from '../../shared/errors.js'
+import type { HttpError } from '../errors.js'
 
 /**
- * The database cannot be reached right now. Carries `status = 503` so the HTTP layer answers
- * `503 {"error":{"code":"E_STORE_UNAVAILABLE",...}}` instead of a 500, and the CLI prints one line.
+ * The database cannot be reached right now: a store error, not a command-line one. The HTTP layer
+ * answers it like any error with a status (`503 {"error":{"code":"E_STORE_UNAVAILABLE",...}}`,
+ * Retry-After); the command line turns it into one line with `toCliError`.
  */
-export class StoreUnavailableError extends CliError {
+export class StoreUnavailableError extends Error implements HttpError {
   override name = 'StoreUnavailableError'
   readonly status = 503
+  readonly code = 'E_STORE_UNAVAILABLE'
+  readonly headers = { 'Retry-After': '5' }
+  readonly hint =
+    'check that PostgreSQL is running and that the URL names a reachable database (a running server reconnects by itself)'
   constructor(detail: string) {
-    super(
-      'E_STORE_UNAVAILABLE',
-      `the PostgreSQL store is unavailable (${detail})`,
-      1,
-      'check that PostgreSQL is running and that the URL names a reachable database (a running server reconnects by itself)',
-    )
+    super(`the PostgreSQL store is unavailable (${detail})`)
+  }
+
+  toCliError(): CliError {
+    return new CliError(this.code, this.message, 1, this.hint)
   }
 }
 
