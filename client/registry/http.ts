@@ -1,12 +1,12 @@
 import { CliError } from '../../shared/errors.js'
-import { integrityOfText, jsonTooDeep } from '../../shared/digest.js'
-import type { RegistryIndex, Template, TemplateEntry } from '../../shared/types.js'
+import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
 import { RegistryCache } from '../state/cache.js'
 import { errorMessage, httpRequest, MAX_INDEX_BYTES, NetworkError } from './http-get.js'
 import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
 import type { IndexTrust } from '../trust/index-check.js'
 import { findEntry } from './entry.js'
 import { fetchEntry } from './http-entry.js'
+import { asTemplate, nonJson, parseDocument, parseIndex } from './http-parse.js'
 
 export interface HttpSourceOptions {
   name: string
@@ -20,78 +20,6 @@ export interface HttpSourceOptions {
   trust?: IndexTrust
   /** Longest silence allowed on a request (default: http-get's). */
   timeoutMs?: number
-}
-
-const parseIndex = (text: string, where: string): RegistryIndex => {
-  let index: RegistryIndex
-  try {
-    index = JSON.parse(text) as RegistryIndex
-  } catch {
-    throw new CliError('E_BAD_INDEX', `${where} is not valid JSON`)
-  }
-  if (
-    index?.formatVersion !== 1 ||
-    typeof index.templates !== 'object' ||
-    index.templates === null ||
-    Array.isArray(index.templates)
-  )
-    throw new CliError('E_BAD_INDEX', `${where} is not a claude-multi registry index (formatVersion 1)`)
-  // An index is four levels deep; walking (or signing) a deeper one would overflow the stack.
-  if (jsonTooDeep(index, 16)) throw new CliError('E_BAD_INDEX', `${where} nests deeper than an index does; refusing it`)
-  return index
-}
-
-/** A version document as parsed JSON, refused (never an unexpected error) when it is not one. */
-function parseDocument(text: string, where: string): { doc: unknown; integrity: string } {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch {
-    throw new CliError('E_BAD_DOCUMENT', `${where} is not valid JSON; refusing it`)
-  }
-  if (jsonTooDeep(doc, 8))
-    throw new CliError('E_BAD_DOCUMENT', `${where} nests deeper than a template does; refusing it`)
-  return { doc, integrity: integrityOfText(text) }
-}
-
-/** The fields every use of a document reads, checked without zod (a cached copy may predate this client). */
-function asTemplate(doc: unknown, where: string): Template {
-  const t = doc as Partial<Template> | null
-  const strings = (o: unknown) =>
-    typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((v) => typeof v === 'string')
-  if (
-    !t ||
-    typeof t !== 'object' ||
-    typeof t.id !== 'string' ||
-    typeof t.version !== 'string' ||
-    typeof t.baseUrl !== 'string' ||
-    typeof t.auth !== 'string' ||
-    !strings(t.models) ||
-    !strings(t.env) ||
-    (t.inputs !== undefined && !Array.isArray(t.inputs))
-  )
-    throw new CliError(
-      'E_BAD_DOCUMENT',
-      `${where} is not a template document; refusing it`,
-      1,
-      'delete that file to fetch the document again',
-    )
-  return t as Template
-}
-
-/** The content type of a body that is not JSON (`text/html`), or undefined when it is JSON. */
-function nonJson(res: { headers: Record<string, string | string[] | undefined>; text: string }): string | undefined {
-  const type = String(res.headers['content-type'] ?? '')
-    .split(';')[0]!
-    .trim()
-    .toLowerCase()
-  if (type && !type.includes('json')) return type
-  try {
-    JSON.parse(res.text)
-    return undefined
-  } catch {
-    return type || 'a body that is not JSON'
-  }
 }
 
 /**
@@ -173,9 +101,10 @@ export class HttpSource implements RegistrySource {
   }
 
   private async loadIndex(): Promise<RegistryIndex> {
-    const index = await this.fetchIndex()
-    // A cached copy is checked too: a 304 or an "unreachable" registry must not freeze us on an expired index.
-    if (this.opts.trust) this.signedBy = (await this.opts.trust.check(index, false)).keyId
+    const { index, checked } = await this.fetchIndex()
+    // A cached copy is checked too: a 304 or an "unreachable" registry must not freeze us on an expired
+    // index. A fresh one was checked (once) before it was written to the cache.
+    if (this.opts.trust && !checked) this.signedBy = (await this.opts.trust.check(index, false)).keyId
     return index
   }
 
@@ -196,7 +125,8 @@ export class HttpSource implements RegistrySource {
     }
   }
 
-  private async fetchIndex(): Promise<RegistryIndex> {
+  /** The index, and whether the trust check already ran on it (a fresh copy, checked before caching). */
+  private async fetchIndex(): Promise<{ index: RegistryIndex; checked: boolean }> {
     const cached = this.readCachedIndex()
     const fromCache = (why: string) => {
       if (!cached)
@@ -208,7 +138,7 @@ export class HttpSource implements RegistrySource {
             ? 'run once without --offline'
             : 'check the URL and your network, or use --offline after a successful run',
         )
-      return cached.index
+      return { index: cached.index, checked: false }
     }
     if (this.opts.offline) return fromCache('is not contacted with --offline')
     const url = `${this.url}/v1/index.json`
@@ -222,19 +152,19 @@ export class HttpSource implements RegistrySource {
       })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
-      const index = fromCache(`is unreachable (${err.message})`)
+      const copy = fromCache(`is unreachable (${err.message})`)
       this.opts.warn(
         `registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`,
       )
-      return index
+      return copy
     }
-    if (res.status === 304 && cached) return cached.index
+    if (res.status === 304 && cached) return { index: cached.index, checked: false }
     if (res.status >= 500) {
-      const index = fromCache(`answered ${res.status}`)
+      const copy = fromCache(`answered ${res.status}`)
       this.opts.warn(
         `registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`,
       )
-      return index
+      return copy
     }
     if (res.status === 401 || res.status === 403)
       throw new CliError(
@@ -247,18 +177,18 @@ export class HttpSource implements RegistrySource {
     // A 200 that is not JSON is somebody else's page (a captive portal, a maintenance page): an outage.
     const notJson = nonJson(res)
     if (notJson) {
-      const index = fromCache(`answered 200 with ${notJson} instead of JSON`)
+      const copy = fromCache(`answered 200 with ${notJson} instead of JSON`)
       this.opts.warn(
         `registry ${this.name} answered 200 with ${notJson} instead of JSON (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`,
       )
-      return index
+      return copy
     }
     const index = parseIndex(res.text, `[GET] "${url}"`)
     // Signature, expiry and rollback (client/trust, only against a pinned key) before anything is written.
-    if (this.opts.trust) await this.opts.trust.check(index, true)
+    if (this.opts.trust) this.signedBy = (await this.opts.trust.check(index, true)).keyId
     const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined
     this.cache.writeIndex(res.text, { url, ...(etag ? { etag } : {}), fetchedAt: new Date().toISOString() })
-    return index
+    return { index, checked: true }
   }
 
   async version(id: string, version: string, integrity?: string): Promise<FetchedTemplate> {

@@ -46,6 +46,33 @@ describe('HttpSource', () => {
   const source = (cacheRoot: string, offline = false, warnings: string[] = []) =>
     new HttpSource({ name: 'public', url, cacheRoot, offline, warn: (m) => warnings.push(m) })
 
+  it('runs the index trust check once per command: on the fresh copy before caching it, else on the cached one', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cm-http-trust-'))
+    const calls: boolean[] = []
+    const trusted = () =>
+      new HttpSource({
+        name: 'public',
+        url,
+        cacheRoot: cache,
+        warn: () => {},
+        trust: {
+          pinned: true,
+          check: async (_index, fresh) => {
+            calls.push(fresh)
+            return { keyId: 'k1' }
+          },
+          checkEntry: async () => ({}),
+        },
+      })
+    const first = trusted()
+    await first.index()
+    await first.index()
+    expect(calls).toEqual([true])
+    expect(first.signedBy).toBe('k1')
+    await trusted().index() // the next command: a 304, the cached copy is checked again
+    expect(calls).toEqual([true, false])
+  })
+
   it('revalidates the index with If-None-Match once per command, and caches versions forever', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'cm-http-'))
     seen.length = 0
