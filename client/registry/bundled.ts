@@ -1,10 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
 import { integrityOfText } from '../../shared/digest.js'
-import { parseVersion, sortVersions } from '../../shared/versions.js'
-import type { RegistryIndex, Template, TemplateEntry, VersionEntry } from '../../shared/types.js'
+import {
+  entryFromMeta,
+  fileFacts,
+  metaFromTree,
+  parseMetaFile,
+  undescribed,
+  versionsIn,
+} from '../../shared/catalogue-tree.js'
+import type { RegistryIndex, Template, TemplateEntry } from '../../shared/types.js'
 import { readText } from '../state/json-file.js'
 import type { FetchedTemplate, RegistrySource } from './types.js'
 
@@ -16,11 +23,6 @@ export function bundledRoot(): string {
     if (existsSync(join(dir, 'templates'))) return dir
   }
   return fileURLToPath(new URL('../../../registry/', import.meta.url))
-}
-
-interface MetaFile {
-  'dist-tags'?: Record<string, string>
-  versions?: Record<string, Partial<VersionEntry>>
 }
 
 /** Reads the catalogue straight from disk: works offline, nothing to cache. */
@@ -62,48 +64,20 @@ export class BundledSource implements RegistrySource {
     return text
   }
 
+  /** One id's entry by the catalogue-folder rules the registry's fs store uses (shared/catalogue-tree.ts). */
   private entryOf(id: string): TemplateEntry | undefined {
     const dir = join(this.root, 'templates', ...id.split('/'))
-    const metaText = readText(join(dir, 'meta.json'))
-    let meta: MetaFile = {}
-    try {
-      if (metaText) meta = JSON.parse(metaText) as MetaFile
-    } catch {
-      throw new CliError('E_BUNDLED', `${join(dir, 'meta.json')} is not valid JSON`)
-    }
-    const names = Object.keys(meta.versions ?? {})
-    if (!names.length)
-      for (const f of readdirSync(dir)) if (f.endsWith('.json') && f !== 'meta.json') names.push(f.slice(0, -5))
-    const versions: Record<string, VersionEntry> = {}
-    for (const v of names) {
-      const m = meta.versions?.[v] ?? {}
-      const text = m.integrity ? undefined : this.text(id, v)
-      if (!m.integrity && text === undefined) continue
-      versions[v] = {
-        publishedAt: m.publishedAt ?? '1970-01-01T00:00:00.000Z',
-        integrity: m.integrity ?? integrityOfText(text!),
-        ...(m.deprecated ? { deprecated: m.deprecated } : {}),
-      }
-    }
-    // Newest first; the highest release is `latest` unless meta.json tags another.
-    const sorted = sortVersions(Object.keys(versions), 'newest-first')
-    const latest = meta['dist-tags']?.latest ?? sorted.find((v) => !parseVersion(v)?.pre.length) ?? sorted[0]
-    if (!latest) return undefined
-    const doc = JSON.parse(this.text(id, latest) ?? '{}') as Partial<Template>
-    // The same shape as shared/catalogue's makeEntry, without loading semver on this path.
-    const tags: Record<string, string> = { latest }
-    for (const tag of Object.keys(meta['dist-tags'] ?? {}).sort())
-      if (tag !== 'latest') tags[tag] = meta['dist-tags']![tag]!
-    const ordered: Record<string, VersionEntry> = {}
-    for (const v of [...sorted].reverse()) ordered[v] = versions[v]!
-    return {
-      id,
-      name: doc.name ?? id,
-      description: doc.description ?? '',
-      ...(doc.homepage ? { homepage: doc.homepage } : {}),
-      'dist-tags': tags,
-      versions: ordered,
-    }
+    const versions = versionsIn(readdirSync(dir))
+    const stored = parseMetaFile(readText(join(dir, 'meta.json')))
+    const facts = new Map(
+      undescribed(versions, stored).map((v) => {
+        const text = this.text(id, v)
+        return [v, text === undefined ? null : fileFacts(text, statSync(join(dir, `${v}.json`)).mtime)] as const
+      }),
+    )
+    const meta = metaFromTree(versions, stored, facts)
+    const latest = meta['dist-tags'].latest
+    return latest ? entryFromMeta(id, this.text(id, latest), meta) : undefined
   }
 
   async index(): Promise<RegistryIndex> {

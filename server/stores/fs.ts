@@ -1,14 +1,21 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
-import { integrityOfText } from '../../shared/digest.js'
 import { isValidId, isValidVersion } from '../../shared/ids.js'
 import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
 import { createExclusive, readIfExists, writeAtomic } from './_files.js'
 import { withLock } from './_lock.js'
 import { createStampWatcher } from './_stamp.js'
 import { latestStable } from '../../shared/versions.js'
-import { entryFromMeta, nextLatest } from './_meta.js'
+import { nextLatest } from './_meta.js'
+import {
+  entryFromMeta,
+  fileFacts,
+  metaFromTree,
+  parseMetaFile,
+  undescribed,
+  versionsIn,
+} from '../../shared/catalogue-tree.js'
 import type { PackageMeta, PublishResult, Store, TokenRecord } from './types.js'
 
 export interface FsStoreOptions {
@@ -17,8 +24,6 @@ export interface FsStoreOptions {
   /** How often other processes' writes are looked for (ms). */
   pollMs?: number
 }
-
-const VERSION_FILE = /^(.+)\.json$/
 
 /**
  * The filesystem store, laid out like the bundled `registry/`. Version files are created
@@ -63,7 +68,7 @@ export function createFsStore(options: FsStoreOptions): Store {
     if (hit?.key === key) return hit
     const raw = await readIfExists(path)
     if (raw === null) return null
-    const derived = { key, integrity: safeIntegrity(raw), publishedAt: info.mtime.toISOString() }
+    const derived = { key, ...fileFacts(raw, info.mtime) }
     derivedCache.set(path, derived)
     return derived
   }
@@ -80,46 +85,19 @@ export function createFsStore(options: FsStoreOptions): Store {
     return join(idDir(id), `${version}.json`)
   }
 
-  async function listVersions(dir: string): Promise<string[]> {
-    const names = await readdir(dir).catch(() => [] as string[])
-    return names.flatMap((name) => {
-      const version = VERSION_FILE.exec(name)?.[1]
-      return version && isValidVersion(version) ? [version] : []
-    })
-  }
+  const listVersions = async (dir: string): Promise<string[]> =>
+    versionsIn(await readdir(dir).catch(() => [] as string[]))
 
-  /**
-   * meta.json adds dates, tags and deprecations; the version files are the truth about which
-   * versions exist, so a hand-added file or a crash between the two writes still shows up.
-   */
-  /** The id's meta as the version files make it; `stored` is meta.json when the caller read it already. */
+  /** The id's meta by the catalogue-folder rules (shared/catalogue-tree.ts); `stored` when meta.json was read already. */
   async function readMeta(id: string, stored?: PackageMeta): Promise<PackageMeta | null> {
     const dir = idDir(id)
     const versions = await listVersions(dir)
     if (versions.length === 0) return null
-    stored ??= parseMeta(await readIfExists(join(dir, 'meta.json')))
-    const meta: PackageMeta = { 'dist-tags': {}, versions: {} }
-    for (const version of versions) {
-      const known = stored.versions[version]
-      let integrity = known?.integrity
-      let publishedAt = known?.publishedAt
-      if (!integrity || !publishedAt) {
-        const derived = await deriveEntry(join(dir, `${version}.json`))
-        if (!derived) continue
-        integrity ||= derived.integrity
-        publishedAt ||= derived.publishedAt
-      }
-      meta.versions[version] = {
-        publishedAt,
-        integrity,
-        ...(known?.deprecated ? { deprecated: known.deprecated } : {}),
-      }
-    }
-    for (const [tag, version] of Object.entries(stored['dist-tags'])) {
-      if (meta.versions[version]) meta['dist-tags'][tag] = version
-    }
-    meta['dist-tags'].latest ??= latestStable(Object.keys(meta.versions))!
-    return meta
+    stored ??= parseMetaFile(await readIfExists(join(dir, 'meta.json')))
+    const facts = await Promise.all(
+      undescribed(versions, stored).map(async (v) => [v, await deriveEntry(join(dir, `${v}.json`))] as const),
+    )
+    return metaFromTree(versions, stored, new Map(facts))
   }
 
   async function writeMeta(id: string, meta: PackageMeta): Promise<void> {
@@ -205,7 +183,7 @@ export function createFsStore(options: FsStoreOptions): Store {
       const meta = await withLock(metaLock(id), async () => {
         // meta.json is read once: it still names the latest before this publish, and readMeta
         // (which sees the new file already) builds on it.
-        const stored = parseMeta(await readIfExists(join(idDir(id), 'meta.json')))
+        const stored = parseMetaFile(await readIfExists(join(idDir(id), 'meta.json')))
         const meta = (await readMeta(id, stored)) ?? { 'dist-tags': {}, versions: {} }
         const before =
           stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest]
@@ -285,27 +263,5 @@ async function folderStamp(dir: string): Promise<{ key: string; settled: boolean
   return {
     key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`,
     settled: Date.now() - newest > 2000,
-  }
-}
-
-function parseMeta(text: string | null): PackageMeta {
-  const empty: PackageMeta = { 'dist-tags': {}, versions: {} }
-  if (text === null) return empty
-  try {
-    const parsed = JSON.parse(text) as Partial<PackageMeta>
-    return {
-      'dist-tags': parsed['dist-tags'] && typeof parsed['dist-tags'] === 'object' ? parsed['dist-tags'] : {},
-      versions: parsed.versions && typeof parsed.versions === 'object' ? parsed.versions : {},
-    }
-  } catch {
-    return empty
-  }
-}
-
-function safeIntegrity(raw: string): string {
-  try {
-    return integrityOfText(raw)
-  } catch {
-    return ''
   }
 }
