@@ -5,9 +5,8 @@ import { ENV_NAME_RE, isRole, toEnvName } from '../../shared/roles.js'
 import { show, label } from '../render/labels.js'
 import { formatTable } from '../../shared/table.js'
 import { requireInstance } from '../state/config.js'
-import { loadOverrides, saveOverrides } from '../state/overrides.js'
-import { applyPlans } from '../sync/apply.js'
-import { planInstance } from '../sync/plan.js'
+import { loadOverrides } from '../state/overrides.js'
+import { overrideInstance } from '../sync/override.js'
 import { repeatedFlag } from '../../shared/cli-support.js'
 import { flushWarnings, jsonArg, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 import { isOneLine } from '../../shared/values.js'
@@ -63,17 +62,9 @@ export default defineCommand({
     }
     for (const k of remove) changes.push([k, null])
     // Saved and applied in one transaction: a value the wrapper refuses leaves every file as it was.
-    const { overrides, plan } = await write(session, { command: `override ${args.name}`, rawArgs }, async (tx) => {
-      const inst = requireInstance(session.config, args.name)
-      const overrides = loadOverrides(inst.configDir)
-      for (const [k, v] of changes) overrides[k] = v
-      for (const k of unset) delete overrides[k]
-      saveOverrides(tx, inst.configDir, overrides)
-      // Applied at once, on the locked version: the next sync merges them like any edit of yours.
-      const plan = await planInstance(session, args.name, { stay: true, reset: unset })
-      applyPlans(session, tx, [plan])
-      return { overrides, plan }
-    })
+    const { overrides, plan } = await write(session, { command: `override ${args.name}`, rawArgs }, (tx) =>
+      overrideInstance(session, tx, args.name, changes, unset),
+    )
     flushWarnings(session)
     if (args.json) return emitJson('override', 0, { name: args.name, overrides, written: plan.changed })
     out(`${args.name}: overrides saved${plan.changed ? ` and applied to ${plan.target.path}` : ''}`)

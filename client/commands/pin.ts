@@ -1,8 +1,6 @@
 import { defineCommand } from 'citty'
-import { CliError } from '../../shared/errors.js'
-import { assertRange, pickOrThrow, requireSourceEntry } from '../registry/pick.js'
-import { requireInstance } from '../state/config.js'
-import { saveLock } from '../state/lock.js'
+import { assertRange } from '../registry/pick.js'
+import { pinInstance } from '../sync/pin.js'
 import { flushWarnings, jsonArg, offlineArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
@@ -17,30 +15,14 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     await assertRange(args.range)
     const session = openSession({ offline: args.offline })
-    const { entry, wanted, from } = await write(session, { command: `pin ${args.name}`, rawArgs }, async (tx) => {
-      requireInstance(session.config, args.name)
-      const entry = session.lock.instances[args.name]
-      if (!entry)
-        throw new CliError(
-          'E_UNMANAGED',
-          `instance "${args.name}" is not managed yet`,
-          1,
-          `run \`claude-multi adopt ${args.name}\``,
-        )
-      // Refuse a range nothing satisfies now rather than leave sync failing later.
-      const wanted = (
-        await pickOrThrow(await requireSourceEntry(session.registries.get(entry.registry), entry.template), args.range)
-      ).version
-      const from = entry.range
-      entry.range = args.range
-      if (from !== args.range) saveLock(tx, session.paths, session.lock)
-      return { entry, wanted, from }
-    })
+    const r = await write(session, { command: `pin ${args.name}`, rawArgs }, (tx) =>
+      pinInstance(session, tx, args.name, args.range),
+    )
     flushWarnings(session)
     if (args.json)
-      return emitJson('pin', 0, { name: args.name, from, range: args.range, current: entry.version, wanted })
+      return emitJson('pin', 0, { name: r.name, from: r.from, range: r.range, current: r.current, wanted: r.wanted })
     out(
-      `${args.name}: range ${from} → ${args.range} (wanted ${entry.template}@${wanted}${wanted === entry.version ? ', current' : `; run \`claude-multi sync ${args.name}\``})`,
+      `${r.name}: range ${r.from} → ${r.range} (wanted ${r.template}@${r.wanted}${r.wanted === r.current ? ', current' : `; run \`claude-multi sync ${r.name}\``})`,
     )
   },
 })

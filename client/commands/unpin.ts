@@ -1,7 +1,5 @@
 import { defineCommand } from 'citty'
-import { CliError } from '../../shared/errors.js'
-import { requireInstance } from '../state/config.js'
-import { saveLock } from '../state/lock.js'
+import { unpinInstance } from '../sync/pin.js'
 import { jsonArg, openSession, out, emitJson, waitArg, write } from './_common.js'
 
 export default defineCommand({
@@ -13,22 +11,10 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const session = openSession()
-    const { from, entry } = await write(session, { command: `unpin ${args.name}`, rawArgs }, (tx) => {
-      requireInstance(session.config, args.name)
-      const entry = session.lock.instances[args.name]
-      if (!entry)
-        throw new CliError(
-          'E_UNMANAGED',
-          `instance "${args.name}" is not managed yet`,
-          1,
-          `run \`claude-multi adopt ${args.name}\``,
-        )
-      const from = entry.range
-      entry.range = `^${entry.version}`
-      if (entry.range !== from) saveLock(tx, session.paths, session.lock)
-      return { from, entry }
-    })
-    if (args.json) return emitJson('unpin', 0, { name: args.name, from, range: entry.range })
-    out(`${args.name}: range ${from} → ${entry.range}`)
+    const r = await write(session, { command: `unpin ${args.name}`, rawArgs }, (tx) =>
+      unpinInstance(session, tx, args.name),
+    )
+    if (args.json) return emitJson('unpin', 0, { name: r.name, from: r.from, range: r.range })
+    out(`${r.name}: range ${r.from} → ${r.range}`)
   },
 })

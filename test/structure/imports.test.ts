@@ -29,14 +29,7 @@ function sourcesUnder(...dirs: string[]): Map<string, string> {
  * Known debts, to be paid (issue 14): each entry must still offend, so the list only shrinks.
  * Commands that still edit state themselves instead of calling the logic layer.
  */
-const COMMANDS_THAT_WRITE = [
-  'client/commands/key.ts',
-  'client/commands/override.ts',
-  'client/commands/pin.ts',
-  'client/commands/registry.ts',
-  'client/commands/rollback.ts',
-  'client/commands/unpin.ts',
-]
+const COMMANDS_THAT_WRITE = ['client/commands/registry.ts']
 
 describe('the import graph of client/, server/, shared/', () => {
   const graph = readGraph(sourcesUnder('client', 'server', 'shared', 'net'))
