@@ -53,7 +53,7 @@ export function writeFileAtomic(path: string, data: string, mode?: number): void
 }
 
 /** The rename is durable only once the directory entry is; some filesystems refuse, which is fine. */
-function syncDir(dir: string): void {
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r')
     try {

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs'
+import { readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
-import { writeFileAtomic } from './atomic.js'
+import { syncDir, writeFileAtomic } from './atomic.js'
+import { readDiskText } from './json-file.js'
 import { describeFsError, fsStep } from './fs-errors.js'
 import { overlay } from './overlay.js'
 import type { Paths } from './paths.js'
@@ -36,19 +37,8 @@ export const journalPath = (paths: Pick<Paths, 'home'>) => join(paths.home, 'jou
 
 export function readJournal(paths: Pick<Paths, 'home'>): Journal | undefined {
   const path = journalPath(paths)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    return fsStep(
-      path,
-      () => {
-        throw err
-      },
-      'read',
-    )
-  }
+  const text = readDiskText(path)
+  if (text === undefined) return undefined
   let j: Journal
   try {
     j = JSON.parse(text) as Journal
@@ -170,16 +160,7 @@ export function overlayCommittedJournal(paths: Pick<Paths, 'home'>): Journal | u
   return journal
 }
 
-/** The rename is durable only once the directory entry is; some filesystems refuse, which is fine. */
+/** The renames are durable only once the directory entries are (see atomic.ts syncDir). */
 export function syncDirs(dirs: string[]): void {
-  for (const dir of dirs) {
-    try {
-      const fd = openSync(dir, 'r')
-      try {
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
-    } catch {}
-  }
+  for (const dir of dirs) syncDir(dir)
 }

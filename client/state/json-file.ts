@@ -25,6 +25,11 @@ export function formatJson(value: unknown, style: JsonStyle = DEFAULT_STYLE): st
 export function readText(path: string): string | undefined {
   const over = overlay.get(path)
   if (over !== undefined) return over ?? undefined
+  return readDiskText(path)
+}
+
+/** A file's text as it is on disk (no staged writes), or undefined when it does not exist. */
+export function readDiskText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {
