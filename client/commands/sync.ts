@@ -1,17 +1,14 @@
 import { defineCommand } from 'citty'
 import { UsageError } from '../../shared/errors.js'
-import { applyPlans } from '../sync/apply.js'
-import { planAll } from '../sync/run.js'
+import { addChangelogs, syncAll, syncExitCode } from '../sync/sync-all.js'
 import {
   renderDetails,
   renderFileDiff,
   renderHeld,
   renderStatusTable,
   summarize,
-  type PlanSummary,
   type SyncMode,
 } from '../render/sync.js'
-import type { SyncContext } from '../sync/context.js'
 import { c } from '../render/colors.js'
 import type { Transaction } from '../state/transaction.js'
 import {
@@ -27,7 +24,6 @@ import {
   write,
   yesArg,
 } from './_common.js'
-import { describeRetiredWarning, retiredWarnings } from '../models/retired-report.js'
 
 export default defineCommand({
   meta: { name: 'sync', description: 'Move instances to the newest version their pin allows, keeping your changes' },
@@ -75,17 +71,7 @@ export default defineCommand({
     const reset = Boolean(args.reset)
     const theirs = Boolean(args.theirs)
     const session = openSession({ offline: args.offline })
-    const run = async (tx?: Transaction) => {
-      const r = await planAll(session, args._, { theirs, resetAll: reset, acceptContract })
-      // Current values (overrides included) naming a retired model: warned about, never rewritten.
-      for (const p of r.plans)
-        p.warnings.push(
-          ...retiredWarnings(p)
-            .filter((w) => mode !== 'sync' || !w.fixedBySync)
-            .map(describeRetiredWarning),
-        )
-      return { ...r, written: tx ? applyPlans(session, tx, r.plans) : [] }
-    }
+    const run = (tx?: Transaction) => syncAll(session, args._, { mode, theirs, reset, acceptContract }, tx)
     const { plans, errors, unmanaged, written } =
       mode === 'sync'
         ? await write(
@@ -112,7 +98,7 @@ export default defineCommand({
     // The changelog of every version the update crosses (not for --check: the hot path reads no document).
     if (mode !== 'check') await addChangelogs(session, summaries)
     const pending = summaries.filter((s) => s.changed).map((s) => s.name)
-    const exitCode = errors.length ? 1 : mode === 'check' && pending.length ? 100 : 0
+    const exitCode = syncExitCode(mode, errors.length, pending.length)
     const warnings = [...new Set([...session.warnings, ...plans.flatMap((p) => p.warnings)])]
     flushWarnings({ warnings: [...warnings] })
     if (args.json)
@@ -139,19 +125,6 @@ export default defineCommand({
     return exitCode
   },
 })
-
-/** Read after the plan (and after the write): a changelog that cannot be read says so, it never fails the sync. */
-async function addChangelogs(session: SyncContext, summaries: PlanSummary[]): Promise<void> {
-  const { changelogBetween } = await import('../sync/changelog.js')
-  await Promise.all(
-    summaries
-      .filter((s) => s.changed && s.action === 'update')
-      .map(async (s) => {
-        const log = await changelogBetween(session, s.registry, s.template, s.from, s.to)
-        if (log) s.changelog = log
-      }),
-  )
-}
 
 /** The last line, which never contradicts the exit code: failures are counted, never hidden. */
 function syncSummary(mode: SyncMode, total: number, pending: number, written: number, failed: number): string {

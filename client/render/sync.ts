@@ -7,6 +7,7 @@ import { maskValue } from './mask.js'
 import { formatTable } from '../../shared/table.js'
 import { renderChangelog } from './changelog.js'
 import type { Changelog } from '../sync/changelog.js'
+import type { SyncMode } from '../sync/sync-all.js'
 
 /** The plain data `--json` prints and the text output is built from. */
 export interface PlanSummary {
@@ -45,7 +46,7 @@ export function actionOf(plan: InstancePlan, reset: boolean): SyncAction {
   return plan.current !== plan.wanted ? 'update' : 'rewrite'
 }
 
-export type SyncMode = 'check' | 'dry-run' | 'sync'
+export type { SyncMode }
 
 const STATUS: Record<SyncAction, Record<SyncMode, string>> = {
   none: { check: 'up to date', 'dry-run': 'up to date', sync: 'up to date' },
