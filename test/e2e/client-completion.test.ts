@@ -141,3 +141,13 @@ describe('completion --list', () => {
     expect(list.stderr).toContain('--list must be one of instances, templates, registries')
   })
 })
+
+describe('the update-notice commands', () => {
+  it('complete auto on|off after an instance, config subcommands and their known keys', () => {
+    expect(bash('auto', '')).toEqual(['mm', 'work'])
+    expect(bash('auto', 'work', '')).toEqual(['off', 'on'])
+    expect(bash('config', '')).toEqual(['delete', 'get', 'list', 'set'])
+    expect(bash('config', 'set', '')).toEqual(['notify'])
+    expect(bash('notify', 'w')).toEqual(['work'])
+  })
+})
