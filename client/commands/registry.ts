@@ -1,11 +1,11 @@
 import { defineCommand } from 'citty'
-import { CliError, UsageError } from '../../shared/errors.js'
+import { UsageError } from '../../shared/errors.js'
 import { ENV_NAME_RE } from '../../shared/roles.js'
-import { readToken, removeToken, storeToken } from '../registry/auth.js'
-import { PUBLIC, registryConfigs } from '../registry/registries.js'
+import { storeToken } from '../registry/auth.js'
+import { addRegistry, assertLoginTarget, listRegistries, removeRegistry } from '../registry/manage.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../../shared/table.js'
-import { loadConfig, saveConfig } from '../state/config.js'
+import { loadConfig } from '../state/config.js'
 import { NAME_RE, resolvePaths } from '../state/paths.js'
 import { readSecret } from '../state/secret.js'
 import { emitJson, jsonArg, openSession, out, waitArg, write } from './_common.js'
@@ -51,27 +51,15 @@ const add = defineCommand({
     if (args['trust-first-key'] && pinned)
       out(`trusting key ${pinned.keyId} of ${args.name} on first use; check that id with the registry's operator`)
     const session = openSession()
-    await write(session, { command: `registry add ${args.name}`, rawArgs }, (tx) => {
-      const loaded = session.loaded
-      const list = (loaded.config.registries ??= [])
-      if (list.some((r) => r.name === args.name))
-        throw new CliError(
-          'E_EXISTS',
-          `registry "${args.name}" already exists`,
-          1,
-          `remove it first with \`claude-multi registry remove ${args.name}\``,
-        )
-      const owner = args.scope && registryConfigs(loaded.config).find((r) => r.scope === args.scope)
-      if (owner) throw new CliError('E_EXISTS', `scope ${args.scope} already belongs to registry ${owner.name}`)
-      list.push({
+    await write(session, { command: `registry add ${args.name}`, rawArgs }, (tx) =>
+      addRegistry(session, tx, {
         name: args.name,
         url: url.toString().replace(/\/+$/, ''),
         ...(args.scope ? { scope: args.scope } : {}),
         ...(args['token-env'] ? { tokenEnv: args['token-env'] } : {}),
         ...(pinned ? { publicKey: pinned.publicKey } : {}),
-      })
-      saveConfig(tx, loaded)
-    })
+      }),
+    )
     out(
       `added registry ${args.name} (${args.url})${args.scope ? ` for ${args.scope}/*` : ''}${pinned ? `, signing key ${pinned.keyId} pinned` : ''}`,
     )
@@ -83,19 +71,7 @@ const list = defineCommand({
   args: { ...jsonArg },
   run({ args }) {
     const paths = resolvePaths()
-    const rows = registryConfigs(loadConfig(paths).config).map((r) => ({
-      name: r.name,
-      url: r.url,
-      scope: r.scope ?? null,
-      token:
-        r.tokenEnv && process.env[r.tokenEnv]
-          ? `$${r.tokenEnv}`
-          : readToken(paths, r.name)
-            ? 'login'
-            : r.tokenEnv
-              ? `$${r.tokenEnv} (unset)`
-              : null,
-    }))
+    const rows = listRegistries(paths, loadConfig(paths).config, process.env)
     if (args.json) return emitJson('registry list', 0, { registries: rows })
     out(
       formatTable([
@@ -111,30 +87,9 @@ const remove = defineCommand({
   args: { name: { type: 'positional', required: true, description: 'Registry name' }, ...waitArg },
   async run({ args, rawArgs }) {
     const session = openSession()
-    await write(session, { command: `registry remove ${args.name}`, rawArgs }, (tx) => {
-      const { loaded, paths } = session
-      const idx = (loaded.config.registries ?? []).findIndex((r) => r.name === args.name)
-      if (idx < 0)
-        throw new CliError(
-          'E_NO_REGISTRY',
-          `no registry "${args.name}" in ${paths.config}`,
-          1,
-          'see `claude-multi registry list`',
-        )
-      const users = Object.entries(session.lock.instances)
-        .filter(([, e]) => e.registry === args.name)
-        .map(([n]) => n)
-      if (users.length)
-        throw new CliError(
-          'E_IN_USE',
-          `registry ${args.name} is used by ${users.join(', ')}`,
-          1,
-          `remove those instances first (\`claude-multi remove ${users[0]}\`)`,
-        )
-      loaded.config.registries!.splice(idx, 1)
-      saveConfig(tx, loaded)
-      removeToken(tx, paths, args.name)
-    })
+    await write(session, { command: `registry remove ${args.name}`, rawArgs }, (tx) =>
+      removeRegistry(session, tx, args.name),
+    )
     out(`removed registry ${args.name}`)
   },
 })
@@ -144,19 +99,7 @@ const login = defineCommand({
   args: { name: { type: 'positional', required: true, description: 'Registry name' }, ...waitArg },
   async run({ args, rawArgs }) {
     const paths = resolvePaths()
-    if (!registryConfigs(loadConfig(paths).config).some((r) => r.name === args.name))
-      throw new CliError(
-        'E_NO_REGISTRY',
-        `unknown registry "${args.name}"`,
-        1,
-        'add it with `claude-multi registry add <name> <url>`',
-      )
-    if (
-      args.name === PUBLIC &&
-      !process.env.CLAUDE_MULTI_REGISTRY &&
-      !loadConfig(paths).config.registries?.some((r) => r.name === PUBLIC)
-    )
-      throw new CliError('E_READ_ONLY', 'the bundled public catalogue takes no token')
+    assertLoginTarget(loadConfig(paths).config, args.name, process.env)
     const token = await readSecret('token: ')
     if (!token || /\s/.test(token)) throw new UsageError('the token read from stdin is empty or contains spaces')
     const file = await write(openSession(), { command: `registry login ${args.name}`, rawArgs }, (tx) =>
