@@ -2,8 +2,7 @@ import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import { Layout } from './layout.js'
 import { COMPACT_WINDOW_ENV, MAX_OUTPUT_ENV } from '../../shared/limits.js'
-import { dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName, tokensText } from './model.js'
-import type { EnvChange } from './model.js'
+import { dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName } from './model.js'
 import { breakable, type Comparison, ComparePicker, type VersionRow, WindowCell } from './template-parts.js'
 
 export type { Comparison, VersionRow }
