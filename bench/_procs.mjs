@@ -4,8 +4,8 @@
  * and the server are measured the same way for ours and the baseline.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { closeSync, openSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,13 +17,19 @@ export const CONNECTIONS = 10
 
 const URL_RE = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1?\]|0\.0\.0\.0|[\w.-]+):(\d+)/
 
-/** Spawns `node <args>` and resolves once it prints a URL with a port (stdout or stderr). */
-export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000 } = {}) {
+/**
+ * Spawns `node <args>` and resolves once it prints a URL with a port (stdout or stderr). With
+ * `stderrFile`, stderr goes to that file, as a server's log would in production: draining a busy
+ * request log through a pipe into this process would slow the load generator, not the server.
+ */
+export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000, stderrFile } = {}) {
+  const stderr = stderrFile ? openSync(stderrFile, 'a') : 'pipe'
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', stderr],
   })
+  if (typeof stderr === 'number') closeSync(stderr)
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no URL printed within ${timeoutMs} ms`)), timeoutMs)
@@ -38,10 +44,10 @@ export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000 } = 
       if (!m) return
       clearTimeout(timer)
       child.stdout.removeAllListeners('data')
-      child.stderr.removeAllListeners('data')
+      child.stderr?.removeAllListeners('data')
       // Keep draining so a chatty server never blocks on a full pipe.
       child.stdout.resume()
-      child.stderr.resume()
+      child.stderr?.resume()
       resolve({
         url: `http://127.0.0.1:${m[1]}`,
         pid: child.pid,
@@ -56,7 +62,7 @@ export function startNode(args, { env = {}, cwd = ROOT, timeoutMs = 120_000 } = 
       })
     }
     child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', onData)
+    child.stderr?.setEncoding('utf8').on('data', onData)
     child.once('exit', (code, signal) => fail(new Error(`exited (${code ?? signal}) before listening`)))
     child.once('error', fail)
   })
@@ -151,7 +157,25 @@ export function serverCli() {
 
 export const ratio = (ours, baseline) => (baseline ? ours / baseline : undefined)
 
-/** Our server process on a data dir and a free port, request log off (a proxy in front logs in production). */
-export function serveArgs(dataDir) {
-  return [serverCli(), 'serve', '--port', '0', '--data', dataDir, '--quiet']
+/**
+ * Our server process on a data dir and a free port. The JSON request log is on by default, as in
+ * production (its lines are drained by the parent and dropped); `{ log: false }` passes `--quiet`.
+ */
+export function serveArgs(dataDir, { log = true } = {}) {
+  return [serverCli(), 'serve', '--port', '0', '--data', dataDir, ...(log ? ['--log-format', 'json'] : ['--quiet'])]
+}
+
+/** A row showing the request log was really on: the JSON lines our server wrote during the run. */
+export async function logLines(file) {
+  let text = ''
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {}
+  const lines = text.split('\n').filter((l) => l.startsWith('{'))
+  return {
+    name: 'request log: JSON lines written by our server (log on for every row)',
+    ours: lines.length,
+    unit: 'lines',
+    detail: file,
+  }
 }

@@ -1,13 +1,25 @@
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CONNECTIONS, SECONDS, compareLoad, memoryOf, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
+import {
+  CONNECTIONS,
+  SECONDS,
+  compareLoad,
+  logLines,
+  memoryOf,
+  ratio,
+  serveArgs,
+  startBare,
+  startNode,
+} from './_procs.mjs'
 
 import { fetchOk, generate, IDS, plainRead, rawGet, SAMPLE, samplePaths, VERSIONS } from './_scale-data.mjs'
 
 export default async function serverScaleBench() {
   const data = join(tmpdir(), `claude-multi-bench-scale-${IDS}x${VERSIONS}`)
   const generated = await generate(data)
-  const ours = await startNode(serveArgs(data))
+  const logFile = join(tmpdir(), `bench-request-log-${process.pid}.ndjson`)
+  const ours = await startNode(serveArgs(data), { stderrFile: logFile })
   let bare
   try {
     const rows = []
@@ -177,6 +189,7 @@ export default async function serverScaleBench() {
       ratio: ratio(mo.rss, mbare.rss),
       ...common,
     })
+    rows.push(await logLines(logFile))
     if (generated)
       rows.push({
         name: `scale: generating the registry (${label})`,
@@ -187,6 +200,7 @@ export default async function serverScaleBench() {
     return rows
   } finally {
     await Promise.all([ours.stop(), bare?.stop()])
+    await rm(logFile, { force: true })
   }
 }
 

@@ -1,17 +1,18 @@
 /**
- * `GET /v1/index.json` throughput of our server process (bundled catalogue, fs store, request
- * log off) against a bare Hono app returning the same bytes from memory, in the same run. Also
+ * `GET /v1/index.json` throughput of our server process (bundled catalogue, fs store, JSON request
+ * log on) against a bare Hono app returning the same bytes from memory, in the same run. Also
  * a version document and the HTML catalogue page, against the same bare app, for context.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CONNECTIONS, ROOT, SECONDS, compareLoad, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
+import { CONNECTIONS, ROOT, SECONDS, compareLoad, logLines, ratio, serveArgs, startBare, startNode } from './_procs.mjs'
 
 export default async function serverBench() {
   const data = await mkdtemp(join(tmpdir(), 'bench-server-'))
   await cp(join(ROOT, 'registry', 'templates'), join(data, 'templates'), { recursive: true })
-  const ours = await startNode(serveArgs(data))
+  const logFile = join(tmpdir(), `bench-request-log-${process.pid}.ndjson`)
+  const ours = await startNode(serveArgs(data), { stderrFile: logFile })
   let bare
   try {
     const index = await fetchOk(`${ours.url}/v1/index.json`)
@@ -26,7 +27,7 @@ export default async function serverBench() {
       const [a, b] = await compareLoad(`${ours.url}${path}`, `${bare.url}${path}`)
       const common = { baselineName: 'bare Hono, same bytes', ...extra }
       rows.push({
-        name: `${name} req/s`,
+        name: `${name} req/s, JSON log on`,
         ours: a.rps,
         baseline: b.rps,
         unit: 'req/s',
@@ -44,12 +45,14 @@ export default async function serverBench() {
       })
     }
     await compare(`GET /v1/index.json (${kb(index)})`, '/v1/index.json', { goal: '>= 0.8' })
-    await compare(`GET ${versionPath}`, versionPath, {})
+    await compare(`GET ${versionPath}`, versionPath, { goal: '>= 0.8' })
     await compare(`GET / catalogue page (${kb(page)})`, '/', {})
     for (const row of rows) row.detail = `${CONNECTIONS} connections, ${SECONDS} s`
+    rows.push(await logLines(logFile))
     return rows
   } finally {
     await Promise.all([ours.stop(), bare?.stop()])
+    await rm(logFile, { force: true })
     await rm(data, { recursive: true, force: true })
   }
 }

@@ -5,6 +5,7 @@ import { templateJsonSchema } from '../shared/schema.js'
 import type { Template, TemplateEntry } from '../shared/types.js'
 import type { AppEnv } from './env.js'
 import { codeForStatus, isHttpError } from './errors.js'
+import { createFastPath } from './fast-path.js'
 import { createIndexService, type FinalizeIndex } from './index-service.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { readAuth } from './middleware/auth.js'
@@ -60,15 +61,28 @@ export function createApp(options: AppOptions) {
   const keysText = async () => JSON.stringify((await options.keys?.()) ?? { keys: [] })
 
   const app = new Hono<AppEnv>()
-  app.use(
-    '*',
-    requestLog({ format: options.logFormat ?? 'none', metrics, ...(options.log ? { write: options.log } : {}) }),
-  )
+  const log = requestLog({
+    format: options.logFormat ?? 'none',
+    metrics,
+    ...(options.log ? { write: options.log } : {}),
+  })
+  app.use('*', log)
   app.use('*', rejectDotSegments())
   if (options.authRead) app.use('*', readAuth({ store }))
 
   app.route('/', createOpsRoutes({ store, metrics }))
-  app.route('/', createReadRoutes({ index, schemaText, keysText, finalizeEntry: options.finalizeEntry }))
+  // Not with an upstream (its documents can be stale) nor with read auth (every GET needs a token).
+  const fast = upstream || options.authRead ? undefined : createFastPath(index, log)
+  app.route(
+    '/',
+    createReadRoutes({
+      index,
+      schemaText,
+      keysText,
+      finalizeEntry: options.finalizeEntry,
+      ...(fast ? { onVersionServed: fast.remember } : {}),
+    }),
+  )
   app.route(
     '/',
     createWriteRoutes({
@@ -81,6 +95,10 @@ export function createApp(options: AppOptions) {
   if (options.web !== false) {
     app.use('/', async (c, next) => {
       c.set('route', '/')
+      return next()
+    })
+    app.use('/search.json', async (c, next) => {
+      c.set('route', '/search.json')
       return next()
     })
     app.use('/t/*', async (c, next) => {
@@ -131,11 +149,17 @@ export function createApp(options: AppOptions) {
     return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; see the server log' } }, 500)
   })
 
+  if (fast) {
+    const routed = app.fetch
+    app.fetch = (request, env, executionCtx) => fast.answer(request, env) ?? routed(request, env, executionCtx)
+  }
+
   return Object.assign(app, {
     indexService: index,
     metrics,
     close() {
       index.close()
+      log.flush()
     },
   })
 }

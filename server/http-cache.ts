@@ -17,8 +17,16 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   })
 }
 
-const acceptsGzip = (header: string | undefined): boolean =>
+export const acceptsGzip = (header: string | undefined): boolean =>
   Boolean(header && /(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*(?!0(?:\.0*)?\s*(?:,|$))[\d.]+\s*)?(?:,|$)/i.test(header))
+
+export interface CompressibleDocument {
+  bytes: Uint8Array
+  etag: string
+  gzip(): Promise<Uint8Array>
+  prepared: PreparedDocument
+  gzipPrepared(): Promise<PreparedDocument>
+}
 
 /**
  * Large documents (the index) are offered gzip-compressed when the client accepts it; the
@@ -26,13 +34,15 @@ const acceptsGzip = (header: string | undefined): boolean =>
  */
 export async function sendCompressible(
   c: Context,
-  doc: { bytes: Uint8Array; etag: string; gzip(): Promise<Uint8Array> },
+  doc: CompressibleDocument,
   cacheControl: string,
   stale = false,
 ): Promise<Response> {
+  const gzip = doc.bytes.byteLength >= 1024 && acceptsGzip(c.req.header('accept-encoding'))
+  // The usual case: both representations' headers were made with the build.
+  if (!stale) return sendPrepared(c, gzip ? await doc.gzipPrepared() : doc.prepared, doc.etag)
   c.header('Vary', 'Accept-Encoding')
-  if (doc.bytes.byteLength < 1024 || !acceptsGzip(c.req.header('accept-encoding')))
-    return sendDocument(c, doc.bytes, doc.etag, cacheControl, stale)
+  if (!gzip) return sendDocument(c, doc.bytes, doc.etag, cacheControl, stale)
   c.header('ETag', gzipEtag(doc.etag))
   c.header('Cache-Control', cacheControl)
   if (stale) c.header('Warning', STALE_WARNING)
@@ -56,4 +66,40 @@ export function sendDocument(
   if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304)
   c.header('Content-Type', 'application/json; charset=utf-8')
   return c.body(typeof text === 'string' ? text : (text as Uint8Array<ArrayBuffer>), 200)
+}
+
+/**
+ * A document whose response headers are computed once with its bytes: answering it is a header
+ * lookup and a write, with no JSON, hashing or header building per request.
+ */
+export interface PreparedDocument {
+  bytes: Uint8Array
+  etag: string
+  ok: Record<string, string>
+  notModified: Record<string, string>
+}
+
+export function prepareDocument(
+  bytes: Uint8Array,
+  etag: string,
+  cacheControl: string,
+  extra: Record<string, string> = {},
+): PreparedDocument {
+  const common = { ETag: etag, 'Cache-Control': cacheControl, ...extra }
+  return {
+    bytes,
+    etag,
+    ok: { ...common, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.byteLength) },
+    notModified: common,
+  }
+}
+
+/**
+ * Answers a prepared document, or a bodiless 304. The Response is built with a plain header
+ * object, which @hono/node-server writes straight to the socket (no Headers instance).
+ */
+export function sendPrepared(c: Context, doc: PreparedDocument, matchTag = doc.etag): Response {
+  if (etagMatches(c.req.header('if-none-match'), matchTag))
+    return new Response(null, { status: 304, headers: doc.notModified })
+  return new Response(doc.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: doc.ok })
 }

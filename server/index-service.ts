@@ -4,10 +4,15 @@ import { indexText, makeIndex } from '../shared/catalogue.js'
 import { etagOf, integrityOfText } from '../shared/digest.js'
 import { isValidId, scopeOf } from '../shared/ids.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
+import { gzipEtag, IMMUTABLE_CACHE, INDEX_CACHE, prepareDocument, type PreparedDocument } from './http-cache.js'
+import { mapLimit } from './map-limit.js'
 import type { Store } from './stores/types.js'
 import type { Upstream } from './upstream.js'
 
 const gzipAsync = promisify(gzip)
+const VARY = { Vary: 'Accept-Encoding' }
+/** Store reads in flight while building the index (a PostgreSQL pool or the fs threads are the limit anyway). */
+const READ_CONCURRENCY = 32
 
 /** Runs on the assembled index right before it is serialized: the one place signing hooks in. */
 export type FinalizeIndex = (index: RegistryIndex) => RegistryIndex | Promise<RegistryIndex>
@@ -27,11 +32,20 @@ export interface ServedIndex {
   etag: string
   /** The same bytes gzip-compressed, made on first demand and kept with this build. */
   gzip(): Promise<Uint8Array>
+  /** Both representations with their response headers, made once per build. */
+  prepared: PreparedDocument
+  gzipPrepared(): Promise<PreparedDocument>
+  /** Set once the gzip representation is made, so the fast path can use it without waiting. */
+  gzipReady?: PreparedDocument
   /** Set when part of the index comes from an upstream that could not be reached just now. */
   stale: boolean
 }
 
-export type ServedVersion = { raw: string; etag: string; stale?: boolean } | { unreachable: true } | null
+/** A version document: its text (for the pages), and its bytes with headers prepared (immutable, so made once). */
+export type ServedVersion =
+  | { raw: string; etag: string; prepared: PreparedDocument; stale?: boolean }
+  | { unreachable: true }
+  | null
 
 interface Built extends ServedIndex {
   builtAt: number
@@ -52,7 +66,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
   let cache: Built | null = null
   // Published versions never change, so their bytes and ETag can be kept; only our own (the
   // upstream's have their disk cache), and only a bounded number of them.
-  const versions = createLru<{ raw: string; etag: string }>(VERSION_CACHE_ENTRIES)
+  const versions = createLru<{ raw: string; etag: string; prepared: PreparedDocument }>(VERSION_CACHE_ENTRIES)
   let generation = 0
   let inflight: { key: string; promise: Promise<Built> } | null = null
   const unsubscribe = store.onChange(() => {
@@ -62,7 +76,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
 
   async function build(upstreamState: Awaited<ReturnType<Upstream['index']>> | null): Promise<Built> {
     const ids = await store.listIds()
-    const entries = (await Promise.all(ids.map((id) => store.getEntry(id)))).filter(
+    const entries = (await mapLimit(ids, READ_CONCURRENCY, (id) => store.getEntry(id))).filter(
       (e): e is TemplateEntry => e !== null,
     )
     const localIds = new Set(ids)
@@ -84,18 +98,31 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
     if (finalize) index = await finalize(index)
     const text = indexText(index)
     const bytes = Buffer.from(text)
+    const etag = etagOf(text)
     let gzipped: Promise<Uint8Array> | undefined
-    return {
+    let gzipPrepared: Promise<PreparedDocument> | undefined
+    const gzip = () => (gzipped ??= gzipAsync(bytes, { level: 6 }))
+    const built: Built = {
       builtAt: Date.now(),
       index,
       bytes,
-      gzip: () => (gzipped ??= gzipAsync(bytes, { level: 6 })),
-      etag: etagOf(text),
+      gzip,
+      prepared: prepareDocument(bytes, etag, INDEX_CACHE, VARY),
+      gzipPrepared: () =>
+        (gzipPrepared ??= gzip().then(
+          (gz) =>
+            (built.gzipReady = prepareDocument(gz, gzipEtag(etag), INDEX_CACHE, {
+              ...VARY,
+              'Content-Encoding': 'gzip',
+            })),
+        )),
+      etag,
       stale: upstreamState?.stale ?? false,
       upstreamStamp: upstreamState?.stamp ?? '',
       localIds,
       ownScopes,
     }
+    return built
   }
 
   async function current(): Promise<Built> {
@@ -124,6 +151,12 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
   return {
     getIndex: (): Promise<ServedIndex> => current(),
 
+    /** The built index when it can be answered without waiting: built, fresh, and no upstream to ask. */
+    peek(): ServedIndex | undefined {
+      if (upstream || !cache) return undefined
+      return maxAgeMs === undefined || Date.now() - cache.builtAt < maxAgeMs ? cache : undefined
+    },
+
     /** One id's entry: ours from the store (always fresh), an upstream one from the merged index. */
     async getEntry(id: string): Promise<{ entry: TemplateEntry; stale: boolean } | null> {
       const local = await store.getEntry(id)
@@ -140,7 +173,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
       const hit = versions.get(key)
       if (hit) return hit
       const raw = await store.getVersion(id, version)
-      if (raw !== null) return versions.set(key, { raw, etag: versionEtag(raw) })
+      if (raw !== null) return versions.set(key, versionDoc(raw))
       if (!upstream) return null
       if (await store.getEntry(id)) return null
       const built = await current()
@@ -151,7 +184,7 @@ export function createIndexService({ store, upstream, finalize, maxAgeMs }: Inde
         upstreamEntry && Object.hasOwn(upstreamEntry.versions, version) ? upstreamEntry.versions[version] : undefined
       if (!known) return null
       const got = await upstream.version(id, version, known.integrity)
-      if ('raw' in got) return { raw: got.raw, etag: versionEtag(got.raw), stale: built.stale }
+      if ('raw' in got) return { ...versionDoc(got.raw), stale: built.stale }
       return 'unreachable' in got ? { unreachable: true } : null
     },
 
@@ -210,4 +243,9 @@ function versionEtag(raw: string): string {
   } catch {
     return etagOf(raw)
   }
+}
+
+function versionDoc(raw: string): { raw: string; etag: string; prepared: PreparedDocument } {
+  const etag = versionEtag(raw)
+  return { raw, etag, prepared: prepareDocument(Buffer.from(raw), etag, IMMUTABLE_CACHE) }
 }

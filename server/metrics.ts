@@ -24,7 +24,8 @@ export function createMetrics(): Metrics {
 
   return {
     request(route, method, status) {
-      bump(requests, labels({ route, method, status: String(status) }))
+      // Counted under a cheap key on the hot path; labels are built only when /metrics is read.
+      bump(requests, `${route}\n${method}\n${status}`)
     },
     publish(outcome) {
       bump(publishes, labels({ outcome }))
@@ -36,7 +37,12 @@ export function createMetrics(): Metrics {
       const lines = [
         '# HELP registry_http_requests_total HTTP requests by route pattern, method and status.',
         '# TYPE registry_http_requests_total counter',
-        ...[...requests].sort().map(([l, n]) => `registry_http_requests_total${l} ${n}`),
+        ...[...requests]
+          .map(([key, n]) => {
+            const [route, method, status] = key.split('\n') as [string, string, string]
+            return `registry_http_requests_total${labels({ route, method, status })} ${n}`
+          })
+          .sort(),
         '# HELP registry_publishes_total Publish attempts by outcome.',
         '# TYPE registry_publishes_total counter',
         ...[...publishes].sort().map(([l, n]) => `registry_publishes_total${l} ${n}`),

@@ -46,10 +46,15 @@ const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
  */
 export function safeJson(value: unknown, indent?: number): string {
   // JSON.stringify already escapes C0 inside strings; a raw newline here is indentation.
-  return JSON.stringify(value, null, indent).replace(
-    RAW_IN_JSON,
-    (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  )
+  return inertJson(JSON.stringify(value, null, indent))
+}
+
+const RAW_IN_JSON_ONE = new RegExp(RAW_IN_JSON.source)
+
+/** The escaping of `safeJson` applied to JSON text someone else serialized (e.g. a logger's line). */
+export function inertJson(json: string): string {
+  if (!RAW_IN_JSON_ONE.test(json)) return json
+  return json.replace(RAW_IN_JSON, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }
 
 /** SGR colour codes (what picocolors and citty emit); the one pattern the client and server strip. */

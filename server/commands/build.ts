@@ -7,7 +7,10 @@ import { openStoreFromArgs, storeArgs } from './_store-args.js'
 import { signArgs, signingFromArgs } from '../signing.js'
 
 export default defineCommand({
-  meta: { name: 'build', description: 'Write the read API as static files for any static host or CDN' },
+  meta: {
+    name: 'build',
+    description: 'Write the read API and the web pages as static files for any static host or CDN',
+  },
   args: {
     out: { type: 'string', required: true, description: 'Output directory' },
     ...storeArgs,
@@ -18,7 +21,7 @@ export default defineCommand({
     const out = resolve(args.out)
     const signing = signingFromArgs(args)
     const { store } = await openStoreFromArgs(args)
-    const app = createApp({ store, web: false, ...signing })
+    const app = createApp({ store, ...signing })
     try {
       const count = await buildStatic((path) => app.request(`http://registry.local${path}`), out)
       process.stdout.write(`wrote ${count} files to ${out}\n`)

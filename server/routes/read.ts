@@ -3,7 +3,14 @@ import { etagOf } from '../../shared/digest.js'
 import type { TemplateEntry } from '../../shared/types.js'
 import type { AppEnv } from '../env.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
-import { IMMUTABLE_CACHE, INDEX_CACHE, sendCompressible, sendDocument } from '../http-cache.js'
+import {
+  IMMUTABLE_CACHE,
+  INDEX_CACHE,
+  sendCompressible,
+  sendDocument,
+  sendPrepared,
+  type PreparedDocument,
+} from '../http-cache.js'
 import { entryText, type IndexService } from '../index-service.js'
 import { assertVersion, parseTemplatePath, rawPathAfter } from '../paths.js'
 
@@ -13,12 +20,14 @@ export interface ReadRouteDeps {
   keysText: () => Promise<string>
   /** Signs a per-id document (when the registry signs), so clients need not fetch the index to trust it. */
   finalizeEntry?: ((entry: TemplateEntry) => TemplateEntry) | undefined
+  /** Told of each version document served fresh from our own store (the fast path keeps it). */
+  onVersionServed?: (id: string, version: string, doc: PreparedDocument) => void
 }
 
 const TEMPLATES = '/v1/templates/'
 
 /** Every read path is a plain GET of a JSON document, so `build` can write the same tree statically. */
-export function createReadRoutes({ index, schemaText, keysText, finalizeEntry }: ReadRouteDeps) {
+export function createReadRoutes({ index, schemaText, keysText, finalizeEntry, onVersionServed }: ReadRouteDeps) {
   const app = new Hono<AppEnv>()
   const schemaEtag = etagOf(schemaText)
 
@@ -64,7 +73,11 @@ export function createReadRoutes({ index, schemaText, keysText, finalizeEntry }:
       )
     }
     if (!found) throw notFound(`${id}@${version} does not exist`)
-    return sendDocument(c, found.raw, found.etag, IMMUTABLE_CACHE, found.stale)
+    if (!found.stale) {
+      onVersionServed?.(id, version, found.prepared)
+      return sendPrepared(c, found.prepared)
+    }
+    return sendDocument(c, found.raw, found.etag, IMMUTABLE_CACHE, true)
   })
 
   return app

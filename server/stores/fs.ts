@@ -7,6 +7,7 @@ import { createExclusive, readIfExists, writeAtomic } from './_files.js'
 import { withLock } from './_lock.js'
 import { createStampWatcher } from './_stamp.js'
 import { latestStable } from '../../shared/versions.js'
+import { mapLimit } from '../map-limit.js'
 import { nextLatest } from './_meta.js'
 import {
   entryFromMeta,
@@ -85,13 +86,22 @@ export function createFsStore(options: FsStoreOptions): Store {
     return join(idDir(id), `${version}.json`)
   }
 
-  const listVersions = async (dir: string): Promise<string[]> =>
-    versionsIn(await readdir(dir).catch(() => [] as string[]))
+  // listIds reads every id's folder and an index build calls getEntry right after, which would read
+  // it again: a listing is used once more if the folder's mtime shows nothing changed in it since
+  // (with a margin for coarse timestamps; adding a file or replacing meta.json changes it).
+  const listings = new Map<string, { at: number; versions: string[] }>()
+
+  async function listVersions(dir: string, folderMtimeMs?: number): Promise<string[]> {
+    const listed = listings.get(dir)
+    listings.delete(dir)
+    if (listed && folderMtimeMs !== undefined && folderMtimeMs < listed.at - 2000) return listed.versions
+    return versionsIn(await readdir(dir).catch(() => [] as string[]))
+  }
 
   /** The id's meta by the catalogue-folder rules (shared/catalogue-tree.ts); `stored` when meta.json was read already. */
-  async function readMeta(id: string, stored?: PackageMeta): Promise<PackageMeta | null> {
+  async function readMeta(id: string, stored?: PackageMeta, folderMtimeMs?: number): Promise<PackageMeta | null> {
     const dir = idDir(id)
-    const versions = await listVersions(dir)
+    const versions = await listVersions(dir, folderMtimeMs)
     if (versions.length === 0) return null
     stored ??= parseMetaFile(await readIfExists(join(dir, 'meta.json')))
     const facts = await Promise.all(
@@ -117,7 +127,7 @@ export function createFsStore(options: FsStoreOptions): Store {
     if (stamp === null) return null
     const hit = entryCache.get(id)
     if (hit && hit.stamp === stamp.key) return hit.entry
-    const meta = await readMeta(id)
+    const meta = await readMeta(id, undefined, stamp.folderMtimeMs)
     if (!meta) return null
     const latest = meta['dist-tags'].latest
     const latestRaw = latest ? await readIfExists(join(dir, `${latest}.json`)) : null
@@ -166,7 +176,13 @@ export function createFsStore(options: FsStoreOptions): Store {
           for (const sub of inner) if (isValidId(`${name}/${sub}`)) ids.push(`${name}/${sub}`)
         } else if (isValidId(name)) ids.push(name)
       }
-      const present = await Promise.all(ids.map(async (id) => (await listVersions(idDir(id))).length > 0))
+      listings.clear()
+      const present = await mapLimit(ids, 32, async (id) => {
+        const at = Date.now()
+        const versions = await listVersions(idDir(id))
+        listings.set(idDir(id), { at, versions })
+        return versions.length > 0
+      })
       return ids.filter((_, i) => present[i]).sort()
     },
 
@@ -253,7 +269,7 @@ export function createFsStore(options: FsStoreOptions): Store {
   }
 }
 
-async function folderStamp(dir: string): Promise<{ key: string; settled: boolean } | null> {
+async function folderStamp(dir: string): Promise<{ key: string; settled: boolean; folderMtimeMs: number } | null> {
   const [folder, meta] = await Promise.all([
     stat(dir).catch(() => null),
     stat(join(dir, 'meta.json')).catch(() => null),
@@ -263,5 +279,6 @@ async function folderStamp(dir: string): Promise<{ key: string; settled: boolean
   return {
     key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`,
     settled: Date.now() - newest > 2000,
+    folderMtimeMs: folder.mtimeMs,
   }
 }

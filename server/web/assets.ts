@@ -73,6 +73,13 @@ del::before{content:"− "}ins::before{content:"+ "}
 .versions time{color:var(--muted);font-size:.88rem;font-weight:400}
 .changelog{margin:.25rem 0 0;white-space:pre-line;overflow-wrap:anywhere}
 .muted{color:var(--muted)}
+.timeline{margin-bottom:.4rem}.tl{display:block}.tl text{fill:var(--fg);font:12px var(--mono)}
+.tl .role{font:600 13px system-ui,sans-serif}.tl .ver{font-weight:600}.tl .date{fill:var(--muted);font-size:11px}.tl .dep .date{fill:var(--warn)}
+.tl .cell rect{fill:var(--bg);stroke:var(--line)}.tl .chg rect{fill:var(--accent-bg);stroke:var(--accent);stroke-width:2}
+.tl .chg text{font-weight:600}.tl .ret text{fill:var(--muted)}.tl .ret line{stroke:var(--del);stroke-width:1.5}
+.legend{font-size:.85rem;margin:.3rem 0}.key{border-radius:.3rem;padding:0 .3rem}.key.chg{background:var(--accent-bg);color:var(--accent)}
+.key.ret{text-decoration:line-through;text-decoration-color:var(--del)}.tl-table summary{cursor:pointer;margin:.3rem 0}
+caption{text-align:left;padding:.4rem .75rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0 2rem}
 @media (max-width:40rem){h1{font-size:1.5rem}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.4rem}
 th,td{padding:.45rem .5rem}
@@ -81,17 +88,33 @@ th,td{padding:.45rem .5rem}
 #diff td::before{content:attr(data-label);display:block;font:600 .75rem system-ui,sans-serif;color:var(--muted)}}
 `
 
-/** Filters the catalogue as you type (same rule as the server's `?q=`) and wires copy buttons. */
+/**
+ * Filters the catalogue as you type (same rule as the server's `?q=`, which it also reads from the
+ * URL, so `?q=` works on a static host too); in a catalogue too large to list whole it searches
+ * `/search.json` instead of the listed cards. Wires the copy buttons.
+ */
 export const SCRIPT = `(()=>{
-const q=document.getElementById('q'),rows=[...document.querySelectorAll('[data-search]')],
-count=document.getElementById('count'),empty=document.getElementById('empty');
-const run=()=>{const terms=q.value.toLowerCase().trim().split(/\\s+/).filter(Boolean);let n=0;
-for(const r of rows){const ok=terms.every(t=>r.dataset.search.includes(t));r.hidden=!ok;if(ok)n++}
-if(count)count.textContent=n+(n===1?' template':' templates')+(terms.length?' match':'')+(count.dataset.partial?' among those listed; press Enter to search all '+count.dataset.partial:'');
-if(empty)empty.hidden=n>0};
-if(q){q.addEventListener('input',run);
-const f=q.form;if(f&&!(count&&count.dataset.partial))f.addEventListener('submit',e=>{e.preventDefault();run();
-const u=new URL(location.href);if(q.value)u.searchParams.set('q',q.value);else u.searchParams.delete('q');history.replaceState(null,'',u)})}
+const q=document.getElementById('q'),grid=document.querySelector('ul.grid'),
+count=document.getElementById('count'),empty=document.getElementById('empty'),partial=count&&count.dataset.partial;
+let all=null;
+const el=(tag,cls,text)=>{const e=document.createElement(tag);if(cls)e.className=cls;if(text)e.textContent=text;return e};
+const card=r=>{const li=el('li','card'),h=el('h2'),a=el('a','',r.name),m=el('div','meta');a.href='/t/'+r.id;h.append(a);li.dataset.search=r.search;
+for(const[t,c,title]of[[r.id,'tag','template id'],[r.latest&&'v'+r.latest,'tag v','latest version'],[r.host,'tag','provider base URL host'],[r.deprecated&&'deprecated','tag dep',r.deprecated]])
+if(t){const s=el('span',c,t);s.title=title;m.append(s)}
+li.append(h,el('p','',r.description),m);return li};
+const say=(n,terms,more)=>{if(count)count.textContent=n+(n===1?' template':' templates')+(terms.length?' match':'')+more;if(empty)empty.hidden=n>0};
+const run=()=>{const terms=q.value.toLowerCase().trim().split(/\\s+/).filter(Boolean),hit=s=>terms.every(t=>s.includes(t));
+if(all){const found=all.filter(r=>hit(r.search));grid.replaceChildren(...found.slice(0,300).map(card));
+say(found.length,terms,found.length>300?'; the first 300 are listed, refine the search to see others':'');return}
+let n=0;for(const r of document.querySelectorAll('[data-search]')){const ok=hit(r.dataset.search);r.hidden=!ok;if(ok)n++}
+say(n,terms,partial?' among those listed; press Enter to search all '+partial:'')};
+const load=()=>all||!partial?Promise.resolve():fetch('/search.json').then(r=>r.json()).then(d=>{
+all=d.templates.map(r=>({...r,search:[r.id,r.name,r.description,r.host||''].join(' ').toLowerCase()}))}).catch(()=>{});
+if(q){const p=new URL(location.href).searchParams.get('q');if(p!==null&&!q.value)q.value=p.slice(0,200);
+q.addEventListener('input',()=>{run();if(partial)load().then(run)});
+const f=q.form;if(f)f.addEventListener('submit',e=>{e.preventDefault();load().then(()=>{if(partial&&!all)return f.submit();run();
+const u=new URL(location.href);if(q.value)u.searchParams.set('q',q.value);else u.searchParams.delete('q');history.replaceState(null,'',u)})});
+if(q.value)load().then(run)}
 for(const b of document.querySelectorAll('button[data-copy]')){b.hidden=false;b.addEventListener('click',async()=>{
 try{await navigator.clipboard.writeText(b.dataset.copy);b.textContent='Copied'}catch{b.textContent='Select and copy'}
 setTimeout(()=>{b.textContent='Copy'},2000)})}
@@ -105,7 +128,16 @@ export const CSP = [
   `style-src ${sha256(STYLE)}`,
   `script-src ${sha256(SCRIPT)}`,
   "img-src 'self' data:",
+  "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ')
+
+/**
+ * The same policy in a `<meta>` tag of every page, so it holds on a static host that sends no
+ * headers; `frame-ancestors` is left out there (browsers ignore it in a meta tag, with a warning).
+ */
+export const META_CSP = CSP.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ')

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
-import { SCRIPT, STYLE } from './assets.js'
+import { META_CSP, SCRIPT, STYLE } from './assets.js'
 
 export interface LayoutProps {
   title: string
@@ -16,6 +16,7 @@ export function Layout(props: LayoutProps) {
       <html lang="en">
         <head>
           <meta charset="utf-8" />
+          <meta http-equiv="Content-Security-Policy" content={META_CSP} />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
           {props.description ? <meta name="description" content={props.description} /> : null}

@@ -4,12 +4,14 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import { decodeId, isValidId } from '../../shared/ids.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
+import { mapLimit } from '../map-limit.js'
 import { CSP } from './assets.js'
 import { CataloguePage } from './catalogue-page.js'
 import { sortVersions } from '../../shared/versions.js'
-import { catalogueRow, compareEnv, envOf, latestOf, listIds } from './model.js'
+import { type CatalogueRow, catalogueRow, compareEnv, envOf, latestOf, listIds } from './model.js'
 import { NotFoundPage } from './not-found-page.js'
 import { TemplatePage } from './template-page.js'
+import { timelineOf } from './timeline.js'
 import type { Comparison, VersionRow } from './template-page.js'
 
 export interface WebDeps {
@@ -95,22 +97,64 @@ export function createWebRoutes(deps: WebDeps): Hono {
     return c.body(found.bytes, found.status, { 'Content-Type': 'text/html; charset=UTF-8' })
   }
 
+  /** Every catalogue row, once per index: `/` and `/search.json` share it. */
+  const rowsFor = new WeakMap<RegistryIndex, Promise<{ rows: CatalogueRow[]; complete: boolean }>>()
+  const catalogueRows = (index: RegistryIndex) => {
+    let pending = rowsFor.get(index)
+    if (!pending) {
+      let complete = true
+      // A bounded number of documents in flight: all 10,000 at once held them all in memory together.
+      pending = mapLimit(listIds(index), 16, async (id) => {
+        const entry = index.templates[id]!
+        const latest = latestOf(entry)
+        const doc = latest ? await summary(id, latest) : null
+        if (!doc) complete = false
+        return catalogueRow(entry, doc)
+      }).then((rows) => ({ rows, complete }))
+      rowsFor.set(index, pending)
+      // An incomplete list (a mirror's upstream down) is built again next time.
+      void pending.then(
+        (r) => r.complete || rowsFor.delete(index),
+        () => rowsFor.delete(index),
+      )
+    }
+    return pending
+  }
+
   app.get('/', (c) => {
     // Bounded: the query is echoed into the page and is part of the page cache key.
     const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY)
     return page(c, `/?q=${q}`, async (index) => {
-      let complete = true
-      const rows = await Promise.all(
-        listIds(index).map(async (id) => {
-          const entry = index.templates[id]!
-          const latest = latestOf(entry)
-          const doc = latest ? await summary(id, latest) : null
-          if (!doc) complete = false
-          return catalogueRow(entry, doc)
-        }),
-      )
+      const { rows, complete } = await catalogueRows(index)
       return toPage(<CataloguePage rows={rows} q={q} />, 200, complete)
     })
+  })
+
+  /**
+   * The whole catalogue for the search box, so search needs no server: above FULL_LIST_LIMIT
+   * templates the page lists only the first ones and its script searches this document instead.
+   * A static build writes it next to `index.html`.
+   */
+  const searchDocs = new WeakMap<RegistryIndex, Promise<{ bytes: Uint8Array<ArrayBuffer>; etag: string }>>()
+  app.get('/search.json', async (c) => {
+    const index = await deps.getIndex()
+    let pending = searchDocs.get(index)
+    if (!pending) {
+      pending = catalogueRows(index).then(({ rows, complete }) => {
+        if (!complete) queueMicrotask(() => searchDocs.delete(index))
+        const text = JSON.stringify({ templates: rows.map(({ search: _, ...row }) => row) })
+        return {
+          bytes: new TextEncoder().encode(text),
+          etag: etagOf(text),
+        }
+      })
+      searchDocs.set(index, pending)
+    }
+    const doc = await pending
+    c.header('ETag', doc.etag)
+    c.header('Cache-Control', 'public, max-age=60')
+    if (c.req.header('if-none-match') === doc.etag) return c.body(null, 304)
+    return c.body(doc.bytes, 200, { 'Content-Type': 'application/json; charset=utf-8' })
   })
 
   app.get('/t/*', (c) => {
@@ -134,8 +178,11 @@ export function createWebRoutes(deps: WebDeps): Hono {
       }))
       const compare = comparison(ordered, docs, from, to, latest.version)
       const complete = [...docs.values()].every(Boolean)
+      const timeline = timelineOf(ordered, docs, (v) =>
+        Object.hasOwn(entry.versions, v) ? entry.versions[v] : undefined,
+      )
       return toPage(
-        <TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} />,
+        <TemplatePage entry={entry} latest={latest} versions={versions} compare={compare} timeline={timeline} />,
         compare?.error ? 400 : 200,
         complete,
       )

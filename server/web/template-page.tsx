@@ -4,6 +4,7 @@ import { Layout } from './layout.js'
 import { COMPACT_WINDOW_ENV, MAX_OUTPUT_ENV } from '../../shared/limits.js'
 import { dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName } from './model.js'
 import { breakable, type Comparison, ComparePicker, type VersionRow, WindowCell } from './template-parts.js'
+import { Timeline, type TimelineData } from './timeline.js'
 
 export type { Comparison, VersionRow }
 
@@ -12,9 +13,10 @@ export interface TemplatePageProps {
   latest: Template
   versions: VersionRow[]
   compare?: Comparison
+  timeline?: TimelineData
 }
 
-export function TemplatePage({ entry, latest, versions, compare }: TemplatePageProps) {
+export function TemplatePage({ entry, latest, versions, compare, timeline }: TemplatePageProps) {
   // Inputs without a default must be given at setup; the placeholder is plain text the user edits.
   // Only names the schema allows go into a command someone will paste into a shell.
   const required = (latest.inputs ?? []).filter((i) => i.default === undefined && /^[a-z][a-z0-9_]*$/.test(i.name))
@@ -118,6 +120,12 @@ export function TemplatePage({ entry, latest, versions, compare }: TemplatePageP
           ) : null}
           , so Claude Code compacts before the smallest window of the default, sonnet and opus models.
         </p>
+      ) : null}
+      {timeline && timeline.columns.length > 1 ? (
+        <>
+          <h2 id="timeline">Model timeline</h2>
+          <Timeline name={entry.name} data={timeline} />
+        </>
       ) : null}
       {extraEnv.length ? (
         <>

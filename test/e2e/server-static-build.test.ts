@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, normalize } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { staticDocuments } from '../../server/static-build.js'
+import type { RegistryIndex } from '../../shared/types.js'
 import { versionDoc } from '../helpers/template-docs.js'
 import { ROOT, runCli, startServer, type RunningServer } from '../helpers/server.js'
 import { cp } from 'node:fs/promises'
@@ -72,5 +74,22 @@ describe('claude-multi-registry build --out', () => {
         true,
       )
     }
+  })
+
+  it('writes the web pages and the search index where a static host serves them, with the same bytes', async () => {
+    const index = (await (await fetch(`${live.url}/v1/index.json`)).json()) as RegistryIndex
+    const pages = staticDocuments(index).filter((d) => !d.path.startsWith('/v1/'))
+    expect(pages.map((d) => d.file)).toEqual(
+      expect.arrayContaining(['index.html', 'search.json', 't/glm/index.html', 't/@acme/gw/index.html', '404.html']),
+    )
+    for (const doc of pages) {
+      const fromServer = await fetch(`${live.url}${doc.path}`)
+      expect(fromServer.status, doc.path).toBe(doc.status ?? 200)
+      const written = await readFile(join(dir, 'out', doc.file))
+      expect(written.equals(Buffer.from(await fromServer.arrayBuffer())), doc.path).toBe(true)
+    }
+    const html = (await readFile(join(dir, 'out', 't/glm/index.html'))).toString()
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;')
+    expect(html).toContain('<svg class="tl"')
   })
 })

@@ -25,6 +25,26 @@ describe('fs store specifics', () => {
 
   const entry = (raw: string) => ({ publishedAt: '2026-02-01T00:00:00.000Z', integrity: fakeIntegrity(raw) })
 
+  it('reuses the folder listing of listIds only while the folder is unchanged since', async () => {
+    const folder = join(dir, 'templates', 'glm')
+    await mkdir(folder, { recursive: true })
+    await writeFile(join(folder, '1.0.0.json'), versionDoc('glm', '1.0.0'))
+    const old = new Date(Date.now() - 60_000)
+    await utimes(folder, old, old)
+    const store = createFsStore({ dir })
+    expect(await store.listIds()).toEqual(['glm'])
+    // A version added by hand after the listing: the folder's mtime moves, so the listing is not used.
+    await writeFile(join(folder, '1.1.0.json'), versionDoc('glm', '1.1.0'))
+    expect(Object.keys((await store.getEntry('glm'))!.versions).sort()).toEqual(['1.0.0', '1.1.0'])
+    // An unchanged old folder is read from the listing; the entry is the same either way.
+    const other = createFsStore({ dir })
+    await utimes(folder, old, old)
+    expect(await other.listIds()).toEqual(['glm'])
+    expect(Object.keys((await other.getEntry('glm'))!.versions).sort()).toEqual(['1.0.0', '1.1.0'])
+    await store.close()
+    await other.close()
+  })
+
   it('writes the registry/ tree layout', async () => {
     const store = createFsStore({ dir })
     const raw = versionDoc('@acme/gw', '1.2.0')

@@ -21,7 +21,7 @@ import { makeIndex } from '../../shared/catalogue.js'
 import { integrityOfText } from '../../shared/digest.js'
 import { ROLES } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
-import { DOCS, HOSTILE } from '../helpers/web.js'
+import { DOCS, HOSTILE, memoryDeps } from '../helpers/web.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = [
@@ -220,6 +220,57 @@ describe('web catalogue in chromium', () => {
       expect(unnamed, path).toBe(0)
     }
     await close()
+  })
+
+  it('shows the model timeline at 390 px: the page does not scroll sideways, the SVG scrolls in its box', async () => {
+    const { page, problems, close } = await openPage({ width: 390 })
+    await page.goto(`${base}/t/glm`)
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(
+      0,
+    )
+    const box = await page.$eval('.timeline', (el) => ({
+      client: el.clientWidth,
+      overflow: (globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string } }).getComputedStyle(el)
+        .overflowX,
+    }))
+    expect(box.overflow).toBe('auto')
+    expect(box.client).toBeLessThanOrEqual(390)
+    expect(await page.$$eval('svg.tl g.cell', (els) => els.length)).toBe(glmVersions.length * ROLES.length)
+    expect(await page.textContent('svg.tl desc')).toMatch(/^default: /)
+    await page.$eval('.timeline', (el) => el.scrollTo({ left: el.scrollWidth }))
+    await page.locator('.timeline').screenshot({ path: join(ARTIFACTS, 'timeline-390.png') })
+    expect(problems).toEqual([])
+    await close()
+  })
+
+  it('searches a catalogue too large to list whole through /search.json, also from ?q= in the URL', async () => {
+    const many = Array.from({ length: 420 }, (_, i) => ({
+      ...DOCS[0]!,
+      id: `p${String(i).padStart(4, '0')}`,
+      name: `Provider ${i}`,
+    }))
+    const app = new Hono()
+    app.route('/', createWebRoutes(memoryDeps(many)))
+    const big = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}`
+    const { page, problems, close } = await openPage()
+    try {
+      await page.goto(`${url}/`)
+      expect(await page.$$eval('li.card', (els) => els.length)).toBe(300)
+      // p0419 is not among the 300 listed cards: only the search document knows it.
+      await page.getByLabel('Search templates').pressSequentially('p0419')
+      await expect.poll(() => visibleCardIds(page)).toEqual(['p0419'])
+      await expect.poll(() => page.textContent('#count')).toBe('1 template match')
+      await page.goto(`${url}/?q=provider%20418`)
+      await expect.poll(() => visibleCardIds(page)).toEqual(['p0418'])
+      expect(await page.getAttribute('li.card h2 a', 'href')).toBe('/t/p0418')
+      expect(problems).toEqual([])
+    } finally {
+      await close()
+      big.close()
+    }
   })
 
   it('fits a phone screen without sideways scrolling', async () => {
