@@ -4,7 +4,7 @@ import { checkEntry } from '../shared/entry.js'
 import { isValidId } from '../shared/ids.js'
 import { parseTemplateJson } from '../shared/schema.js'
 import type { RegistryIndex, TemplateEntry } from '../shared/types.js'
-import { fetchText, HttpFailure, type TextRequest } from '../net/http.js'
+import { fetchText, HttpFailure, type TextRequest } from '../shared/net/http.js'
 import { readIfExists, writeAtomic } from './stores/_files.js'
 
 export interface UpstreamOptions {
@@ -52,7 +52,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const base = options.url.replace(/\/+$/, '')
   const maxAgeMs = (options.maxAgeSeconds ?? 300) * 1000
   const timeoutMs = options.timeoutMs ?? 5_000
-  // ofetch (net/http.ts): retries with backoff on 5xx/429, one deadline per request, the
+  // ofetch (shared/net/http.ts): retries with backoff on 5xx/429, one deadline per request, the
   // decompressed body capped (a gzip bomb stops there), redirects only within the upstream's origin
   // (the read token never goes elsewhere), and HTTPS_PROXY/NO_PROXY honoured.
   const get = (url: string, headers: Record<string, string>, maxBytes: number) =>

@@ -3,7 +3,7 @@
  * turned into a one-line reason (never a stack): timeout, unreachable host, TLS, bad JSON.
  */
 import type { AuthVar } from '../../shared/roles.js'
-import type { HttpFailureKind } from '../../net/http.js'
+import type { HttpFailureKind } from '../../shared/net/http.js'
 import type { CheckFailure } from './types.js'
 
 export const ANTHROPIC_VERSION = '2023-06-01'
@@ -56,7 +56,7 @@ const KIND: Record<HttpFailureKind, CheckFailure> = {
 }
 
 /**
- * One call through net/http.ts (ofetch): GETs are retried on 5xx/429, a probe (POST, it
+ * One call through shared/net/http.ts (ofetch): GETs are retried on 5xx/429, a probe (POST, it
  * costs tokens) never is; redirects are followed only within the origin, so the key
  * (`x-api-key`/`authorization`) never reaches another host.
  */
@@ -69,7 +69,7 @@ export async function callProvider(
   const headers: Record<string, string> = { ...init.headers, accept: 'application/json' }
   if (init.body !== undefined) headers['content-type'] = 'application/json'
   // ofetch is loaded by the commands that call providers, never by the sync hot path.
-  const { fetchText, HttpFailure } = await import('../../net/http.js')
+  const { fetchText, HttpFailure } = await import('../../shared/net/http.js')
   try {
     const res = await fetchText(url, {
       method: init.method ?? 'GET',

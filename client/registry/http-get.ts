@@ -1,5 +1,5 @@
 import { CliError } from '../../shared/errors.js'
-import { proxyConfigured } from '../../net/proxy-env.js'
+import { proxyConfigured } from '../../shared/net/proxy-env.js'
 import { safeText } from '../../shared/text.js'
 
 export interface HttpResponse {

@@ -6,7 +6,7 @@
 import type { Agent } from 'node:http'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
-import { proxyFor } from '../../net/proxy-decision.js'
+import { proxyFor } from '../../shared/net/proxy-decision.js'
 
 const agents = new Map<string, Agent>()
 

@@ -1,5 +1,5 @@
 import { CliError } from '../../shared/errors.js'
-import { fetchText, HttpFailure } from '../../net/http.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
 import { errorMessage, MAX_DOCUMENT_BYTES } from './http-get.js'
 import type { RegistrySource } from './types.js'
 
@@ -8,7 +8,7 @@ const DEADLINE_MS = Number(process.env.CLAUDE_MULTI_DEADLINE_MS) || 60_000
 
 /**
  * An authenticated write (publish, deprecate, dist-tag) with the server's error passed through.
- * ofetch (net/http.ts): a write is never retried, a redirect is followed only within the
+ * ofetch (shared/net/http.ts): a write is never retried, a redirect is followed only within the
  * registry's origin (the token never goes elsewhere), the answer is read within 1 MB.
  */
 export async function registryWrite(

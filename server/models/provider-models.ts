@@ -4,7 +4,7 @@
  * server never import each other, and this file is small.
  */
 import { CliError } from '../../shared/errors.js'
-import { fetchText, HttpFailure } from '../../net/http.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
 import type { AuthVar } from '../../shared/roles.js'
 
 const MAX_PAGES = 50
@@ -23,7 +23,7 @@ function errorText(json: unknown): string {
 /** A model list is a few hundred KB; a bigger answer is refused. */
 const MAX_LIST_BYTES = 8 * 1024 * 1024
 
-/** ofetch (net/http.ts): retried on 5xx/429 with backoff, proxy-aware, bounded. */
+/** ofetch (shared/net/http.ts): retried on 5xx/429 with backoff, proxy-aware, bounded. */
 async function getJson(
   url: string,
   headers: Record<string, string>,

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { CliError } from '../../shared/errors.js'
-import { fetchText, HttpFailure } from '../../net/http.js'
+import { fetchText, HttpFailure } from '../../shared/net/http.js'
 import { placeholders, substitute } from '../../shared/placeholders.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
@@ -66,7 +66,7 @@ function providerBase(t: Template, override: string | undefined): string {
   return substitute(t.baseUrl, defaults)
 }
 
-/** A PUT through ofetch (net/http.ts): never retried, no redirect off the registry's origin. */
+/** A PUT through ofetch (shared/net/http.ts): never retried, no redirect off the registry's origin. */
 async function publishDraft(
   doc: Template,
   text: string,

@@ -19,7 +19,7 @@ export interface ImportEdge {
 
 export interface FileFacts {
   imports: ImportEdge[]
-  /** Identifiers that reach the process: `process`, `console` used as values (not as property names). */
+  /** What reaches the process: `process` (`process.env` when only read so), `console`, used as values (not as property names). */
   globals: Set<string>
 }
 
@@ -71,7 +71,9 @@ export function readFacts(file: string, text: string, files: ReadonlySet<string>
       const isPropertyName =
         (ts.isPropertyAccessExpression(p) && p.name === node) ||
         ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p)) && p.name === node)
-      if (!isPropertyName) globals.add(node.text)
+      const readsEnv =
+        node.text === 'process' && ts.isPropertyAccessExpression(p) && p.expression === node && p.name.text === 'env'
+      if (!isPropertyName) globals.add(readsEnv ? 'process.env' : node.text)
     }
     ts.forEachChild(node, visit)
   }
@@ -121,6 +123,13 @@ export function cycles(graph: ReadonlyMap<string, FileFacts>): string[][] {
 
 /** Packages shared/ may use: pure computation, no I/O (hashing, semver order, schema checks). */
 export const SHARED_PACKAGES = ['node:crypto', 'semver', 'zod']
+/**
+ * shared/net/ is the one network edge both sides use (ofetch, proxies): it may load the HTTP
+ * packages and read the proxy variables from `process.env`, as every HTTP client does, but never
+ * the file system or the console, and the rest of shared/ never imports it.
+ */
+export const NET_DIR = 'shared/net/'
+export const NET_PACKAGES = ['ofetch', 'undici', 'proxy-from-env']
 const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises'])
 /** A state writer: a client/state export that writes a file (`saveLock`, `writeKeyFile`…) or the raw atomic write. */
 const isStateWriter = (to: string, names: string[]) =>
@@ -140,19 +149,23 @@ export function layerViolations(graph: ReadonlyMap<string, FileFacts>): LayerVio
   const v: LayerViolations = { clientServer: [], sharedImports: [], sharedProcess: [], commandWriters: [] }
   for (const [file, facts] of graph) {
     const shared = file.startsWith('shared/')
+    const net = file.startsWith(NET_DIR)
+    const packages = net ? [...SHARED_PACKAGES, ...NET_PACKAGES] : SHARED_PACKAGES
     for (const { to, names, external } of facts.imports) {
       const edge = `${file} -> ${to}`
       if (!external && crosses(file, to)) v.clientServer.push(edge)
-      if (
-        shared &&
-        !(external ? SHARED_PACKAGES.some((p) => to === p || to.startsWith(`${p}/`)) : to.startsWith('shared/'))
-      )
+      const inside = net
+        ? to.startsWith(NET_DIR) || to.startsWith('shared/')
+        : to.startsWith('shared/') && !to.startsWith(NET_DIR)
+      if (shared && !(external ? packages.some((p) => to === p || to.startsWith(`${p}/`)) : inside))
         v.sharedImports.push(edge)
       if (shared && FS_MODULES.has(to)) v.sharedProcess.push(edge)
       if (file.startsWith('client/commands/') && isStateWriter(to, names) && !v.commandWriters.includes(file))
         v.commandWriters.push(file)
     }
-    if (shared) for (const g of [...facts.globals].sort()) v.sharedProcess.push(`${file} uses ${g}`)
+    for (const g of shared ? [...facts.globals].sort() : []) {
+      if (!(net && g === 'process.env')) v.sharedProcess.push(`${file} uses ${g}`)
+    }
   }
   v.commandWriters.sort()
   return v

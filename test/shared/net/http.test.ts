@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fetchText, HttpFailure, retryAfterMs } from '../../net/http.js'
+import { fetchText, HttpFailure, retryAfterMs } from '../../../shared/net/http.js'
 
 /** A real server on port 0 whose routes misbehave on purpose; every request is recorded. */
 let server: Server

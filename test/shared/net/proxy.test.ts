@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { proxyFor } from '../../net/proxy-decision.js'
-import { proxyConfigured } from '../../net/proxy-env.js'
+import { proxyFor } from '../../../shared/net/proxy-decision.js'
+import { proxyConfigured } from '../../../shared/net/proxy-env.js'
 
 const VARS = [
   'HTTPS_PROXY',
