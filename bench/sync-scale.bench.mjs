@@ -8,68 +8,21 @@
  * scale.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { ROOT, serverCli, startNode } from './_procs.mjs'
+import { generate as generateInto, VERSIONS } from './_scale-data.mjs'
 
 const CLI = join(ROOT, 'dist/client/cli.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
-const VERSIONS = 20
 const INSTANCES = ['p00001', 'p00002', 'p00003']
-
-const idOf = (i) => `p${String(i).padStart(5, '0')}`
-const versionOf = (j) => `1.${j}.0`
-
-function doc(i, j) {
-  const id = idOf(i)
-  const big = `model-${i}-v${j}`
-  return {
-    id,
-    version: versionOf(j),
-    name: `Provider ${i}`,
-    description: `Generated provider ${i} for the scale benchmark, with a description about as long as real ones.`,
-    homepage: `https://provider-${i}.example.com`,
-    baseUrl: `https://api.provider-${i}.example.com/anthropic`,
-    auth: 'ANTHROPIC_AUTH_TOKEN',
-    models: { default: big, fast: `${big}-air`, sonnet: big, opus: `${big}-max`, haiku: `${big}-air` },
-    env: { API_TIMEOUT_MS: '600000', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-    inputs: [],
-    changelog: `Version ${j}: ${big} for default, sonnet and opus.`,
-  }
-}
 
 /** A registry of `ids` ids in the fs store layout, kept between runs (a marker says it is complete). */
 async function generate(ids) {
   const dir = join(tmpdir(), `claude-multi-bench-sync-scale-${ids}x${VERSIONS}`)
-  const marker = join(dir, '.complete')
-  if (existsSync(marker) && !process.env.BENCH_FRESH) return dir
-  rmSync(dir, { recursive: true, force: true })
-  const { integrityOfText } = await import(pathToFileURL(join(ROOT, 'dist', 'shared', 'digest.js')).href)
-  const writeId = async (i) => {
-    const idDir = join(dir, 'templates', idOf(i))
-    await mkdir(idDir, { recursive: true })
-    const meta = { 'dist-tags': { latest: versionOf(VERSIONS - 1) }, versions: {} }
-    for (let j = 0; j < VERSIONS; j++) {
-      const text = `${JSON.stringify(doc(i, j), null, 2)}\n`
-      await writeFile(join(idDir, `${versionOf(j)}.json`), text)
-      meta.versions[versionOf(j)] = {
-        publishedAt: new Date(Date.UTC(2025, 0, 1 + j * 7)).toISOString(),
-        integrity: integrityOfText(text),
-      }
-    }
-    await writeFile(join(idDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
-  }
-  let next = 0
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < ids) await writeId(next++)
-    }),
-  )
-  await writeFile(marker, '')
+  await generateInto(dir, ids)
   return dir
 }
 

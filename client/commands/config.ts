@@ -71,14 +71,17 @@ async function change(key: string, value: string | undefined, rawArgs: string[],
   if (r.skipped.length) out(`left as they are (run \`claude-multi sync\` to see why): ${r.skipped.join(', ')}`)
 }
 
+/** The setting a subcommand names; `options` feeds completion, the cast keeps citty's positional type. */
+const keyArg = { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
+  type: 'positional'
+  required: true
+  description: string
+}
+
 const set = defineCommand({
   meta: { name: 'set', description: 'Change a setting, e.g. `config set notify off`' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
-      type: 'positional'
-      required: true
-      description: string
-    },
+    key: keyArg,
     value: { type: 'positional', required: true, description: 'New value' },
     ...waitArg,
     ...jsonArg,
@@ -89,11 +92,7 @@ const set = defineCommand({
 const del = defineCommand({
   meta: { name: 'delete', description: 'Put a setting back to its default' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
-      type: 'positional'
-      required: true
-      description: string
-    },
+    key: keyArg,
     ...waitArg,
     ...jsonArg,
   },
@@ -103,11 +102,7 @@ const del = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'Print one setting' },
   args: {
-    key: { type: 'positional', required: true, description: 'Setting', options: Object.keys(SETTINGS) } as {
-      type: 'positional'
-      required: true
-      description: string
-    },
+    key: keyArg,
     ...jsonArg,
   },
   run({ args }) {
