@@ -21,50 +21,10 @@ import { sandbox } from '../helpers/client.js'
 import { ROOT } from '../helpers/server.js'
 import { fcParams, runs } from '../helpers/arbitraries.js'
 import { catalogueDoc, clientFiles, startHostile } from '../helpers/hostile.js'
+import { DANGEROUS_ENV as DANGEROUS } from '../helpers/dangerous-env.js'
 
 const outer = mkdtempSync(join(tmpdir(), 'cm-allowlist-'))
 afterAll(() => rmSync(outer, { recursive: true, force: true }))
-
-const DANGEROUS = [
-  'GIT_CONFIG_COUNT',
-  'GIT_CONFIG_KEY_0',
-  'GIT_EXTERNAL_DIFF',
-  'GIT_SSH_COMMAND',
-  'PERL5OPT',
-  'PERL5DB',
-  'PAGER',
-  'LESSOPEN',
-  'EDITOR',
-  'VISUAL',
-  'PYTHONPATH',
-  'PYTHONSTARTUP',
-  'RUBYOPT',
-  'JAVA_TOOL_OPTIONS',
-  'ZDOTDIR',
-  'GCONV_PATH',
-  'PROMPT_COMMAND',
-  'TMPDIR',
-  'HTTPS_PROXY',
-  'HTTP_PROXY',
-  'ALL_PROXY',
-  'NO_PROXY',
-  'CLAUDE_CODE_SHELL_PREFIX',
-  'CLAUDE_CODE_USE_BEDROCK',
-  'CLAUDE_CODE_USE_VERTEX',
-  'CLAUDE_CODE_USE_FOUNDRY',
-  'ANTHROPIC_BEDROCK_BASE_URL',
-  'CLAUDE_CODE_SKIP_BEDROCK_AUTH',
-  'NODE_OPTIONS',
-  'LD_PRELOAD',
-  'BASH_ENV',
-  'ENV',
-  'PATH',
-  'HOME',
-  'IFS',
-  'CLAUDE_CONFIG_DIR',
-  'NODE_EXTRA_CA_CERTS',
-  'SSL_CERT_FILE',
-]
 
 /** A name no template may set. */
 const outsideName = fc.oneof(
