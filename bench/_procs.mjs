@@ -137,6 +137,30 @@ export async function compareLoad(oursUrl, baseUrl, options = {}, rounds = 4) {
   return [summary(a), summary(b)]
 }
 
+/** CPU time (user + sys, ms) of waited-for children so far, from /proc (Linux; undefined elsewhere): wall time suffers from load, this less so. */
+export function childrenCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+    // cutime and cstime are fields 16 and 17 of the whole line, in clock ticks (100 per second).
+    return (Number(fields[13]) + Number(fields[14])) * 10
+  } catch {
+    return undefined
+  }
+}
+
+/** The environment of a throw-away claude-multi user in `dir`, following `registry` (claude is /bin/true). */
+export function clientEnv(dir, registry, extra = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: join(dir, 'userhome'),
+    CLAUDE_MULTI_HOME: join(dir, 'home'),
+    CLAUDE_MULTI_BIN_DIR: join(dir, 'bin'),
+    CLAUDE_MULTI_CLAUDE_PATH: '/bin/true',
+    CLAUDE_MULTI_REGISTRY: registry,
+    ...extra,
+  }
+}
+
 /** Resident and peak resident memory of a process, in MB (Linux). */
 export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -4,15 +4,9 @@
  * and wall time, against `node -e ""` in the same run.
  */
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { ROOT, startNode } from './_procs.mjs'
+import { childrenCpuMs, ROOT, startNode } from './_procs.mjs'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
-
-function childrenCpuMs() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[13]) + Number(fields[14])) * 10
-}
 
 export default async function httpStackBench() {
   // The server runs in a child so that spawnSync (which blocks this process) does not block it.

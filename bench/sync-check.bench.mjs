@@ -9,20 +9,13 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, startNode } from './_procs.mjs'
+import { childrenCpuMs, clientEnv, ROOT, startNode } from './_procs.mjs'
 
 const CLI = join(ROOT, 'dist/client/cli.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
 
 function makeHome(dir, url, count) {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: join(dir, 'userhome'),
-    CLAUDE_MULTI_HOME: join(dir, 'home'),
-    CLAUDE_MULTI_BIN_DIR: join(dir, 'bin'),
-    CLAUDE_MULTI_CLAUDE_PATH: '/bin/true',
-    CLAUDE_MULTI_REGISTRY: url,
-  }
+  const env = clientEnv(dir, url)
   const cm = (...args) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' })
     if (r.status !== 0 && r.status !== 100) throw new Error(`claude-multi ${args.join(' ')}: ${r.stderr}`)
@@ -71,17 +64,6 @@ function timeBoth(a, b, runs) {
   }
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
   return [median(ta), median(tb)]
-}
-
-/** CPU time (user + sys, ms) of waited-for children so far, from /proc (Linux); wall time suffers from load, this less so. */
-function childrenCpuMs() {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-    // cutime and cstime are fields 16 and 17 of the whole line, in clock ticks (100 per second).
-    return (Number(fields[13]) + Number(fields[14])) * 10
-  } catch {
-    return undefined
-  }
 }
 
 function cpuPerRun(fn, runs) {

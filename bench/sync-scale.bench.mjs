@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, serverCli, startNode } from './_procs.mjs'
+import { clientEnv, ROOT, serverCli, startNode } from './_procs.mjs'
 import { generate as generateInto, VERSIONS } from './_scale-data.mjs'
 
 const CLI = join(ROOT, 'dist/client/cli.js')
@@ -95,15 +95,7 @@ export default async function syncScaleBench() {
       ])
       const proxy = await countingProxy(server.url)
       const dir = mkdtempSync(join(tmpdir(), `bench-sync-scale-${ids}-`))
-      const env = {
-        PATH: process.env.PATH,
-        HOME: join(dir, 'userhome'),
-        CLAUDE_MULTI_HOME: join(dir, 'home'),
-        CLAUDE_MULTI_BIN_DIR: join(dir, 'bin'),
-        CLAUDE_MULTI_CLAUDE_PATH: '/bin/true',
-        CLAUDE_MULTI_REGISTRY: proxy.url,
-        CLAUDE_MULTI_REGISTRY_KEY: publicKey,
-      }
+      const env = clientEnv(dir, proxy.url, { CLAUDE_MULTI_REGISTRY_KEY: publicKey })
       sides.push({ ids, server, proxy, dir, env })
       for (const id of INSTANCES) await cm(env, ['add', id, id, '--api-key-env', 'BENCH_KEY'])
       const index = await fetch(`${server.url}/v1/index.json`)

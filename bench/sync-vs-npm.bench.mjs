@@ -9,7 +9,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { npmOutdated } from './_npm-outdated.mjs'
-import { ROOT, serveArgs, startNode } from './_procs.mjs'
+import { clientEnv, ROOT, serveArgs, startNode } from './_procs.mjs'
 
 const COUNT = 50
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -22,14 +22,7 @@ export default async function syncVsNpmBench() {
   await cp(join(ROOT, 'registry', 'templates'), join(data, 'templates'), { recursive: true })
   const server = await startNode(serveArgs(data))
   try {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: join(home, 'userhome'),
-      CLAUDE_MULTI_HOME: join(home, 'state'),
-      CLAUDE_MULTI_BIN_DIR: join(home, 'bin'),
-      CLAUDE_MULTI_CLAUDE_PATH: '/bin/true',
-      CLAUDE_MULTI_REGISTRY: server.url,
-    }
+    const env = clientEnv(home, server.url)
     const cm = (...args) => {
       const started = performance.now()
       const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' })

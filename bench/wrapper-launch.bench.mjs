@@ -9,21 +9,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { ROOT } from './_procs.mjs'
+import { childrenCpuMs, ROOT } from './_procs.mjs'
 
 const RUNS = Number(process.env.BENCH_LAUNCHES ?? 200)
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
-
-/** CPU time (user + sys, ms) of waited-for children so far, from /proc (Linux). */
-function childrenCpuMs() {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-    return (Number(fields[13]) + Number(fields[14])) * 10
-  } catch {
-    return undefined
-  }
-}
 
 export default async function wrapperLaunchBench() {
   const { renderWrapper } = await import(pathToFileURL(join(ROOT, 'dist/shared/wrapper.js')).href)
