@@ -23,7 +23,7 @@ export default defineCommand({
     fix: {
       type: 'boolean',
       description:
-        'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache',
+        'Apply the safe fixes: file modes, missing wrappers, lost lock entries, an interrupted command, the cache, notice lines',
     },
     models: {
       type: 'boolean',

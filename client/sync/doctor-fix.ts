@@ -5,8 +5,10 @@ import { fsStep } from '../state/fs-errors.js'
 import type { Transaction } from '../state/transaction.js'
 import { applyPlans } from './apply.js'
 import type { SyncContext } from './context.js'
-import type { Fix } from './doctor-instance.js'
+import type { Fix } from './doctor-check.js'
 import { recoverInstance } from './recover.js'
+import { notifyEnabled } from '../notify/lines.js'
+import { rewriteNotifyLines } from '../notify/rewrite.js'
 import { planAll } from './run.js'
 
 /** The fixes that need no transaction (a mode, the cache); each returns what it did. */
@@ -24,7 +26,7 @@ export function fixOutside(fixes: Fix[], cacheRoot: string): string[] {
   return done
 }
 
-/** The fixes that change instance state, staged in one transaction: missing wrappers, lost lock entries. */
+/** The fixes that change instance state, staged in one transaction: missing wrappers, lost lock entries, notice lines. */
 export async function fixInside(
   ctx: SyncContext & { loaded: LoadedConfig },
   tx: Transaction,
@@ -39,5 +41,9 @@ export async function fixInside(
     const { plans } = await planAll(ctx, recreate)
     for (const name of applyPlans(ctx, tx, plans)) done.push(`wrote the missing wrapper of ${name}`)
   }
+  // Last: a wrapper written above already has the lines the setting asks for.
+  if (fixes.some((f) => f.kind === 'notify'))
+    for (const name of rewriteNotifyLines(ctx, tx).rewritten)
+      done.push(`${notifyEnabled(ctx.config) ? 'wrote' : 'took out'} the update-notice lines of claude-${name}`)
   return done
 }

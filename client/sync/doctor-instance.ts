@@ -9,41 +9,10 @@ import { loadOverrides } from '../state/overrides.js'
 import { settingsFile } from '../state/paths.js'
 import { shadowWarnings } from './plan.js'
 import { digestOf } from '../../shared/digest.js'
+import { fail, ok, warn, type Check } from './doctor-check.js'
+import { checkNotifyLines, type NotifyContext } from './doctor-notify.js'
 
-export type CheckStatus = 'ok' | 'warn' | 'fail'
-
-/** What `doctor --fix` may do on its own: nothing that loses or guesses anything. */
-export type Fix =
-  | { kind: 'chmod'; path: string; mode: number }
-  | { kind: 'recreate'; name: string }
-  | { kind: 'recover'; name: string }
-  | { kind: 'journal' }
-  | { kind: 'cache' }
-
-export interface Check {
-  check: string
-  status: CheckStatus
-  message: string
-  /** The command (or step) that fixes it. */
-  hint?: string
-  fix?: Fix
-}
-
-export const ok = (check: string, message: string): Check => ({ check, status: 'ok', message })
-export const warn = (check: string, message: string, hint?: string, fix?: Fix): Check => ({
-  check,
-  status: 'warn',
-  message,
-  ...(hint ? { hint } : {}),
-  ...(fix ? { fix } : {}),
-})
-export const fail = (check: string, message: string, hint?: string, fix?: Fix): Check => ({
-  check,
-  status: 'fail',
-  message,
-  ...(hint ? { hint } : {}),
-  ...(fix ? { fix } : {}),
-})
+export { fail, ok, warn, type Check, type CheckStatus, type Fix } from './doctor-check.js'
 
 const executable = (path: string) => {
   try {
@@ -64,7 +33,7 @@ function execTarget(text: string): string | undefined {
 }
 
 /** Every check of one managed instance; each problem names the command that fixes it. */
-export function checkInstance(inst: InstanceConfig, entry: LockEntry): Check[] {
+export function checkInstance(inst: InstanceConfig, entry: LockEntry, notify: NotifyContext): Check[] {
   const id = `instance ${inst.name}`
   const checks: Check[] = []
   const text = readText(entry.target.path)
@@ -105,6 +74,7 @@ export function checkInstance(inst: InstanceConfig, entry: LockEntry): Check[] {
             `${entry.template}@${entry.version}, wrapper ${digestOf(text) === entry.written ? 'as last written' : 'edited by hand (sync keeps your edits)'}`,
           ),
         )
+      checks.push(...checkNotifyLines(id, inst.name, parsed, notify))
     } catch (err) {
       if (!(err instanceof CliError)) throw err
       checks.push(fail(id, `${entry.target.path}: ${err.message}`, err.hint))

@@ -105,7 +105,7 @@ export async function runDoctor(paths: Paths = resolvePaths()): Promise<Check[]>
   for (const inst of config.instances) {
     const entry = lock.instances[inst.name]
     if (entry) {
-      checks.push(...checkInstance(inst, entry))
+      checks.push(...checkInstance(inst, entry, { paths, config }))
       continue
     }
     const text = readText(wrapperPath(paths, inst.name))
