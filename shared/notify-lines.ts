@@ -29,8 +29,21 @@ const NAME_RE = /^[a-z0-9][a-z0-9-]*$/
 /** `<home>/notify`; joined by hand: shared/ stays free of node modules, and the shell reads it as is. */
 export const notifyDir = (home: string) => `${home.replace(/(.)\/+$/, '$1')}/notify`
 
+/**
+ * The home the lines read from: absolute (a relative one would be resolved against wherever the
+ * wrapper is launched, a cloned repository included) and one line (the lines are recognised by
+ * their mark at the end of each line; a newline inside the quoted path would split one).
+ */
+const HOME_RE = /^(?:[A-Za-z]:)?[\\/][^\u0000-\u001f\u007f]*$/
+
 export function renderNotifyLines(name: string, home: string): string[] {
   if (!NAME_RE.test(name)) throw new CliError('E_VALUE', `"${name}" is not a valid instance name`, 1)
+  if (!HOME_RE.test(home))
+    throw new CliError(
+      'E_VALUE',
+      `the notice lines need an absolute CLAUDE_MULTI_HOME on one line, not ${JSON.stringify(home.slice(0, 120))}`,
+      1,
+    )
   const files = shQuote(`${notifyDir(home)}/${name}`)
   const run = `CLAUDE_MULTI_HOME=${shQuote(home)} $_cm_s claude-multi notify ${shQuote(name)} &`
   return [

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs'
 import { homedir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { delimiter, isAbsolute, join } from 'node:path'
 import { UsageError } from '../../shared/errors.js'
 
 /** Every location the client reads or writes, resolved once from the environment. */
@@ -13,11 +13,30 @@ export interface Paths {
   tokens: string
 }
 
+/**
+ * A relative directory would be read from wherever a command (or a wrapper) runs: the wrapper
+ * embeds the home in its notice lines, so `CLAUDE_MULTI_HOME=.cm` made every launch inside a cloned
+ * repository print that repository's `.cm/notify/<name>.notice` raw to the terminal and run the
+ * background check against its `.cm/config.json`. Refused, as XDG treats a relative base dir.
+ */
+function absolute(value: string, from: string): string {
+  if (isAbsolute(value)) return value
+  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+  throw new UsageError(
+    `${from} is ${shown}, not an absolute path; claude-multi would read and write relative to the current directory`,
+    `set ${from.split(' ')[0]} to an absolute path, e.g. "$PWD/${value.replace(/^\.\//, '')}"`,
+  )
+}
+
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
-  const home = env.CLAUDE_MULTI_HOME || join(homedir(), '.claude-multi')
+  const home = env.CLAUDE_MULTI_HOME
+    ? absolute(env.CLAUDE_MULTI_HOME, 'CLAUDE_MULTI_HOME')
+    : join(absolute(homedir(), 'HOME (your home directory)'), '.claude-multi')
   return {
     home,
-    binDir: env.CLAUDE_MULTI_BIN_DIR || join(homedir(), '.local', 'bin'),
+    binDir: env.CLAUDE_MULTI_BIN_DIR
+      ? absolute(env.CLAUDE_MULTI_BIN_DIR, 'CLAUDE_MULTI_BIN_DIR')
+      : join(absolute(homedir(), 'HOME (your home directory)'), '.local', 'bin'),
     config: join(home, 'config.json'),
     lock: join(home, 'claude-multi.lock'),
     cache: join(home, 'cache'),

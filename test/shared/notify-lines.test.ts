@@ -102,6 +102,15 @@ describe('the update-notice lines', () => {
     expect(existsSync(canary)).toBe(false)
   })
 
+  it('refuse a relative home (read from wherever claude-<name> starts) and a home that is not one line', () => {
+    for (const home of ['.cm', 'cm/home', '~/.claude-multi', '/h/a\nb', '/h/a\rb', ''])
+      expect(() => renderNotifyLines('work', home), JSON.stringify(home)).toThrow(
+        /absolute CLAUDE_MULTI_HOME on one line/,
+      )
+    for (const home of ['/h/.claude-multi', "/h/it's here", 'C:\\Users\\me\\.claude-multi'])
+      expect(renderNotifyLines('work', home)).toHaveLength(6)
+  })
+
   it("run claude whatever state the notice files are in, also under a user's set -eu", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-notify-'))
     const home = join(dir, 'home')
