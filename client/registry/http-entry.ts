@@ -36,6 +36,14 @@ export type EntryResult = { entry: TemplateEntry; keyId?: string } | 'fallback'
 
 type Parsed = { raw: Record<string, unknown> } | 'fallback'
 
+/**
+ * Refusals of a cached copy that mean the copy changed on disk, not that the registry misbehaved
+ * (an expired copy is not one: after a 304 the registry still serves it, and that is a freeze).
+ */
+export const CACHE_DAMAGE = new Set(['E_SIGNATURE', 'E_ROLLBACK', 'E_BAD_INDEX'])
+
+const orFallback = (r: EntryResult | 'damaged'): EntryResult => (r === 'damaged' ? 'fallback' : r)
+
 /** JSON object, not too deep; anything else from the network is an outage or an older server: fall back. */
 function parse(text: string): Record<string, unknown> | undefined {
   try {
@@ -61,20 +69,35 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
     f.cache.dropEntry(id)
     cached = undefined
   }
-  const fromCache = async (why?: string): Promise<EntryResult> => {
+  /**
+   * The cached copy, checked again (expiry included: a 304 or an outage must not freeze us on an
+   * expired entry). A copy that no longer verifies was changed on disk (the registry vouched for it
+   * when it entered the cache): it is dropped, never blamed on the registry, and `'damaged'` tells
+   * a revalidation to fetch it again.
+   */
+  const fromCache = async (why?: string): Promise<EntryResult | 'damaged'> => {
     if (!cached) return 'fallback'
     const raw = parse(cached.body)
     if (!raw) {
       f.cache.dropEntry(id)
       return 'fallback'
     }
-    // Checked again, expiry included: a 304 or an outage must not freeze us on an expired entry.
-    const result = await accept(f, id, url, raw, false)
+    let result: EntryResult
+    try {
+      result = await accept(f, id, url, raw, false)
+    } catch (err) {
+      if (!(err instanceof CliError) || !CACHE_DAMAGE.has(err.code)) throw err
+      f.cache.dropEntry(id)
+      f.warn(
+        `the cached entry of ${id} from registry ${f.name} no longer verifies (${err.code}); dropped it${why === undefined && !f.offline ? ' and fetched it again' : ''}`,
+      )
+      return why === undefined && !f.offline ? 'damaged' : 'fallback'
+    }
     // One line per registry and cause, however many of its templates are in use.
     if (why) f.warn(`registry ${f.name} ${why}; using the cached entries (${id} from ${cached.fetchedAt})`, why)
     return result
   }
-  if (f.offline) return fromCache()
+  if (f.offline) return orFallback(await fromCache())
   let res
   try {
     res = await httpRequest(url, {
@@ -84,9 +107,13 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
     })
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err
-    return cached ? fromCache(`unreachable (${err.message})`) : 'fallback'
+    return cached ? orFallback(await fromCache(`unreachable (${err.message})`)) : 'fallback'
   }
-  if (res.status === 304 && cached) return fromCache()
+  if (res.status === 304 && cached) {
+    const copy = await fromCache()
+    // Dropped: asked again without If-None-Match (a second 304 is then a fallback to the index).
+    return copy === 'damaged' ? fetchEntry(f, id) : copy
+  }
   if (res.status === 401 || res.status === 403)
     throw new CliError(
       'E_AUTH',
@@ -94,7 +121,7 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
       1,
       `run \`claude-multi registry login ${f.name}\``,
     )
-  if (res.status >= 500 && cached) return fromCache(`answered ${errorMessage(res)}`)
+  if (res.status >= 500 && cached) return orFallback(await fromCache(`answered ${errorMessage(res)}`))
   // 404: an older server without per-id documents, or no such id. The index tells which.
   if (res.status !== 200) return 'fallback'
   const parsed = pick(parse(res.text), pinned)

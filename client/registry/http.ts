@@ -5,7 +5,7 @@ import { errorMessage, httpRequest, MAX_INDEX_BYTES, NetworkError } from './http
 import type { FetchedTemplate, RegistrySource, Warn } from './types.js'
 import type { IndexTrust } from '../trust/index-check.js'
 import { findEntry } from './entry.js'
-import { fetchEntry } from './http-entry.js'
+import { CACHE_DAMAGE, fetchEntry } from './http-entry.js'
 import { asTemplate, nonJson, parseDocument, parseIndex } from './http-parse.js'
 
 export interface HttpSourceOptions {
@@ -101,11 +101,29 @@ export class HttpSource implements RegistrySource {
   }
 
   private async loadIndex(): Promise<RegistryIndex> {
-    const { index, checked } = await this.fetchIndex()
+    const { index, checked, revalidated } = await this.fetchIndex()
     // A cached copy is checked too: a 304 or an "unreachable" registry must not freeze us on an expired
     // index. A fresh one was checked (once) before it was written to the cache.
-    if (this.opts.trust && !checked) this.signedBy = (await this.opts.trust.check(index, false)).keyId
-    return index
+    if (!this.opts.trust || checked) return index
+    try {
+      this.signedBy = (await this.opts.trust.check(index, false)).keyId
+      return index
+    } catch (err) {
+      // The registry vouched for this copy when it was cached: one that no longer verifies changed
+      // on disk. It is dropped, not blamed on the registry; after a 304 it is fetched again.
+      if (!(err instanceof CliError) || !CACHE_DAMAGE.has(err.code)) throw err
+      this.cache.dropIndex()
+      this.opts.warn(
+        `the cached index of registry ${this.name} no longer verifies (${err.code}); dropped it${revalidated ? ' and fetched it again' : ''}`,
+      )
+      if (revalidated) return (await this.fetchIndex()).index
+      throw new CliError(
+        'E_NO_CACHE',
+        `registry ${this.name} (${this.url}) ${this.opts.offline ? 'is not contacted with --offline' : 'is unreachable'} and its cached index no longer verifies`,
+        1,
+        this.opts.offline ? 'run once without --offline' : 'retry when the registry is reachable',
+      )
+    }
   }
 
   /** The cached index, or undefined; a damaged one is dropped (with one line saying so), never a reason to fail. */
@@ -126,7 +144,7 @@ export class HttpSource implements RegistrySource {
   }
 
   /** The index, and whether the trust check already ran on it (a fresh copy, checked before caching). */
-  private async fetchIndex(): Promise<{ index: RegistryIndex; checked: boolean }> {
+  private async fetchIndex(): Promise<{ index: RegistryIndex; checked: boolean; revalidated?: boolean }> {
     const cached = this.readCachedIndex()
     const fromCache = (why: string) => {
       if (!cached)
@@ -158,7 +176,7 @@ export class HttpSource implements RegistrySource {
       )
       return copy
     }
-    if (res.status === 304 && cached) return { index: cached.index, checked: false }
+    if (res.status === 304 && cached) return { index: cached.index, checked: false, revalidated: true }
     if (res.status >= 500) {
       const copy = fromCache(`answered ${res.status}`)
       this.opts.warn(

@@ -22,6 +22,8 @@ export interface HostileState {
   >
   index?: Record<string, unknown>
   routes?: Record<string, unknown>
+  /** Strong ETags and 304s on the index and the per-id documents, as `serve` answers. */
+  etags?: boolean
   /** Sign like a real registry (test/fixtures/hostile-registry.mjs): keys as PEM. */
   sign?: {
     pem: string

@@ -74,6 +74,7 @@ type Step =
       index?: Record<string, unknown>
       routes?: Record<string, unknown>
       sign?: FixtureSign
+      etags?: boolean
     }
   | {
       cm: string[]
@@ -85,6 +86,7 @@ type Step =
       unchanged?: boolean
     }
   | { plant: [string, string] }
+  | { tamperCache: ['entry' | 'index', string, Record<string, unknown>] }
   | { strip: [string, string] }
   | { claude: string; env?: Record<string, string>; expect?: Record<string, string | null>; nowhere?: string }
   | { requests: string; absentHeaders: string[]; min?: number }
@@ -257,6 +259,7 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
           ...(step.index ? { index: step.index } : {}),
           ...(step.routes ? { routes: step.routes } : {}),
           ...(step.sign ? { sign: hostileSign(step.sign) } : {}),
+          ...(step.etags ? { etags: true } : {}),
         })
       } else if ('cm' in step) {
         const before = clientFiles(sb.home, sb.bin, join(sb.dir, 'userhome'))
@@ -288,6 +291,23 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
         )
         mkdirSync(dir, { recursive: true })
         writeFileSync(join(dir, `${version}.json`), text)
+      } else if ('tamperCache' in step) {
+        // The copy on disk changed after the registry vouched for it (its ETag kept, so a 304 vouches again).
+        const [what, id, fields] = step.tamperCache
+        const dir = join(
+          sb.home,
+          'cache',
+          `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`,
+        )
+        if (what === 'entry') {
+          const file = join(dir, 'entries', `${id}.json`)
+          const rec = JSON.parse(readFileSync(file, 'utf8')) as { body: string }
+          rec.body = JSON.stringify({ ...JSON.parse(rec.body), ...fields })
+          writeFileSync(file, JSON.stringify(rec))
+        } else {
+          const file = join(dir, 'index.json')
+          writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }))
+        }
       } else if ('requests' in step) {
         // What reached a path of the hostile registry: never one of these headers (a key, a token).
         const seen = hostile.requests().filter((r) => r.path === step.requests)
