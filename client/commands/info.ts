@@ -3,7 +3,7 @@ import { parseSpec } from '../../shared/ids.js'
 import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import { safeText as s } from '../../shared/text.js'
 import { sortVersions } from '../../shared/versions.js'
-import { assertRange, pickOrThrow, requireEntry } from '../registry/pick.js'
+import { assertRange, pickOrThrow, requireSourceEntry } from '../registry/pick.js'
 import { c } from '../render/colors.js'
 import { formatTable } from '../../shared/table.js'
 import { emitJson, flushWarnings, jsonArg, offlineArg, openSession, out, registryArg } from './_common.js'
@@ -26,7 +26,8 @@ export default defineCommand({
     if (range) await assertRange(range)
     const registry = session.registries.nameFor(id, args.registry)
     const source = session.registries.get(registry)
-    const entry = requireEntry(await source.index(), id, registry)
+    // The id's own signed document, not the whole catalogue (the index only from an older server).
+    const entry = await requireSourceEntry(source, id)
     const picked = await pickOrThrow(entry, range ?? 'latest')
     const { template: t } = await source.version(id, picked.version, entry.versions[picked.version]!.integrity)
     flushWarnings(session)

@@ -9,7 +9,7 @@ import { roleOf } from '../../shared/roles.js'
 import type { Registries } from '../registry/registries.js'
 import type { LoadedConfig } from '../state/config.js'
 import { retiredWarnings } from '../models/retired-report.js'
-import { requireEntry } from '../registry/pick.js'
+import { findSourceEntry } from '../registry/pick.js'
 import { compareVersions } from '../../shared/versions.js'
 import { findInstance } from '../state/config.js'
 import type { LockEntry } from '../state/lock.js'
@@ -22,11 +22,9 @@ import { availableNotice, roleChanges, updatedNotice, type NoticeFacts } from '.
 /** The deprecation message of the version the instance is on (the plan has the wanted one's). */
 async function deprecationOf(session: Session, plan: InstancePlan): Promise<string | undefined> {
   try {
-    return (
-      requireEntry(await session.registries.get(plan.registry).index(), plan.template, plan.registry).versions[
-        plan.current
-      ]?.deprecated || undefined
-    )
+    // The entry the plan just read (memoised per command): no request, and never the full index.
+    const entry = await findSourceEntry(session.registries.get(plan.registry), plan.template)
+    return entry?.versions[plan.current]?.deprecated || undefined
   } catch {
     return undefined
   }

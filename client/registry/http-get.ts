@@ -73,7 +73,9 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
           res.destroy()
           r.destroy()
         }
-        if (Number(res.headers['content-length']) > max) return fail(new TooLargeError(method, url, max))
+        // A HEAD answer names the size of a body it does not send.
+        if (method !== 'HEAD' && Number(res.headers['content-length']) > max)
+          return fail(new TooLargeError(method, url, max))
         const chunks: Buffer[] = []
         let size = 0
         res.on('data', (c: Buffer) => {

@@ -89,6 +89,21 @@ export class HttpSource implements RegistrySource {
     return findEntry(await this.index(), id, this.name)
   }
 
+  /** One HEAD of the index: its status, none of its bytes. */
+  async probe(): Promise<void> {
+    if (this.opts.offline) return
+    const url = `${this.url}/v1/index.json`
+    const res = await httpRequest(url, { method: 'HEAD', headers: this.headers(), timeoutMs: this.opts.timeoutMs })
+    if (res.status === 401 || res.status === 403)
+      throw new CliError(
+        'E_AUTH',
+        `[HEAD] "${url}": ${res.status}`,
+        1,
+        `run \`claude-multi registry login ${this.name}\``,
+      )
+    if (res.status !== 200) throw new CliError('E_HTTP', `[HEAD] "${url}": ${res.status}`)
+  }
+
   private warnOnce(message: string, once?: string): void {
     if (once !== undefined && this.warned.has(once)) return
     if (once !== undefined) this.warned.add(once)

@@ -1,5 +1,5 @@
 import { CliError } from '../../shared/errors.js'
-import type { RegistryIndex, TemplateEntry } from '../../shared/types.js'
+import type { TemplateEntry } from '../../shared/types.js'
 import { findEntry } from './entry.js'
 import type { RegistrySource } from './types.js'
 import { sortVersions } from '../../shared/versions.js'
@@ -84,18 +84,17 @@ export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<
   )
 }
 
-/** The checked entry of `id` (client/registry/entry.ts): own keys only, versions and tags valid. */
-export function requireEntry(index: RegistryIndex, id: string, registry: string): TemplateEntry {
-  return found(findEntry(index, id, registry), id, registry)
+/**
+ * The checked entry of `id` from a source, or undefined when it has none: its own per-id document
+ * when the registry serves one (no full index, client/registry/http-entry.ts), else its index.
+ */
+export async function findSourceEntry(source: RegistrySource, id: string): Promise<TemplateEntry | undefined> {
+  return source.entry ? await source.entry(id) : findEntry(await source.index(), id, source.name)
 }
 
-/** The same from a source: its per-id document when it has them (no full index), else its index. */
+/** The same, or E_NOT_FOUND. */
 export async function requireSourceEntry(source: RegistrySource, id: string): Promise<TemplateEntry> {
-  return found(
-    source.entry ? await source.entry(id) : findEntry(await source.index(), id, source.name),
-    id,
-    source.name,
-  )
+  return found(await findSourceEntry(source, id), id, source.name)
 }
 
 function found(entry: TemplateEntry | undefined, id: string, registry: string): TemplateEntry {

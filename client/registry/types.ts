@@ -22,6 +22,11 @@ export interface RegistrySource {
   entry?(id: string): Promise<TemplateEntry | undefined>
   /** One immutable version, checked against `integrity` (from the index or the lock). */
   version(id: string, version: string, integrity?: string): Promise<FetchedTemplate>
+  /**
+   * Whether the registry answers, without reading its index or any entry (doctor, for a registry
+   * no instance uses); throws CliError when it does not. Sources on disk leave it out.
+   */
+  probe?(): Promise<void>
   /** Key id that signed the index, once the index was loaded and verified against a pinned key. */
   readonly signedBy?: string | undefined
   /** Bearer token for writes (and reads of private registries), if one is configured. */

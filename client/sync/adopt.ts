@@ -5,6 +5,7 @@ import { resolveEnv } from '../../shared/resolve.js'
 import { BASE_URL_ENV, ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import { allEntries } from '../registry/entry.js'
+import { findSourceEntry, requireSourceEntry } from '../registry/pick.js'
 import { sortVersions } from '../../shared/versions.js'
 import { requireInstance } from '../state/config.js'
 import { readText } from '../state/json-file.js'
@@ -77,6 +78,30 @@ export interface AdoptOptions {
 }
 
 /**
+ * The template whose latest version uses `baseUrl`. The template the instance was made from is
+ * tried first, from its own signed document; only when it does not match is the whole index read,
+ * since finding a template by its base URL is a search of the catalogue (as `templates` is).
+ */
+async function matchBaseUrl(
+  ctx: SyncContext,
+  registry: string,
+  baseUrl: string,
+  hint: string | undefined,
+): Promise<TemplateEntry | undefined> {
+  const uses = async (e: TemplateEntry): Promise<boolean> => {
+    const latest = e['dist-tags'].latest
+    if (!latest) return false
+    const t = (await fetchDoc(ctx, registry, e.id, latest, e.versions[latest]?.integrity)).template
+    return extractInputs(stripSlash(t.baseUrl), stripSlash(baseUrl), {})
+  }
+  const source = ctx.registries.get(registry)
+  const hinted = hint ? await findSourceEntry(source, hint) : undefined
+  if (hinted && (await uses(hinted))) return hinted
+  for (const e of allEntries(await source.index()).entries) if (e.id !== hint && (await uses(e))) return e
+  return undefined
+}
+
+/**
  * Takes over an instance made by an older claude-multi: its variables sit in
  * `<configDir>/settings.json` `env`. Matches the base URL to a template, picks the version whose
  * mapping matches best, records each differing value as an override, and leaves the file as is
@@ -120,31 +145,10 @@ export async function adoptInstance(
 
   const forced = opts.template ? parseSpec(opts.template) : undefined
   const registry = ctx.registries.nameFor(forced?.id ?? inst.providerTemplate ?? 'x', opts.registry)
-  const index = await ctx.registries.get(registry).index()
-  const { entries } = allEntries(index)
-  const candidates: TemplateEntry[] = forced
-    ? entries.filter((e) => e.id === forced.id)
-    : [
-        ...entries.filter((e) => e.id === inst.providerTemplate),
-        ...entries.filter((e) => e.id !== inst.providerTemplate),
-      ]
-  if (forced && !candidates.length)
-    throw new CliError('E_NOT_FOUND', `template "${forced.id}" not found in registry ${registry}`)
-
-  let entry: TemplateEntry | undefined
-  for (const e of candidates) {
-    if (forced) {
-      entry = e
-      break
-    }
-    const latest = e['dist-tags'].latest
-    if (!latest) continue
-    const t = (await fetchDoc(ctx, registry, e.id, latest, e.versions[latest]?.integrity)).template
-    if (extractInputs(stripSlash(t.baseUrl), stripSlash(baseUrl!), {})) {
-      entry = e
-      break
-    }
-  }
+  const source = ctx.registries.get(registry)
+  const entry = forced
+    ? await requireSourceEntry(source, forced.id)
+    : await matchBaseUrl(ctx, registry, baseUrl!, inst.providerTemplate)
   if (!entry)
     throw new CliError(
       'E_NO_MATCH',

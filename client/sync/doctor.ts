@@ -9,6 +9,7 @@ import { loadLock } from '../state/lock.js'
 import { findClaude, resolvePaths, wrapperPath, type Paths } from '../state/paths.js'
 import { Registries } from '../registry/registries.js'
 import { checkInstance, fail, ok, warn, type Check } from './doctor-instance.js'
+import { checkRegistries } from './doctor-registry.js'
 import { isOurWrapper } from './wrapper-file.js'
 
 export type { Check, CheckStatus, Fix } from './doctor-instance.js'
@@ -156,18 +157,10 @@ export async function runDoctor(paths: Paths = resolvePaths()): Promise<Check[]>
       ),
     )
 
-  const used = new Set(['public', ...Object.values(lock.instances).map((e) => e.registry)])
-  const registries = new Registries({ paths, config, warn: () => {} })
-  for (const name of used) {
-    try {
-      const source = registries.get(name)
-      const index = await source.index()
-      checks.push(ok(`registry ${name}`, `${source.url}: ${Object.keys(index.templates).length} templates`))
-    } catch (err) {
-      if (!(err instanceof CliError)) throw err
-      checks.push(fail(`registry ${name}`, err.message, err.hint))
-    }
-  }
+  // A warning (unreachable: cached copies used; a damaged cache entry) turns a registry's check into a warning.
+  const warnings: string[] = []
+  const registries = new Registries({ paths, config, warn: (m) => warnings.push(m) })
+  checks.push(...(await checkRegistries(registries, lock, warnings)))
   return checks
 }
 

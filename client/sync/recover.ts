@@ -1,6 +1,6 @@
 import { CliError } from '../../shared/errors.js'
 import { parseWrapper } from '../../shared/wrapper.js'
-import { requireEntry } from '../registry/pick.js'
+import { requireSourceEntry } from '../registry/pick.js'
 import { saveConfig, type LoadedConfig } from '../state/config.js'
 import { readText } from '../state/json-file.js'
 import { saveLock, type LockEntry } from '../state/lock.js'
@@ -71,7 +71,8 @@ export async function recoverInstance(
   const rebuilt: RecoverResult['rebuilt'] = []
   let entry = ctx.lock.instances[name]
   const registry = ctx.registries.get(source.registry)
-  const tEntry = requireEntry(await registry.index(), source.template, source.registry)
+  // The wrapper names its template: that id's signed document is all a rebuild needs, not the catalogue.
+  const tEntry = await requireSourceEntry(registry, source.template)
   const meta = tEntry.versions[source.version]
   if (!entry) {
     if (!meta)

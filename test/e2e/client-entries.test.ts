@@ -1,10 +1,10 @@
 /**
  * Issue 16: the client's cost does not grow with the catalogue. Against a real signing
- * `claude-multi-registry serve`, `sync --check`, `outdated` and `sync` read only the signed per-id
- * documents of the templates in use (revalidated with If-None-Match → 304), never the full index;
- * a new version reaches them through the same small documents.
+ * `claude-multi-registry serve`, `sync --check`, `outdated`, `sync`, `info`, `doctor` and `adopt`
+ * read only the signed per-id documents of the templates in use (revalidated with If-None-Match →
+ * 304), never the full index; a new version reaches them through the same small documents.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -105,6 +105,25 @@ describe('a client of a signing registry reads only the documents of its templat
       instances: Record<string, { version: string; keyId: string | null }>
     }
     expect(lock.instances.work).toMatchObject({ version: next, keyId })
+  })
+
+  it('info, doctor and a lock entry rebuilt from its wrapper read per-id documents too', async () => {
+    await requests()
+    const info = s.cm(['info', 'kimi'])
+    expect(info.code, info.stderr).toBe(0)
+    const doctor = JSON.parse(s.cm(['doctor', '--json']).stdout) as { checks: { check: string; message: string }[] }
+    expect(doctor.checks.find((c) => c.check === 'registry public')?.message).toBe(
+      `${server.url}: the entries of glm, kimi, qwen read and checked, signed by key ${keyId}`,
+    )
+    const path = join(s.home, 'claude-multi.lock')
+    const lock = JSON.parse(s.read(path)) as { instances: Record<string, unknown> }
+    delete lock.instances.play
+    writeFileSync(path, JSON.stringify(lock))
+    const adopt = s.cm(['adopt', 'play'])
+    expect(adopt.code, adopt.stderr).toBe(0)
+    const seen = await requests()
+    expect(seen.filter((r) => r.includes('/v1/index.json'))).toEqual([])
+    expect(seen).toContain('GET /v1/templates/kimi.json 304')
   })
 
   it('commands that list the catalogue still read the full index', async () => {
