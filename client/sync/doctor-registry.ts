@@ -8,7 +8,7 @@ import { CliError } from '../../shared/errors.js'
 import { requireSourceEntry } from '../registry/pick.js'
 import type { Registries } from '../registry/registries.js'
 import type { Lockfile } from '../state/lock.js'
-import { fail, ok, warn, type Check } from './doctor-instance.js'
+import { fail, ok, warn, type Check } from './doctor-check.js'
 
 /** Template ids in use per registry; `public` is always checked, used or not. */
 export function idsInUse(lock: Lockfile): Map<string, string[]> {
