@@ -178,15 +178,17 @@ describe('a compromised or replaying registry is refused, and nothing is written
     })
     files = new Map([...v15, ['/v1/index.json', JSON.stringify(forged)], [GLM, JSON.stringify(forgedEntry)]])
     const before = snapshot(s)
-    // `sync` reads the per-id document, `info` the index: both forged, both refused.
-    const res = await cm(['sync'])
-    expect(res.code).not.toBe(0)
-    expect(res.stderr).toMatch(
-      /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served the entry of "glm" signed by key [0-9a-f]{16}, not by the pinned key/,
-    )
-    const info = await cm(['info', 'glm', '--registry', 'acme'])
-    expect(info.code).not.toBe(0)
-    expect(info.stderr).toMatch(
+    // `sync` and `info` read the per-id document, `templates` the index: all forged, all refused.
+    for (const args of [['sync'], ['info', 'glm', '--registry', 'acme']]) {
+      const res = await cm(args)
+      expect(res.code).not.toBe(0)
+      expect(res.stderr).toMatch(
+        /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served the entry of "glm" signed by key [0-9a-f]{16}, not by the pinned key/,
+      )
+    }
+    const listed = await cm(['templates', '--registry', 'acme'])
+    expect(listed.code).not.toBe(0)
+    expect(listed.stderr).toMatch(
       /registry acme \(http:\/\/127\.0\.0\.1:\d+\) served an index signed by key [0-9a-f]{16}, not by the pinned key/,
     )
     expect(snapshot(s)).toEqual(before)
@@ -205,9 +207,9 @@ describe('a compromised or replaying registry is refused, and nothing is written
       { serial: oldEntry.serial - 7 * 86400, expires: new Date(Date.now() - DAY).toISOString() },
     )
     files = new Map([...v14, ['/v1/index.json', JSON.stringify(lastWeek)], [GLM, JSON.stringify(lastWeekEntry)]])
-    // `info` reads the index, `sync` the per-id document: each replay is refused on its own.
-    const infoCheck = async (pattern: RegExp) => {
-      const r = await cm(['info', 'glm', '--registry', 'acme'])
+    // `templates` reads the index, `sync` the per-id document: each replay is refused on its own.
+    const indexCheck = async (pattern: RegExp) => {
+      const r = await cm(['templates', '--registry', 'acme'])
       expect(r.code).not.toBe(0)
       expect(r.stderr).toMatch(pattern)
     }
@@ -217,7 +219,9 @@ describe('a compromised or replaying registry is refused, and nothing is written
     expect(expired.stderr).toMatch(
       /registry acme .* served the entry of "glm" that expired at .*refusing it \(--allow-expired uses it anyway\)/,
     )
-    await infoCheck(/registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/)
+    await indexCheck(
+      /registry acme .* served an index that expired at .*refusing it \(--allow-expired uses it anyway\)/,
+    )
     expect(snapshot(s)).toEqual(before)
     // --allow-expired takes it (a warning says so), but the serial check still refuses the replay.
     const allowed = await cm(['sync', '--allow-expired'])
