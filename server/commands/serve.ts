@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { setFlagsFromString } from 'node:v8'
 import { serve } from '@hono/node-server'
 import { defineCommand } from 'citty'
 import { sha256 } from '../../shared/digest.js'
@@ -57,6 +58,12 @@ export default defineCommand({
     ...signArgs,
   },
   async run({ args }) {
+    // V8 moves an allocation site to old space once most of its objects outlive a young collection.
+    // The index build and the first page render teach it that of sites every request also uses, after
+    // which each request's garbage went straight to old space: at 10,000 ids RSS rose 50 MB/s under a
+    // 304 load, to 430 MB before a full collection, at a third of the throughput. Off, the same load
+    // stays at the build's 250 MB. Checked at every collection, so setting it here takes effect.
+    setFlagsFromString('--no-allocation-site-pretenuring')
     const port = parseInteger(args.port, '--port', 0, 65535)
     const maxConnections = parseInteger(args['max-connections'], '--max-connections', 1, 1_000_000)
     const bodyLimit = parseSize(args['body-limit'], '--body-limit')

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { isValidId, isValidVersion } from '../../shared/ids.js'
 import type { TemplateEntry, VersionEntry } from '../../shared/types.js'
-import { createExclusive, readIfExists, writeAtomic } from './_files.js'
+import {
+  createExclusive,
+  createSlicer,
+  readdirOrEmpty,
+  readIfExists,
+  readIfExistsSync,
+  statOrNull,
+  writeAtomic,
+} from './_files.js'
 import { withLock } from './_lock.js'
 import { createStampWatcher } from './_stamp.js'
 import { latestStable } from '../../shared/versions.js'
-import { mapLimit } from '../map-limit.js'
 import { nextLatest } from './_meta.js'
 import {
   entryFromMeta,
@@ -61,13 +68,13 @@ export function createFsStore(options: FsStoreOptions): Store {
   // read would dominate, so it is remembered per file, keyed by its mtime and size.
   const derivedCache = new Map<string, { key: string; integrity: string; publishedAt: string }>()
 
-  async function deriveEntry(path: string): Promise<{ integrity: string; publishedAt: string } | null> {
-    const info = await stat(path).catch(() => null)
+  function deriveEntry(path: string): { integrity: string; publishedAt: string } | null {
+    const info = statOrNull(path)
     if (!info) return null
     const key = `${info.mtimeMs}:${info.size}`
     const hit = derivedCache.get(path)
     if (hit?.key === key) return hit
-    const raw = await readIfExists(path)
+    const raw = readIfExistsSync(path)
     if (raw === null) return null
     const derived = { key, ...fileFacts(raw, info.mtime) }
     derivedCache.set(path, derived)
@@ -91,22 +98,23 @@ export function createFsStore(options: FsStoreOptions): Store {
   // (with a margin for coarse timestamps; adding a file or replacing meta.json changes it).
   const listings = new Map<string, { at: number; versions: string[] }>()
 
-  async function listVersions(dir: string, folderMtimeMs?: number): Promise<string[]> {
+  function listVersions(dir: string, folderMtimeMs?: number): string[] {
     const listed = listings.get(dir)
     listings.delete(dir)
     if (listed && folderMtimeMs !== undefined && folderMtimeMs < listed.at - 2000) return listed.versions
-    return versionsIn(await readdir(dir).catch(() => [] as string[]))
+    return versionsIn(readdirOrEmpty(dir))
   }
 
+  // Reads for the index (listIds, getEntry) are synchronous and time-sliced: see createSlicer.
+  const pause = createSlicer()
+
   /** The id's meta by the catalogue-folder rules (shared/catalogue-tree.ts); `stored` when meta.json was read already. */
-  async function readMeta(id: string, stored?: PackageMeta, folderMtimeMs?: number): Promise<PackageMeta | null> {
+  function readMeta(id: string, stored?: PackageMeta, folderMtimeMs?: number): PackageMeta | null {
     const dir = idDir(id)
-    const versions = await listVersions(dir, folderMtimeMs)
+    const versions = listVersions(dir, folderMtimeMs)
     if (versions.length === 0) return null
-    stored ??= parseMetaFile(await readIfExists(join(dir, 'meta.json')))
-    const facts = await Promise.all(
-      undescribed(versions, stored).map(async (v) => [v, await deriveEntry(join(dir, `${v}.json`))] as const),
-    )
+    stored ??= parseMetaFile(readIfExistsSync(join(dir, 'meta.json')))
+    const facts = undescribed(versions, stored).map((v) => [v, deriveEntry(join(dir, `${v}.json`))] as const)
     return metaFromTree(versions, stored, new Map(facts))
   }
 
@@ -122,15 +130,16 @@ export function createFsStore(options: FsStoreOptions): Store {
 
   async function getEntry(id: string): Promise<TemplateEntry | null> {
     if (!isValidId(id)) return null
+    await pause()
     const dir = idDir(id)
-    const stamp = await folderStamp(dir)
+    const stamp = folderStamp(dir)
     if (stamp === null) return null
     const hit = entryCache.get(id)
     if (hit && hit.stamp === stamp.key) return hit.entry
-    const meta = await readMeta(id, undefined, stamp.folderMtimeMs)
+    const meta = readMeta(id, undefined, stamp.folderMtimeMs)
     if (!meta) return null
     const latest = meta['dist-tags'].latest
-    const latestRaw = latest ? await readIfExists(join(dir, `${latest}.json`)) : null
+    const latestRaw = latest ? readIfExistsSync(join(dir, `${latest}.json`)) : null
     const entry = entryFromMeta(id, latestRaw, meta)
     // A change within the filesystem's timestamp granularity could hide behind an equal stamp.
     if (stamp.settled) entryCache.set(id, { stamp: stamp.key, entry })
@@ -141,7 +150,7 @@ export function createFsStore(options: FsStoreOptions): Store {
     if (!isValidId(id) || !isValidVersion(version)) return false
     if ((await getVersionFile(id, version)) === null) return false
     const ok = await withLock(metaLock(id), async () => {
-      const meta = await readMeta(id)
+      const meta = readMeta(id)
       if (!meta?.versions[version]) return false
       change(meta)
       await writeMeta(id, meta)
@@ -169,21 +178,22 @@ export function createFsStore(options: FsStoreOptions): Store {
 
     async listIds() {
       const ids: string[] = []
-      const names = await readdir(templatesDir).catch(() => [] as string[])
-      for (const name of names) {
+      for (const name of readdirOrEmpty(templatesDir)) {
         if (name.startsWith('@')) {
-          const inner = await readdir(join(templatesDir, name)).catch(() => [] as string[])
-          for (const sub of inner) if (isValidId(`${name}/${sub}`)) ids.push(`${name}/${sub}`)
+          for (const sub of readdirOrEmpty(join(templatesDir, name)))
+            if (isValidId(`${name}/${sub}`)) ids.push(`${name}/${sub}`)
         } else if (isValidId(name)) ids.push(name)
       }
       listings.clear()
-      const present = await mapLimit(ids, 32, async (id) => {
+      const present: string[] = []
+      for (const id of ids) {
+        await pause()
         const at = Date.now()
-        const versions = await listVersions(idDir(id))
+        const versions = listVersions(idDir(id))
         listings.set(idDir(id), { at, versions })
-        return versions.length > 0
-      })
-      return ids.filter((_, i) => present[i]).sort()
+        if (versions.length > 0) present.push(id)
+      }
+      return present.sort()
     },
 
     getEntry,
@@ -200,7 +210,7 @@ export function createFsStore(options: FsStoreOptions): Store {
         // meta.json is read once: it still names the latest before this publish, and readMeta
         // (which sees the new file already) builds on it.
         const stored = parseMetaFile(await readIfExists(join(idDir(id), 'meta.json')))
-        const meta = (await readMeta(id, stored)) ?? { 'dist-tags': {}, versions: {} }
+        const meta = readMeta(id, stored) ?? { 'dist-tags': {}, versions: {} }
         const before =
           stored['dist-tags'].latest && meta.versions[stored['dist-tags'].latest]
             ? stored['dist-tags'].latest
@@ -269,12 +279,10 @@ export function createFsStore(options: FsStoreOptions): Store {
   }
 }
 
-async function folderStamp(dir: string): Promise<{ key: string; settled: boolean; folderMtimeMs: number } | null> {
-  const [folder, meta] = await Promise.all([
-    stat(dir).catch(() => null),
-    stat(join(dir, 'meta.json')).catch(() => null),
-  ])
+function folderStamp(dir: string): { key: string; settled: boolean; folderMtimeMs: number } | null {
+  const folder = statOrNull(dir)
   if (!folder) return null
+  const meta = statOrNull(join(dir, 'meta.json'))
   const newest = Math.max(folder.mtimeMs, meta?.mtimeMs ?? 0)
   return {
     key: `${folder.ino}:${folder.mtimeMs}:${meta?.ino}:${meta?.mtimeMs}:${meta?.size}`,

@@ -45,6 +45,39 @@ describe('fs store specifics', () => {
     await other.close()
   })
 
+  it('gives the event loop back while it reads a large catalogue (its reads are synchronous)', async () => {
+    const ids = Array.from({ length: 1500 }, (_, i) => `p${String(i).padStart(4, '0')}`)
+    for (const id of ids) {
+      await mkdir(join(dir, 'templates', id), { recursive: true })
+      await writeFile(join(dir, 'templates', id, '1.0.0.json'), versionDoc(id, '1.0.0'))
+    }
+    const store = createFsStore({ dir })
+    let turns = 0
+    let ticking = true
+    const tick = () => {
+      turns++
+      if (ticking) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const listed = await store.listIds()
+    const entries = await Promise.all(listed.map((id) => store.getEntry(id)))
+    ticking = false
+    expect(listed).toEqual(ids)
+    expect(entries.every((e) => e?.['dist-tags'].latest === '1.0.0')).toBe(true)
+    // 3,000 folder reads without a pause would hold the loop from the first read to the last.
+    expect(turns).toBeGreaterThan(2)
+    await store.close()
+  })
+
+  it('skips a stray file where an id folder should be', async () => {
+    await mkdir(join(dir, 'templates'), { recursive: true })
+    await writeFile(join(dir, 'templates', 'stray'), 'not a folder')
+    const store = createFsStore({ dir })
+    expect(await store.listIds()).toEqual([])
+    expect(await store.getEntry('stray')).toBeNull()
+    await store.close()
+  })
+
   it('writes the registry/ tree layout', async () => {
     const store = createFsStore({ dir })
     const raw = versionDoc('@acme/gw', '1.2.0')
