@@ -31,6 +31,12 @@ function isoTime(): string {
 const FLUSH_MS = 50
 /** Lines are gathered until this many bytes before one write(2): one syscall per request was the log's whole cost. */
 const BUFFER_BYTES = 8 * 1024
+/**
+ * Most bytes held while stderr is not being read (a stalled log shipper, a terminal paused with
+ * Ctrl-S): past it lines are dropped and counted, never buffered without end. Unbounded, 400k
+ * requests against a blocked stderr took the server from 79 to 270 MB (and on to the OOM killer).
+ */
+const MAX_BUFFERED_BYTES = 1024 * 1024
 
 export type RequestLogHandler = MiddlewareHandler<AppEnv> & {
   flush(): void
@@ -43,7 +49,7 @@ export type RequestLogHandler = MiddlewareHandler<AppEnv> & {
  * counter for /metrics. Paths are logged without their query string, which may carry anything.
  */
 export function requestLog({ format, metrics, write }: RequestLogOptions): RequestLogHandler {
-  const sink = format === 'none' ? undefined : write ? { write } : stderrBuffer()
+  const sink = format === 'none' ? undefined : write ? { write } : stderrBuffer(format)
   // The path is decoded (`%0a`, `%1b`, `%e2%80%ae` become characters): pino escapes C0 inside JSON
   // strings, and `inertJson` the rest (DEL, C1, bidi), so a line read on a terminal stays inert. That
   // pass over the line cost as much as the rest of the logging, so only lines whose path is not
@@ -85,10 +91,27 @@ export function requestLog({ format, metrics, write }: RequestLogOptions): Reque
   })
 }
 
-/** stderr through pino's buffered writer (sonic-boom), flushed on a timer and at exit. */
-function stderrBuffer() {
-  const dest = pino.destination({ dest: 2, sync: false, minLength: BUFFER_BYTES })
+/**
+ * stderr through pino's buffered writer (sonic-boom), flushed on a timer and at exit, holding at
+ * most MAX_BUFFERED_BYTES. Dropped lines are counted, and once stderr drains one line says how many.
+ */
+function stderrBuffer(format: 'json' | 'pretty') {
+  const dest = pino.destination({ dest: 2, sync: false, minLength: BUFFER_BYTES, maxLength: MAX_BUFFERED_BYTES })
+  let dropped = 0
+  const NOTE = 'request log lines dropped: stderr was not being read'
+  dest.on('drop', (data: string | Buffer) => {
+    const text = String(data)
+    // A note that was itself dropped puts its count back.
+    const noted = text.includes(NOTE) ? Number(/(\d+) request log lines/.exec(text)?.[1] ?? 0) : 0
+    dropped += noted || text.split('\n').filter(Boolean).length
+  })
   setInterval(() => {
+    if (dropped) {
+      const n = dropped
+      dropped = 0
+      const msg = `${n} ${NOTE}`
+      dest.write(format === 'json' ? `{"level":"warn"${isoTime()},"msg":"${msg}"}\n` : `${msg}\n`)
+    }
     try {
       dest.flush()
     } catch {}

@@ -3,12 +3,14 @@
  * hostile upstream, and raw requests to a plain `serve`. Each fixture lists requests with the
  * status they must get (never a 5xx), and what must not show in the answers.
  */
+import { spawn } from 'node:child_process'
+import { Agent, get as httpGet } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { ROOT, startServer } from './server.js'
+import { REGISTRY_CLI, ROOT, startServer } from './server.js'
 import { startHostile, type HostileState } from './hostile.js'
 
 export interface RequestCheck {
@@ -101,3 +103,69 @@ const open = (host: string, port: number) =>
     const s = connect(port, host, () => resolve(s))
     s.on('error', reject)
   })
+
+export interface BlockedLogFixture {
+  /** Requests sent while stderr is not read, each with a path this long. */
+  requests: number
+  pathBytes: number
+}
+
+/**
+ * `serve` (JSON request log) with its stderr not being read, then flooded; then stderr drains.
+ * Every request is either its own whole line or counted in a "N request log lines dropped" line,
+ * so nothing was queued without bound and nothing was lost without a word.
+ */
+export async function replayBlockedLog(f: BlockedLogFixture): Promise<void> {
+  const proc = spawn(process.execPath, [REGISTRY_CLI, 'serve', '--port', '0', '--data', data()], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  // Not read: once the pipe and this side's buffer are full, the server's writes to stderr stall.
+  proc.stderr!.pause()
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /listening on (http:\/\/\S+)/.exec(out)
+        if (m) resolve(m[1]!)
+      })
+      proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
+    })
+    const path = `/x${'a'.repeat(f.pathBytes - 2)}`
+    const get = () =>
+      new Promise<void>((resolve, reject) => {
+        httpGet(`${url}${path}`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject)
+      })
+    let sent = 0
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent < f.requests) {
+          sent++
+          await get()
+        }
+      }),
+    )
+    let text = ''
+    let last = Date.now()
+    proc.stderr!.on('data', (d: Buffer) => {
+      text += d.toString()
+      last = Date.now()
+    })
+    proc.stderr!.resume()
+    while (Date.now() - last < 1500) await new Promise((r) => setTimeout(r, 100))
+    const lines = text.split('\n').filter(Boolean)
+    const parsed = lines.map((l) => JSON.parse(l) as { path?: string; msg?: string })
+    const logged = parsed.filter((l) => l.path === path).length
+    const dropped = parsed
+      .map((l) => Number(/^(\d+) request log lines dropped: stderr was not being read$/.exec(l.msg ?? '')?.[1] ?? 0))
+      .reduce((a, b) => a + b, 0)
+    expect(dropped, 'lines dropped while stderr was blocked').toBeGreaterThan(0)
+    expect(logged + dropped, 'every request logged or counted').toBe(f.requests)
+  } finally {
+    agent.destroy()
+    proc.kill('SIGKILL')
+  }
+}

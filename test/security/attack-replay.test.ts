@@ -24,7 +24,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 import { ROOT, runCli, startServer } from '../helpers/server.js'
 import { REPLAYED_HERE } from '../helpers/attack-kinds.js'
-import { replayMirror, replayServer, type MirrorFixture, type ServerFixture } from '../helpers/replay-server.js'
+import {
+  type BlockedLogFixture,
+  replayBlockedLog,
+  replayMirror,
+  replayServer,
+  type MirrorFixture,
+  type ServerFixture,
+} from '../helpers/replay-server.js'
 import {
   catalogueDoc,
   clientFiles,
@@ -98,7 +105,7 @@ type Fixture = { file: string; description: string; open?: string } & (
       expect: { status: number; code: string; paths?: string[]; message?: string }
     }
   | { kind: 'client'; hostileEnv?: Record<string, string>; steps: Step[] }
-  | { kind: 'server-log'; paths: string[] }
+  | { kind: 'server-log'; paths: string[]; blocked?: BlockedLogFixture }
   | ({ kind: 'mirror' } & MirrorFixture)
   | ({ kind: 'server' } & ServerFixture)
 )
@@ -369,6 +376,7 @@ function proveAttackWorks(env: Record<string, string>, repo: string): void {
 }
 
 async function replayLog(f: Extract<Fixture, { kind: 'server-log' }>): Promise<void> {
+  if (f.blocked) return replayBlockedLog(f.blocked)
   const server = await startServer(['--log-format', 'pretty'])
   try {
     for (const path of f.paths) await fetch(`${server.url}${path}`)
