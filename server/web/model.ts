@@ -10,6 +10,12 @@ import { BASE_URL_ENV, ROLES, ROLE_ENV, roleOf } from '../../shared/roles.js'
 import type { Role } from '../../shared/roles.js'
 import type { RegistryIndex, Template, TemplateEntry } from '../../shared/types.js'
 
+/**
+ * Versions a template page reads and shows in full (changelog, timeline column), newest first;
+ * older ones are only in the compare lists. Bounds a page whatever a publisher does.
+ */
+export const DETAILED_VERSIONS = 50
+
 export interface CatalogueRow {
   id: string
   name: string

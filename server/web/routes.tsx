@@ -8,7 +8,7 @@ import { mapLimit } from '../map-limit.js'
 import { CSP } from './assets.js'
 import { CataloguePage } from './catalogue-page.js'
 import { sortVersions } from '../../shared/versions.js'
-import { type CatalogueRow, catalogueRow, compareEnv, envOf, latestOf, listIds } from './model.js'
+import { type CatalogueRow, catalogueRow, compareEnv, DETAILED_VERSIONS, envOf, latestOf, listIds } from './model.js'
 import { NotFoundPage } from './not-found-page.js'
 import { TemplatePage } from './template-page.js'
 import { timelineOf } from './timeline.js'
@@ -21,6 +21,8 @@ export interface WebDeps {
 
 /** Rendered pages kept per index; cleared when full, since `?q=` can take any value. */
 const PAGE_LIMIT = 500
+/** ...and by their bytes: 500 pages of a template with thousands of versions were gigabytes. */
+const PAGE_BYTES_LIMIT = 64 * 1024 * 1024
 const MAX_QUERY = 200
 
 /** Versions are immutable, so parsed documents can be kept; bounded so a huge registry cannot grow it forever. */
@@ -75,21 +77,28 @@ export function createWebRoutes(deps: WebDeps): Hono {
    * Rendered pages are kept per index object: the index service hands out a new object whenever
    * the catalogue changes, so a publish or deprecation shows at once and nothing is rendered twice.
    */
-  const rendered = new WeakMap<RegistryIndex, Map<string, Promise<Page>>>()
+  const rendered = new WeakMap<RegistryIndex, { pages: Map<string, Promise<Page>>; bytes: number }>()
   const page = async (c: Context, key: string, render: (index: RegistryIndex) => Promise<Page>) => {
     const index = await deps.getIndex()
-    let pages = rendered.get(index)
-    if (!pages) rendered.set(index, (pages = new Map()))
+    let kept = rendered.get(index)
+    if (!kept) rendered.set(index, (kept = { pages: new Map(), bytes: 0 }))
+    const { pages } = kept
     let pending = pages.get(key)
     if (!pending) {
       // The promise is kept, not the result, so requests arriving during a slow first render
       // (seconds for a 10,000-id catalogue) wait for it instead of each rendering again.
-      if (pages.size >= PAGE_LIMIT) pages.clear()
+      if (pages.size >= PAGE_LIMIT || kept.bytes >= PAGE_BYTES_LIMIT) {
+        pages.clear()
+        kept.bytes = 0
+      }
       pending = render(index)
       pages.set(key, pending)
       const forget = () => pages.get(key) === pending && pages.delete(key)
       // A document missing from a listed version (a mirror's upstream down) is not remembered.
-      pending.then((p) => p.complete || forget(), forget)
+      pending.then((p) => {
+        if (!p.complete) return forget()
+        if (pages.get(key) === pending) kept.bytes += p.bytes.length
+      }, forget)
     }
     const found = await pending
     c.header('ETag', found.etag)
@@ -169,16 +178,22 @@ export function createWebRoutes(deps: WebDeps): Hono {
       if (!entry || !latest) return toPage(<NotFoundPage id={id ?? ''} />, 404, !entry)
 
       const ordered = sortVersions(Object.keys(entry.versions), 'newest-first')
-      const docs = new Map(await Promise.all(ordered.map(async (v) => [v, await version(entry.id, v)] as const)))
+      // Only the newest versions are read and shown in full (changelog, timeline column), plus the
+      // two compared: 10,000 versions with 20 KB changelogs made one page of hundreds of MB.
+      const detailed = ordered.slice(0, DETAILED_VERSIONS)
+      const pair = comparedPair(ordered, from, to, latest.version)
+      const wanted = new Set([...detailed, ...(pair ?? []).filter((v) => Object.hasOwn(entry.versions, v))])
+      const docs = new Map(await Promise.all([...wanted].map(async (v) => [v, await version(entry.id, v)] as const)))
       const versions: VersionRow[] = ordered.map((v) => ({
         version: v,
         publishedAt: Object.hasOwn(entry.versions, v) ? entry.versions[v]!.publishedAt : undefined,
         deprecated: Object.hasOwn(entry.versions, v) ? entry.versions[v]!.deprecated : undefined,
         changelog: docs.get(v)?.changelog,
       }))
-      const compare = comparison(ordered, docs, from, to, latest.version)
-      const complete = [...docs.values()].every(Boolean)
-      const timeline = timelineOf(ordered, docs, (v) =>
+      const compare = pair && comparison(pair, docs)
+      // A page naming no published version is answered, not kept: `?from=<anything>` must not fill the cache.
+      const complete = [...docs.values()].every(Boolean) && !compare?.error
+      const timeline = timelineOf(detailed, docs, (v) =>
         Object.hasOwn(entry.versions, v) ? entry.versions[v] : undefined,
       )
       return toPage(
@@ -207,16 +222,18 @@ function idFromPath(pathname: string): string | undefined {
  * Defaults to the latest version against the one before it, so the page always shows what the
  * newest release changed; an explicit `from`/`to` that names no version is reported, not a 500.
  */
-function comparison(
+function comparedPair(
   ordered: string[],
-  docs: Map<string, Template | null>,
   fromQ: string | undefined,
   toQ: string | undefined,
   latest: string,
-): Comparison | undefined {
+): [string, string] | undefined {
   if (ordered.length < 2) return undefined
   const to = toQ || latest
-  const from = fromQ || ordered[ordered.indexOf(to) + 1] || ordered[ordered.length - 1]!
+  return [fromQ || ordered[ordered.indexOf(to) + 1] || ordered[ordered.length - 1]!, to]
+}
+
+function comparison([from, to]: [string, string], docs: Map<string, Template | null>): Comparison {
   const a = docs.get(from)
   const b = docs.get(to)
   if (!a || !b) {

@@ -2,7 +2,7 @@ import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
 import { Layout } from './layout.js'
 import { COMPACT_WINDOW_ENV, MAX_OUTPUT_ENV } from '../../shared/limits.js'
-import { dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName } from './model.js'
+import { DETAILED_VERSIONS, dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName } from './model.js'
 import { breakable, type Comparison, ComparePicker, type VersionRow, WindowCell } from './template-parts.js'
 import { Timeline, type TimelineData } from './timeline.js'
 
@@ -124,6 +124,11 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
       {timeline && timeline.columns.length > 1 ? (
         <>
           <h2 id="timeline">Model timeline</h2>
+          {versions.length > DETAILED_VERSIONS ? (
+            <p class="muted">
+              The newest {DETAILED_VERSIONS} of {versions.length} versions.
+            </p>
+          ) : null}
           <Timeline name={entry.name} data={timeline} />
         </>
       ) : null}
@@ -204,7 +209,7 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
 
       <h2 id="versions">Versions</h2>
       <ol class="versions">
-        {versions.map((v, i) => (
+        {versions.slice(0, DETAILED_VERSIONS).map((v, i) => (
           <li>
             <h3>
               <span>v{v.version}</span>
@@ -225,6 +230,13 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
           </li>
         ))}
       </ol>
+      {versions.length > DETAILED_VERSIONS ? (
+        <p class="muted">
+          {versions.length - DETAILED_VERSIONS} older version
+          {versions.length - DETAILED_VERSIONS === 1 ? ' is' : 's are'} in the compare lists above;{' '}
+          <a href={`/v1/templates/${entry.id}.json`}>the entry</a> lists them all.
+        </p>
+      ) : null}
     </Layout>
   )
 }

@@ -120,6 +120,40 @@ describe('GET /', () => {
   })
 })
 
+describe('a template with thousands of versions (attack: one page of hundreds of MB per ?from= value)', () => {
+  // 600 versions with the longest changelog the schema allows: 12 MB of changelogs, more than
+  // the page cache held for each distinct `?from=` a visitor sent, up to 500 of them.
+  const glm = DOCS.find((d) => d.id === 'glm' && d.version === '2.1.0')!
+  const many = Array.from({ length: 600 }, (_, i) => ({
+    ...glm,
+    id: 'big',
+    version: `1.${i}.0`,
+    models: { ...glm.models, sonnet: `model-${i}` },
+    changelog: `${'x'.repeat(99)}\n`.repeat(200),
+  }))
+
+  it('reads and shows only the newest versions in full, whatever a publisher published', async () => {
+    const deps = memoryDeps(many)
+    const app = appWith(deps)
+    const { res, body } = await get('/t/big', app)
+    expect(res.status).toBe(200)
+    expect(deps.calls).toBeLessThanOrEqual(52)
+    expect(body.length).toBeLessThan(2 * 1024 * 1024)
+    expect(body.match(/<g class="head/g)).toHaveLength(50)
+    expect(body).toContain('The newest 50 of 600 versions.')
+    expect(body).toContain('550 older versions are in the compare lists above')
+    // Every version can still be compared: an old pair reads just those two documents.
+    const before = deps.calls
+    const old = await get('/t/big?from=1.0.0&to=1.1.0', app)
+    expect(old.res.status).toBe(200)
+    expect(old.body).toContain('<ins class="add">model-1</ins>')
+    expect(deps.calls - before).toBe(2)
+    const bad = await get('/t/big?from=nope', app)
+    expect(bad.res.status).toBe(400)
+    expect(bad.body).toContain('No published version nope')
+  })
+})
+
 describe('mounted next to other routes', () => {
   it('adds its headers to its own pages only', async () => {
     const app = new Hono()
