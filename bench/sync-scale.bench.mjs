@@ -3,9 +3,10 @@
  * same 3 instances against two signing registries in the same run, one of 10 ids and one of 10,000
  * ids (× 20 versions each), key pinned: bytes received (counted by a TCP proxy in front of each
  * server) and wall time, cold (empty cache: per-id documents and version documents fetched) and
- * warm (every per-id document answered 304). The ratio is 10,000 ids ÷ 10 ids; goal ≤ 1.2. The
- * full index the client downloaded before (and still downloads from an older server) is shown for
- * scale.
+ * warm (every per-id document answered 304). `info <id>` and `doctor` (which read the per-id
+ * documents of the template they show and of the templates in use) are measured the same way. The
+ * ratio is 10,000 ids ÷ 10 ids; goal ≤ 1.2. The full index the client downloaded before (and still
+ * downloads from an older server) is shown for scale.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -95,7 +96,8 @@ export default async function syncScaleBench() {
       ])
       const proxy = await countingProxy(server.url)
       const dir = mkdtempSync(join(tmpdir(), `bench-sync-scale-${ids}-`))
-      const env = clientEnv(dir, proxy.url, { CLAUDE_MULTI_REGISTRY_KEY: publicKey })
+      // BENCH_KEY is set so that doctor finds every instance's key and exits 0.
+      const env = clientEnv(dir, proxy.url, { CLAUDE_MULTI_REGISTRY_KEY: publicKey, BENCH_KEY: 'bench' })
       sides.push({ ids, server, proxy, dir, env })
       for (const id of INSTANCES) await cm(env, ['add', id, id, '--api-key-env', 'BENCH_KEY'])
       const index = await fetch(`${server.url}/v1/index.json`)
@@ -104,20 +106,31 @@ export default async function syncScaleBench() {
       proxy.take()
     }
     // Interleaved, so machine noise hits both registries alike.
-    const results = new Map(sides.map((s) => [s.ids, { cold: [], coldBytes: [], warm: [], warmBytes: [] }]))
+    const results = new Map(sides.map((s) => [s.ids, {}]))
+    const add = (r, key, value) => {
+      r[key] ??= []
+      r[key].push(value)
+    }
+    /** One command on one side: wall time under `key`, bytes received under `<key>Bytes`; `cold` empties the cache first. */
+    const measure = async (s, key, args, cold) => {
+      const r = results.get(s.ids)
+      if (cold) rmSync(join(s.env.CLAUDE_MULTI_HOME, 'cache'), { recursive: true, force: true })
+      add(r, key, await cm(s.env, args))
+      add(r, `${key}Bytes`, s.proxy.take())
+    }
     for (let i = 0; i < RUNS; i++) {
       for (const s of sides) {
-        const r = results.get(s.ids)
-        rmSync(join(s.env.CLAUDE_MULTI_HOME, 'cache'), { recursive: true, force: true })
-        r.cold.push(await cm(s.env, ['sync', '--check']))
-        r.coldBytes.push(s.proxy.take())
-        r.warm.push(await cm(s.env, ['sync', '--check']))
-        r.warmBytes.push(s.proxy.take())
+        await measure(s, 'cold', ['sync', '--check'], true)
+        await measure(s, 'warm', ['sync', '--check'], false)
+        await measure(s, 'infoWarm', ['info', INSTANCES[0]], false)
+        await measure(s, 'doctorWarm', ['doctor'], false)
+        await measure(s, 'infoCold', ['info', INSTANCES[0]], true)
+        await measure(s, 'doctorCold', ['doctor'], true)
       }
     }
     const small = results.get(10)
     const large = results.get(10_000)
-    const detail = `3 instances, key pinned, 20 versions per id; median of ${RUNS} interleaved runs`
+    const detail = `3 instances (info: 1 id), key pinned, 20 versions per id; median of ${RUNS} interleaved runs`
     const row = (name, key, unit) => {
       const ours = median(large[key])
       const baseline = median(small[key])
@@ -129,6 +142,14 @@ export default async function syncScaleBench() {
       row('sync --check cold, wall time, 10,000 vs 10 ids', 'cold', 'ms'),
       row('sync --check warm (304s), bytes received, 10,000 vs 10 ids', 'warmBytes', 'B'),
       row('sync --check warm (304s), wall time, 10,000 vs 10 ids', 'warm', 'ms'),
+      row('info <id> cold, bytes received, 10,000 vs 10 ids', 'infoColdBytes', 'B'),
+      row('info <id> cold, wall time, 10,000 vs 10 ids', 'infoCold', 'ms'),
+      row('info <id> warm (304), bytes received, 10,000 vs 10 ids', 'infoWarmBytes', 'B'),
+      row('info <id> warm (304), wall time, 10,000 vs 10 ids', 'infoWarm', 'ms'),
+      row('doctor cold, bytes received, 10,000 vs 10 ids', 'doctorColdBytes', 'B'),
+      row('doctor cold, wall time, 10,000 vs 10 ids', 'doctorCold', 'ms'),
+      row('doctor warm (304s), bytes received, 10,000 vs 10 ids', 'doctorWarmBytes', 'B'),
+      row('doctor warm (304s), wall time, 10,000 vs 10 ids', 'doctorWarm', 'ms'),
       {
         name: 'the full index an older client (or server) needs instead, 10,000 ids',
         ours: full,

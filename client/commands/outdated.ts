@@ -24,7 +24,7 @@ import { CliError } from '../../shared/errors.js'
 
 /**
  * What sync would change in each instance that can move (the same merge, nothing written), so a
- * new window shows like a new model. Loaded only for --long: the table needs just the index.
+ * new window shows like a new model. Loaded only for --long: the table needs just the entries.
  */
 async function longChanges(
   session: SyncContext,
@@ -86,7 +86,7 @@ export default defineCommand({
     const warnings = [...session.warnings]
     flushWarnings(session)
     const shown = args.all ? rows : rows.filter(isOutdated)
-    // --long reads the version documents (the table alone needs only the index).
+    // --long reads the version documents (the table alone needs only the entries).
     const changes = args.long ? await longChanges(session, shown, errors) : new Map<string, PlanSummary>()
     // --long: the changelog of every version between current and wanted, held ones included (that is the decision).
     const logs = args.long ? await changelogsFor(session, shown) : new Map<string, Changelog>()

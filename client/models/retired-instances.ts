@@ -1,5 +1,5 @@
 /**
- * Retired-model warnings for `outdated`, which otherwise reads only the index: each managed
+ * Retired-model warnings for `outdated`, which otherwise reads only the entries: each managed
  * instance is planned (cached immutable documents, no writes) to see its current variables.
  */
 import type { SyncContext } from '../sync/context.js'

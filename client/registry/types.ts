@@ -27,7 +27,7 @@ export interface RegistrySource {
    * no instance uses); throws CliError when it does not. Sources on disk leave it out.
    */
   probe?(): Promise<void>
-  /** Key id that signed the index, once the index was loaded and verified against a pinned key. */
+  /** Key id that signed the index or the per-id entries read, once verified against a pinned key. */
   readonly signedBy?: string | undefined
   /** Bearer token for writes (and reads of private registries), if one is configured. */
   token?(): string | undefined
