@@ -43,7 +43,13 @@ const shq = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`
 
 const EXPORT_P_RE = /^(?:declare -x|export) ([A-Za-z_][A-Za-z0-9_]*)/
 
-export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: string): Promise<SourcedResult[]> {
+/** `pathPrefix`: directories put before PATH for the whole run (e.g. a fake `claude-multi`). */
+export async function sourceMany(
+  shell: Shell,
+  cases: SourcedCase[],
+  dir?: string,
+  pathPrefix?: string,
+): Promise<SourcedResult[]> {
   const work = dir ?? mkdtempSync(join(tmpdir(), 'cm-shell-'))
   try {
     const driver: string[] = [
@@ -67,7 +73,7 @@ export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: strin
     })
     const script = join(work, 'driver.sh')
     writeFileSync(script, `${driver.join('\n')}\n`)
-    const res = await run(shell, script, work)
+    const res = await run(shell, script, work, pathPrefix)
     return parseOutput(res.stdout, cases).map((r) => (r.values ? r : { ...r, stderr: res.stderr.slice(-2000) }))
   } finally {
     if (!dir) rmSync(work, { recursive: true, force: true })
@@ -75,12 +81,18 @@ export async function sourceMany(shell: Shell, cases: SourcedCase[], dir?: strin
 }
 
 /** Async so that bash and dash run side by side on two cores. */
-function run(shell: Shell, script: string, cwd: string): Promise<{ stdout: string; stderr: string }> {
+function run(
+  shell: Shell,
+  script: string,
+  cwd: string,
+  pathPrefix?: string,
+): Promise<{ stdout: string; stderr: string }> {
+  const path = process.env.PATH ?? '/usr/bin:/bin'
   return new Promise((resolvePromise, reject) => {
     const child = spawn(shell, [script], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+      env: { PATH: pathPrefix ? `${pathPrefix}:${path}` : path, LC_ALL: 'C.UTF-8' },
     })
     const out: Buffer[] = []
     const err: Buffer[] = []
