@@ -46,8 +46,9 @@ export const noticeCase = (hostile: fc.Arbitrary<string>): fc.Arbitrary<NoticeCa
     ),
     homeSuffix: fc
       .tuple(hostile, fc.constantFrom('', '/', '//', '/.'))
-      // A `..` segment would leave the case's directory (and the batch): a home is never that.
-      .map(([h, tail]) => `${h}${tail}`.replace(/(^|\/)\.\.(?=\/|$)/g, '$1_')),
+      // A `..` segment would leave the case's directory (and the batch): a home is never that. No
+      // control character either: renderNotifyLines refuses such a home (fixture client-relative-home).
+      .map(([h, tail]) => `${h}${tail}`.replace(/[\u0000-\u001f\u007f]/g, '').replace(/(^|\/)\.\.(?=\/|$)/g, '$1_')),
     // A due check forks (a subshell, setsid, the fake): the common everyday launch is not due.
     state: fc.oneof(
       { weight: 20, arbitrary: fc.constant<NoticeState>('not-due') },
