@@ -6,12 +6,19 @@
 import type { Agent } from 'node:http'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
-import { proxyFor } from '../../shared/net/proxy-decision.js'
+import { CliError } from '../../shared/errors.js'
+import { ProxySettingError, proxyFor } from '../../shared/net/proxy-decision.js'
 
 const agents = new Map<string, Agent>()
 
 export function proxyAgentFor(url: URL): Agent | undefined {
-  const proxy = proxyFor(url)
+  let proxy: string | undefined
+  try {
+    proxy = proxyFor(url)
+  } catch (err) {
+    if (err instanceof ProxySettingError) throw new CliError('E_PROXY', err.message, 2)
+    throw err
+  }
   if (!proxy) return undefined
   const key = `${url.protocol}${proxy}`
   let agent = agents.get(key)

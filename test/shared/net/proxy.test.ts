@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { proxyFor } from '../../../shared/net/proxy-decision.js'
+import { ProxySettingError, proxyFor } from '../../../shared/net/proxy-decision.js'
 import { proxyConfigured } from '../../../shared/net/proxy-env.js'
 
 const VARS = [
@@ -59,5 +59,18 @@ describe('which proxy carries a request', () => {
       set({ HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', no_proxy: noProxy })
       expect(proxyFor(url) !== undefined, `no_proxy=${noProxy} ${url}`).toBe(proxied)
     }
+  })
+
+  it('refuses a value that is no http(s) URL, naming it without its credentials; NO_PROXY hosts never look', () => {
+    for (const bad of ['::bad', 'http://[::1', 'socks5://me:s3cret@p:1080', 'ftp://p:21']) {
+      set({ HTTP_PROXY: bad })
+      expect(() => proxyFor('http://a.example.com/'), bad).toThrow(ProxySettingError)
+      expect(() => proxyFor('http://a.example.com/'), bad).toThrow(/not an http:\/\/ or https:\/\/ URL/)
+      expect(() => proxyFor('http://a.example.com/')).not.toThrow(/s3cret/)
+      set({ HTTP_PROXY: bad, NO_PROXY: 'a.example.com' })
+      expect(proxyFor('http://a.example.com/')).toBeUndefined()
+    }
+    set({ HTTPS_PROXY: 'https://u:p@proxy.corp:8443' })
+    expect(proxyFor('https://a.example.com/')).toBe('https://u:p@proxy.corp:8443')
   })
 })
