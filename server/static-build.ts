@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { isValidId, isValidVersion } from '../shared/ids.js'
 import type { RegistryIndex } from '../shared/types.js'
 
 /** Anything that answers requests like the registry app (`app.request`). */
@@ -27,9 +28,15 @@ export function staticDocuments(index: RegistryIndex, { web = true } = {}): Stat
   const docs = [api('/v1/index.json'), api('/v1/schema.json'), api('/v1/keys.json')]
   const ids = Object.keys(index.templates)
   for (const id of ids) {
+    // Each becomes a file path: a store written behind the server's back (a row put straight into
+    // PostgreSQL) could list version `../../index`, which would overwrite another file of the tree.
+    if (!isValidId(id)) throw new Error(`the index lists ${JSON.stringify(id.slice(0, 120))}, not a template id`)
     docs.push(api(`/v1/templates/${id}.json`))
-    for (const version of Object.keys(index.templates[id]!.versions))
+    for (const version of Object.keys(index.templates[id]!.versions)) {
+      if (!isValidVersion(version))
+        throw new Error(`the index lists ${JSON.stringify(version.slice(0, 120))} as a version of ${id}`)
       docs.push(api(`/v1/templates/${id}/${version}.json`))
+    }
   }
   if (web) {
     docs.push({ path: '/', file: 'index.html' }, api('/search.json'))
@@ -60,20 +67,49 @@ export async function buildStatic(
   if (indexRes.status !== 200) throw new Error(`the index answered ${indexRes.status}`)
   const index = JSON.parse(await indexRes.text()) as RegistryIndex
   let written = 0
-  for (const doc of staticDocuments(index, options)) {
+  const docs = staticDocuments(index, options)
+  // Every directory is checked before the first file is written, so a refused tree is left as it was.
+  const checked = new Set<string>()
+  for (const doc of docs) await makeDirs(root, dirname(resolve(root, ...doc.file.split('/'))), checked, false)
+  const dirs = new Set<string>()
+  for (const doc of docs) {
     const res = await request(doc.path)
     if (res.status !== (doc.status ?? 200)) throw new Error(`${doc.path} answered ${res.status}`)
     const file = resolve(root, ...doc.file.split('/'))
     // Ids are validated before they reach the index; a path outside the tree is refused all the same.
     if (!file.startsWith(root + sep)) throw new Error(`${doc.path} would be written outside ${root}`)
+    await makeDirs(root, dirname(file), dirs)
     await writeWhole(file, Buffer.from(await res.arrayBuffer()))
     written++
   }
   return written
 }
 
+/**
+ * The directories from the output root down to `dir`, made where missing. One that is a symbolic
+ * link is refused: `mkdir -p` and the rename would follow it, so a link committed into the output
+ * directory (`public/t -> ~/.config`) had the build write its pages wherever it pointed. The root
+ * itself may be a link (the operator chose it). With `create` false it only checks what exists.
+ */
+async function makeDirs(root: string, dir: string, made: Set<string>, create = true): Promise<void> {
+  if (create) await mkdir(root, { recursive: true })
+  let at = root
+  for (const part of relative(root, dir).split(sep).filter(Boolean)) {
+    at = join(at, part)
+    if (made.has(at)) continue
+    const found = await lstat(at).catch(() => undefined)
+    if (!found && !create) return
+    if (!found)
+      await mkdir(at).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)))
+    else if (!found.isDirectory())
+      throw new Error(
+        `${relative(root, at)} in ${root} is ${found.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}; refusing to write through it (remove it)`,
+      )
+    made.add(at)
+  }
+}
+
 async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
   const temp = join(dirname(file), `.${randomBytes(6).toString('hex')}.tmp`)
   try {
     await writeFile(temp, bytes)

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, normalize } from 'node:path'
@@ -91,5 +91,50 @@ describe('claude-multi-registry build --out', () => {
     const html = (await readFile(join(dir, 'out', 't/glm/index.html'))).toString()
     expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;')
     expect(html).toContain('<svg class="tl"')
+  })
+})
+
+describe('build --out refuses to write outside its tree (attack)', () => {
+  it('refuses a symbolic link inside the output directory, before writing anything', async () => {
+    // A pull request can commit `public/t -> <anywhere>`; mkdir -p and rename would follow it.
+    const dir = await mkdtemp(join(tmpdir(), 'cmr-build-link-'))
+    try {
+      await mkdir(join(dir, 'out'))
+      await mkdir(join(dir, 'elsewhere'))
+      await symlink(join(dir, 'elsewhere'), join(dir, 'out', 't'))
+      const built = runCli(['build', '--out', join(dir, 'out')])
+      expect(built.code).toBe(1)
+      expect(built.stderr).toBe(
+        `claude-multi-registry: build failed: t in ${join(dir, 'out')} is a symbolic link; refusing to write through it (remove it)\n`,
+      )
+      expect(await readdir(join(dir, 'elsewhere'))).toEqual([])
+      expect(await readdir(join(dir, 'out'))).toEqual(['t'])
+      // The output directory itself may be a link: the operator chose it.
+      await rm(join(dir, 'out', 't'))
+      await symlink(join(dir, 'out'), join(dir, 'chosen'))
+      expect(runCli(['build', '--out', join(dir, 'chosen')]).code).toBe(0)
+      expect(await readdir(join(dir, 'out'))).toContain('index.html')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses an index whose ids or versions are not ones (a store written behind the server), naming them', () => {
+    const entry = (id: string, versions: string[]) => ({
+      id,
+      name: id,
+      description: '',
+      'dist-tags': {},
+      versions: Object.fromEntries(versions.map((v) => [v, { publishedAt: '', integrity: '' }])),
+    })
+    const index = (id: string, versions: string[]): RegistryIndex => ({
+      formatVersion: 1,
+      templates: { [id]: entry(id, versions) },
+    })
+    expect(() => staticDocuments(index('glm', ['1.0.0', '../../index']))).toThrow(
+      'the index lists "../../index" as a version of glm',
+    )
+    expect(() => staticDocuments(index('../x', ['1.0.0']))).toThrow('the index lists "../x", not a template id')
+    expect(staticDocuments(index('glm', ['1.0.0'])).map((d) => d.file)).toContain('v1/templates/glm/1.0.0.json')
   })
 })
