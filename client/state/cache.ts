@@ -22,6 +22,13 @@ export interface EntryCacheRecord {
 }
 
 /**
+ * An ETag as a registry can send one, so it can be sent back in `If-None-Match`: a value edited on
+ * disk with a newline made Node throw "Invalid character in header content" (an unexpected error).
+ */
+const validatorOk = (etag: unknown): boolean =>
+  etag === undefined || (typeof etag === 'string' && etag.length <= 1024 && /^[\t\x20-\x7e\x80-\xff]*$/.test(etag))
+
+/**
  * `cache/<registry>-<hash of url>/`: `index.json` (bytes as served) with `index.meta.json` (ETag,
  * time), `entries/<id>.json` (a per-id document with its ETag, in one file so both change
  * together) and `templates/<id>/<version>.json`, immutable and kept forever. Keying by URL means
@@ -39,11 +46,11 @@ export class RegistryCache {
     const metaText = readText(join(this.dir, 'index.meta.json'))
     if (text === undefined || metaText === undefined) return undefined
     try {
-      return { text, meta: JSON.parse(metaText) as IndexCacheMeta }
-    } catch {
-      // A broken cache is only a cache: behave as if it were empty.
-      return undefined
-    }
+      const meta = JSON.parse(metaText) as IndexCacheMeta
+      if (meta && typeof meta.url === 'string' && validatorOk(meta.etag)) return { text, meta }
+    } catch {}
+    // A broken cache is only a cache: behave as if it were empty.
+    return undefined
   }
 
   /** Forgets the cached index (it is damaged): the next read fetches it unconditionally. */
@@ -86,6 +93,7 @@ export class RegistryCache {
         rec &&
         typeof rec.body === 'string' &&
         typeof rec.url === 'string' &&
+        validatorOk(rec.etag) &&
         typeof JSON.parse(rec.body) === 'object'
       )
         return rec

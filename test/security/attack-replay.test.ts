@@ -93,7 +93,7 @@ type Step =
       unchanged?: boolean
     }
   | { plant: [string, string] }
-  | { tamperCache: ['entry' | 'index', string, Record<string, unknown>] }
+  | { tamperCache: ['entry' | 'entryRecord' | 'index' | 'indexMeta', string, Record<string, unknown>] }
   | { strip: [string, string] }
   | { claude: string; env?: Record<string, string>; expect?: Record<string, string | null>; nowhere?: string }
   | { requests: string; absentHeaders: string[]; min?: number }
@@ -306,11 +306,14 @@ async function replayClient(f: Extract<Fixture, { kind: 'client' }>): Promise<vo
           'cache',
           `public-${createHash('sha256').update(hostile.url).digest('hex').slice(0, 10)}`,
         )
-        if (what === 'entry') {
+        if (what === 'entry' || what === 'entryRecord') {
           const file = join(dir, 'entries', `${id}.json`)
           const rec = JSON.parse(readFileSync(file, 'utf8')) as { body: string }
-          rec.body = JSON.stringify({ ...JSON.parse(rec.body), ...fields })
-          writeFileSync(file, JSON.stringify(rec))
+          if (what === 'entry') rec.body = JSON.stringify({ ...JSON.parse(rec.body), ...fields })
+          writeFileSync(file, JSON.stringify(what === 'entry' ? rec : { ...rec, ...fields }))
+        } else if (what === 'indexMeta') {
+          const file = join(dir, 'index.meta.json')
+          writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }))
         } else {
           const file = join(dir, 'index.json')
           writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }))
