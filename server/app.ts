@@ -40,6 +40,8 @@ export interface AppOptions {
   keys?: () => unknown | Promise<unknown>
   /** Serve the HTML pages at `/` and `/t/<id>` (default true). */
   web?: boolean
+  /** The path the pages link under (`build --base`, server/web/base.ts); default `/`. */
+  webBase?: string
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024
@@ -108,6 +110,7 @@ export function createApp(options: AppOptions) {
     app.route(
       '/',
       createWebRoutes({
+        ...(options.webBase ? { base: options.webBase } : {}),
         getIndex: async () => (await index.getIndex()).index,
         getVersion: async (id, version) => {
           const found = await index.getVersion(id, version)

@@ -91,14 +91,15 @@ th,td{padding:.45rem .5rem}
 /**
  * Filters the catalogue as you type (same rule as the server's `?q=`, which it also reads from the
  * URL, so `?q=` works on a static host too); in a catalogue too large to list whole it searches
- * `/search.json` instead of the listed cards. Wires the copy buttons.
+ * `search.json` instead of the listed cards. Both it and the card links sit under the page's
+ * `data-base` (server/web/base.ts), so a site under `/<repo>/` works too. Wires the copy buttons.
  */
 export const SCRIPT = `(()=>{
-const q=document.getElementById('q'),grid=document.querySelector('ul.grid'),
+const base=document.documentElement.dataset.base||'/',q=document.getElementById('q'),grid=document.querySelector('ul.grid'),
 count=document.getElementById('count'),empty=document.getElementById('empty'),partial=count&&count.dataset.partial;
 let all=null;
 const el=(tag,cls,text)=>{const e=document.createElement(tag);if(cls)e.className=cls;if(text)e.textContent=text;return e};
-const card=r=>{const li=el('li','card'),h=el('h2'),a=el('a','',r.name),m=el('div','meta');a.href='/t/'+r.id;h.append(a);li.dataset.search=r.search;
+const card=r=>{const li=el('li','card'),h=el('h2'),a=el('a','',r.name),m=el('div','meta');a.href=base+'t/'+r.id;h.append(a);li.dataset.search=r.search;
 for(const[t,c,title]of[[r.id,'tag','template id'],[r.latest&&'v'+r.latest,'tag v','latest version'],[r.host,'tag','provider base URL host'],[r.deprecated&&'deprecated','tag dep',r.deprecated]])
 if(t){const s=el('span',c,t);s.title=title;m.append(s)}
 li.append(h,el('p','',r.description),m);return li};
@@ -108,7 +109,7 @@ if(all){const found=all.filter(r=>hit(r.search));grid.replaceChildren(...found.s
 say(found.length,terms,found.length>300?'; the first 300 are listed, refine the search to see others':'');return}
 let n=0;for(const r of document.querySelectorAll('[data-search]')){const ok=hit(r.dataset.search);r.hidden=!ok;if(ok)n++}
 say(n,terms,partial?' among those listed; press Enter to search all '+partial:'')};
-const load=()=>all||!partial?Promise.resolve():fetch('/search.json').then(r=>r.json()).then(d=>{
+const load=()=>all||!partial?Promise.resolve():fetch(base+'search.json').then(r=>r.json()).then(d=>{
 all=d.templates.map(r=>({...r,search:[r.id,r.name,r.description,r.host||''].join(' ').toLowerCase()}))}).catch(()=>{});
 if(q){const p=new URL(location.href).searchParams.get('q');if(p!==null&&!q.value)q.value=p.slice(0,200);
 q.addEventListener('input',()=>{run();if(partial)load().then(run)});

@@ -1,3 +1,4 @@
+import { useHref } from './base.js'
 import { Layout } from './layout.js'
 import { matchesQuery } from './model.js'
 import type { CatalogueRow } from './model.js'
@@ -15,6 +16,7 @@ export const FULL_LIST_LIMIT = 300
  */
 export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
   const { q } = props
+  const href = useHref()
   const matching = props.rows.filter((r) => matchesQuery(r, q))
   const partial = props.rows.length > FULL_LIST_LIMIT
   const rows = partial ? matching.slice(0, FULL_LIST_LIMIT) : props.rows
@@ -30,7 +32,7 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
         it with <code>claude-multi add</code>; <code>claude-multi sync</code> keeps it current.
       </p>
       {/* biome-ignore lint/a11y/useSemanticElements: role=search on the form is the fallback the <search> element still needs in older browsers */}
-      <form class="search" method="get" action="/" role="search">
+      <form class="search" method="get" action={href('/')} role="search">
         <label for="q">Search templates</label>
         <input id="q" name="q" type="search" value={q} placeholder="name, id, provider host…" autocomplete="off" />
         <button type="submit">Search</button>
@@ -44,7 +46,7 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
         {rows.map((r) => (
           <li class="card" data-search={r.search} hidden={!matchesQuery(r, q)}>
             <h2>
-              <a href={`/t/${r.id}`}>{r.name}</a>
+              <a href={href(`/t/${r.id}`)}>{r.name}</a>
             </h2>
             <p>{r.description}</p>
             <div class="meta">
@@ -72,7 +74,7 @@ export function CataloguePage(props: { rows: CatalogueRow[]; q: string }) {
       </ul>
       <p id="empty" class="notice" hidden={shown > 0}>
         {rows.length ? 'No template matches this search. ' : 'No templates are published yet. '}
-        <a href="/">Show all templates</a>
+        <a href={href('/')}>Show all templates</a>
       </p>
     </Layout>
   )

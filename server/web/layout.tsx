@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { META_CSP, SCRIPT, STYLE } from './assets.js'
+import { useBase, useHref } from './base.js'
 
 export interface LayoutProps {
   title: string
@@ -10,10 +11,12 @@ export interface LayoutProps {
 
 /** The page shell; every page is one `<main>` with exactly one `<h1>`. */
 export function Layout(props: LayoutProps) {
+  const href = useHref()
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang="en">
+      {/* data-base: where the script finds search.json and the template pages (build --base). */}
+      <html lang="en" data-base={useBase()}>
         <head>
           <meta charset="utf-8" />
           <meta http-equiv="Content-Security-Policy" content={META_CSP} />
@@ -27,7 +30,7 @@ export function Layout(props: LayoutProps) {
         <body>
           <header class="top">
             <div class="wrap">
-              <a class="brand" href="/">
+              <a class="brand" href={href('/')}>
                 claude-multi <span>registry</span>
               </a>
             </div>
@@ -37,8 +40,8 @@ export function Layout(props: LayoutProps) {
           </main>
           <footer>
             <div class="wrap">
-              Provider templates for Claude Code wrappers. Machine-readable: <a href="/v1/index.json">/v1/index.json</a>{' '}
-              · <a href="/v1/schema.json">schema</a>
+              Provider templates for Claude Code wrappers. Machine-readable:{' '}
+              <a href={href('/v1/index.json')}>/v1/index.json</a> · <a href={href('/v1/schema.json')}>schema</a>
             </div>
           </footer>
           <script>{raw(SCRIPT)}</script>

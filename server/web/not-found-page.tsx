@@ -1,6 +1,8 @@
+import { useHref } from './base.js'
 import { Layout } from './layout.js'
 
 export function NotFoundPage(props: { id: string }) {
+  const href = useHref()
   return (
     <Layout title="Template not found — claude-multi registry">
       <h1>Template not found</h1>
@@ -14,7 +16,7 @@ export function NotFoundPage(props: { id: string }) {
         )}
       </p>
       <p>
-        <a href="/">Browse all templates</a>
+        <a href={href('/')}>Browse all templates</a>
       </p>
     </Layout>
   )

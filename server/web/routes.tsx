@@ -6,6 +6,7 @@ import { decodeId, isValidId, MAX_ID_LENGTH } from '../../shared/ids.js'
 import type { RegistryIndex, Template } from '../../shared/types.js'
 import { mapLimit } from '../map-limit.js'
 import { CSP } from './assets.js'
+import { BasePath } from './base.js'
 import { CataloguePage } from './catalogue-page.js'
 import { sortVersions } from '../../shared/versions.js'
 import { type CatalogueRow, catalogueRow, compareEnv, DETAILED_VERSIONS, envOf, latestOf, listIds } from './model.js'
@@ -17,6 +18,8 @@ import type { Comparison, VersionRow } from './template-page.js'
 export interface WebDeps {
   getIndex(): Promise<RegistryIndex>
   getVersion(id: string, version: string): Promise<Template | null>
+  /** The path the pages link under (server/web/base.ts); default `/`. */
+  base?: string
 }
 
 /** Rendered pages kept per index; cleared when full, since `?q=` can take any value. */
@@ -33,6 +36,9 @@ const SUMMARY_LIMIT = 100_000
 export function createWebRoutes(deps: WebDeps): Hono {
   const app = new Hono()
   const cache = new Map<string, Template>()
+  const base = deps.base ?? '/'
+  const toPage = (element: JSX.Element, status?: Page['status'], complete?: boolean) =>
+    renderPage(<BasePath.Provider value={base}>{element}</BasePath.Provider>, status, complete)
 
   const version = async (id: string, v: string): Promise<Template | null> => {
     const key = `${id}@${v}`
@@ -257,7 +263,7 @@ interface Page {
   complete: boolean
 }
 
-async function toPage(element: JSX.Element, status: Page['status'] = 200, complete = true): Promise<Page> {
+async function renderPage(element: JSX.Element, status: Page['status'] = 200, complete = true): Promise<Page> {
   const html = (await element).toString()
   return {
     status,

@@ -1,5 +1,6 @@
 import { ROLES, ROLE_ENV } from '../../shared/roles.js'
 import type { Template, TemplateEntry } from '../../shared/types.js'
+import { useHref } from './base.js'
 import { Layout } from './layout.js'
 import { COMPACT_WINDOW_ENV, MAX_OUTPUT_ENV } from '../../shared/limits.js'
 import { DETAILED_VERSIONS, dateOf, envOf, hostOf, roleLimits, safeHref, suggestedName } from './model.js'
@@ -30,10 +31,11 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
   const extraEnv = Object.entries(latest.env ?? {})
   const derived = envOf(latest)
   const retired = Object.entries(latest.retired ?? {})
+  const href = useHref()
   return (
     <Layout title={`${entry.name} — claude-multi registry`} description={entry.description}>
       <p class="crumb">
-        <a href="/">← All templates</a>
+        <a href={href('/')}>← All templates</a>
       </p>
       <h1>{entry.name}</h1>
       <p class="lead">{entry.description}</p>
@@ -220,7 +222,7 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
                 </span>
               ) : null}
               {versions[i + 1] ? (
-                <a class="small" href={`/t/${entry.id}?from=${versions[i + 1]!.version}&to=${v.version}#compare`}>
+                <a class="small" href={href(`/t/${entry.id}?from=${versions[i + 1]!.version}&to=${v.version}#compare`)}>
                   changes
                 </a>
               ) : null}
@@ -234,7 +236,7 @@ export function TemplatePage({ entry, latest, versions, compare, timeline }: Tem
         <p class="muted">
           {versions.length - DETAILED_VERSIONS} older version
           {versions.length - DETAILED_VERSIONS === 1 ? ' is' : 's are'} in the compare lists above;{' '}
-          <a href={`/v1/templates/${entry.id}.json`}>the entry</a> lists them all.
+          <a href={href(`/v1/templates/${entry.id}.json`)}>the entry</a> lists them all.
         </p>
       ) : null}
     </Layout>

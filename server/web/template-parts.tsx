@@ -1,5 +1,6 @@
 /** Pieces of the template page: the context-window cell and the version compare picker. */
 import { type roleLimits, tokensText } from './model.js'
+import { useHref } from './base.js'
 import type { EnvChange } from './model.js'
 
 export interface VersionRow {
@@ -30,6 +31,7 @@ export function WindowCell({ limits }: { limits: ReturnType<typeof roleLimits> }
 
 export function ComparePicker(props: { id: string; versions: VersionRow[]; compare?: Comparison }) {
   const { versions, compare } = props
+  const href = useHref()
   if (versions.length < 2)
     return <p class="muted">Only one version is published, so there is nothing to compare yet.</p>
   const select = (name: 'from' | 'to', label: string, selected?: string) => (
@@ -47,7 +49,7 @@ export function ComparePicker(props: { id: string; versions: VersionRow[]; compa
   const changed = compare?.changes.filter((c) => c.changed) ?? []
   return (
     <>
-      <form class="picker" method="get" action={`/t/${props.id}#compare`}>
+      <form class="picker" method="get" action={href(`/t/${props.id}#compare`)}>
         {select('from', 'From version', compare?.from)}
         {select('to', 'To version', compare?.to)}
         <button type="submit">Compare</button>

@@ -1,7 +1,9 @@
 /**
  * The public catalogue as a static site, end to end with real processes: `keygen`, `build --out
- * --sign-key`, the tree served by Python's `http.server` (no registry code at all), the real client
- * pinning the key and adding, checking and syncing against it, and the pages in Chromium.
+ * --sign-key --base`, the tree served by Python's `http.server` (no registry code at all) under a
+ * sub-path as GitHub Pages serves a project site (`/<repo>/`), the real client pinning the key and
+ * adding, checking and syncing against `http://host:port/sub/path/`, and the pages in Chromium.
+ * Nothing may be asked for outside the sub-path: the server's access log is checked.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -15,11 +17,18 @@ import { waitFor } from '../helpers/wait.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const work = mkdtempSync(join(tmpdir(), 'cm-static-site-'))
-const out = join(work, 'public')
+/** The site is served from `work/site`; the build goes where `/sub/path/` is. */
+const SUB = '/sub/path'
+const out = join(work, 'site', ...SUB.split('/').filter(Boolean))
 let python: ChildProcess
 let pythonLog = ''
+/** The site: `http://127.0.0.1:<port>/sub/path` (no trailing slash). */
 let url = ''
 let s: Sandbox
+
+/** The paths of the requests the static server got that were not under the sub-path. */
+const requestsOutside = () =>
+  [...pythonLog.matchAll(/"[A-Z]+ (\S+) HTTP\/1\.[01]"/g)].map((m) => m[1]!).filter((p) => !p.startsWith(`${SUB}/`))
 
 /** `python3 -m http.server` on a free port; resolves with its URL once it says it is serving. */
 function startPython(dir: string): Promise<string> {
@@ -40,9 +49,9 @@ function startPython(dir: string): Promise<string> {
 
 beforeAll(async () => {
   expect(runCli(['keygen', '--out', join(work, 'k')]).code).toBe(0)
-  const built = runCli(['build', '--out', out, '--sign-key', join(work, 'k/signing-key.pem')])
+  const built = runCli(['build', '--out', out, '--base', `${SUB}/`, '--sign-key', join(work, 'k/signing-key.pem')])
   expect(built.code, built.stderr).toBe(0)
-  url = await startPython(out)
+  url = `${await startPython(join(work, 'site'))}${SUB}`
   s = sandbox()
 }, 60_000)
 
@@ -52,7 +61,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true })
 })
 
-describe('build --out --sign-key, served by python3 -m http.server', () => {
+describe('build --out --sign-key --base /sub/path/, served by python3 -m http.server from the parent dir', () => {
   it('writes the read API, the pages, the search index and a 404 page', () => {
     for (const file of [
       'v1/index.json',
@@ -76,7 +85,7 @@ describe('build --out --sign-key, served by python3 -m http.server', () => {
   })
 
   it('the real client pins the key, adds, checks and syncs against it', async () => {
-    const added = s.cm(['registry', 'add', 'static', url, '--key', join(work, 'k/public-key.json')])
+    const added = s.cm(['registry', 'add', 'static', `${url}/`, '--key', join(work, 'k/public-key.json')])
     expect(added.code, added.stderr).toBe(0)
     expect(added.stdout).toMatch(/signing key [0-9a-f]{16} pinned/)
     const created = s.cm(['add', 'work', 'glm', '--registry', 'static', '--api-key-env', 'ZAI_KEY'])
@@ -92,15 +101,16 @@ describe('build --out --sign-key, served by python3 -m http.server', () => {
     // Everything came from the static host: its access log has the signed per-id document the client
     // checks and the version document it installed.
     await waitFor(() => pythonLog.includes(`/v1/templates/glm/${latest}.json`))
-    expect(pythonLog).toContain('"GET /v1/templates/glm.json HTTP/1.1" 200')
-    expect(pythonLog).toContain(`"GET /v1/templates/glm/${latest}.json HTTP/1.1" 200`)
+    expect(pythonLog).toContain(`"GET ${SUB}/v1/templates/glm.json HTTP/1.1" 200`)
+    expect(pythonLog).toContain(`"GET ${SUB}/v1/templates/glm/${latest}.json HTTP/1.1" 200`)
+    expect(requestsOutside()).toEqual([])
   })
 
   it('a client that pinned another key refuses the same static site', () => {
     expect(runCli(['keygen', '--out', join(work, 'k2')]).code).toBe(0)
     const t = sandbox()
     try {
-      const added = t.cm(['registry', 'add', 'other', url, '--key', join(work, 'k2/public-key.json')])
+      const added = t.cm(['registry', 'add', 'other', `${url}/`, '--key', join(work, 'k2/public-key.json')])
       const res =
         added.code === 0 ? t.cm(['add', 'w', 'glm', '--registry', 'other', '--api-key-env', 'ZAI_KEY']) : added
       expect(res.code).not.toBe(0)
@@ -110,7 +120,7 @@ describe('build --out --sign-key, served by python3 -m http.server', () => {
     }
   })
 
-  it('renders / and /t/glm in Chromium with no console error, the timeline and search working', async () => {
+  it('renders /sub/path/ and /sub/path/t/glm/ in Chromium with no console error, the timeline and search working, every link on the site', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
@@ -135,15 +145,27 @@ describe('build --out --sign-key, served by python3 -m http.server', () => {
       expect(hidden.some((text) => text.includes('glm'))).toBe(false)
       expect(await page.textContent('#count')).toMatch(/ match$/)
 
-      await page.click('li.card:not([hidden]) a[href="/t/glm"]')
-      await page.waitForURL(/\/t\/glm\/?$/)
+      await page.click(`li.card:not([hidden]) a[href="${SUB}/t/glm"]`)
+      await page.waitForURL(`${url}/t/glm/`)
       expect(await page.$$eval('svg.tl g.cell', (els) => els.length)).toBeGreaterThan(5)
       expect(await page.textContent('svg.tl desc')).toMatch(/^default: /)
       expect(
         await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
       ).toBeLessThanOrEqual(0)
+      // Every link of the page stays on the site: back to the catalogue, and the read API.
+      await page.click('a.brand')
+      await page.waitForURL(`${url}/`)
+      expect(await page.textContent('h1')).toBe('Provider templates')
+      await page.goto(`${url}/t/glm/`)
+      expect(await page.$$eval('svg.tl g.cell', (els) => els.length)).toBeGreaterThan(5)
+      for (const href of await page.$$eval('a[href^="/"]', (els) => els.map((e) => e.getAttribute('href')!))) {
+        expect(href.startsWith(`${SUB}/`), href).toBe(true)
+        const res = await page.request.get(new URL(href, url).toString())
+        expect(res.status(), href).toBe(200)
+      }
       expect((await page.request.get(`${url}/t/no-such-thing`)).status()).toBe(404)
       expect(problems).toEqual([])
+      expect(requestsOutside()).toEqual([])
     } finally {
       await browser.close()
     }

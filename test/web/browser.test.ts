@@ -243,33 +243,53 @@ describe('web catalogue in chromium', () => {
     await close()
   })
 
-  it('searches a catalogue too large to list whole through /search.json, also from ?q= in the URL', async () => {
+  it('searches a catalogue too large to list whole through search.json, also from ?q= in the URL, at the root and under a base', async () => {
     const many = Array.from({ length: 420 }, (_, i) => ({
       ...DOCS[0]!,
       id: `p${String(i).padStart(4, '0')}`,
       name: `Provider ${i}`,
     }))
-    const app = new Hono()
-    app.route('/', createWebRoutes(memoryDeps(many)))
-    const big = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-    })
-    const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}`
-    const { page, problems, close } = await openPage()
-    try {
-      await page.goto(`${url}/`)
-      expect(await page.$$eval('li.card', (els) => els.length)).toBe(300)
-      // p0419 is not among the 300 listed cards: only the search document knows it.
-      await page.getByLabel('Search templates').pressSequentially('p0419')
-      await expect.poll(() => visibleCardIds(page)).toEqual(['p0419'])
-      await expect.poll(() => page.textContent('#count')).toBe('1 template match')
-      await page.goto(`${url}/?q=provider%20418`)
-      await expect.poll(() => visibleCardIds(page)).toEqual(['p0418'])
-      expect(await page.getAttribute('li.card h2 a', 'href')).toBe('/t/p0418')
-      expect(problems).toEqual([])
-    } finally {
-      await close()
-      big.close()
+    // Under a base (build --base, a GitHub Pages project site) the script fetches <base>search.json
+    // and links cards under it: the app mounted there sees only requests under the prefix.
+    for (const prefix of ['', '/sub/path']) {
+      const app = new Hono()
+      app.route('/', createWebRoutes({ ...memoryDeps(many), base: `${prefix}/` }))
+      // What a static host does with a tree built for the base: serves it under the prefix only.
+      const seen: string[] = []
+      const outer = {
+        fetch: (req: Request) => {
+          const u = new URL(req.url)
+          seen.push(u.pathname)
+          if (!u.pathname.startsWith(`${prefix}/`)) return new Response('not under the base', { status: 404 })
+          u.pathname = u.pathname.slice(prefix.length)
+          return app.fetch(new Request(u, req))
+        },
+      }
+      const big = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: outer.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+      })
+      const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}${prefix}`
+      const { page, problems, close } = await openPage()
+      try {
+        await page.goto(`${url}/`)
+        expect(await page.$$eval('li.card', (els) => els.length)).toBe(300)
+        // p0419 is not among the 300 listed cards: only the search document knows it.
+        await page.getByLabel('Search templates').pressSequentially('p0419')
+        await expect.poll(() => visibleCardIds(page)).toEqual(['p0419'])
+        await expect.poll(() => page.textContent('#count')).toBe('1 template match')
+        await page.goto(`${url}/?q=provider%20418`)
+        await expect.poll(() => visibleCardIds(page)).toEqual(['p0418'])
+        expect(await page.getAttribute('li.card h2 a', 'href')).toBe(`${prefix}/t/p0418`)
+        await page.click('li.card h2 a')
+        await page.waitForURL(`${url}/t/p0418`)
+        expect(await page.textContent('h1')).toBe('Provider 418')
+        expect(seen).toContain(`${prefix}/search.json`)
+        expect(seen.filter((p) => !p.startsWith(`${prefix}/`))).toEqual([])
+        expect(problems).toEqual([])
+      } finally {
+        await close()
+        big.close()
+      }
     }
   })
 
