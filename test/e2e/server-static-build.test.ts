@@ -92,6 +92,17 @@ describe('claude-multi-registry build --out', () => {
     expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;')
     expect(html).toContain('<svg class="tl"')
   })
+
+  it('refuses a --base that is not a plain URL path with one line and exit 2, writing nothing', async () => {
+    const out = join(dir, 'bad-base')
+    for (const base of ['/../etc/', '/a b/', '/"><script>/']) {
+      const r = runCli(['build', '--out', out, '--base', base, '--data', join(dir, 'data')])
+      expect(r.code, base).toBe(2)
+      expect(r.stderr.trim().split('\n'), base).toHaveLength(1)
+      expect(r.stderr).toContain(`--base ${JSON.stringify(base)} is not a URL path of plain segments`)
+    }
+    await expect(readFile(join(out, 'index.html'))).rejects.toThrow(/ENOENT/)
+  })
 })
 
 describe('build --out refuses to write outside its tree (attack)', () => {
