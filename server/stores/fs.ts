@@ -31,6 +31,8 @@ export interface FsStoreOptions {
   dir: string
   /** How often other processes' writes are looked for (ms). */
   pollMs?: number
+  /** How long synchronous index reads run before they give the event loop back (ms, default 8). */
+  sliceMs?: number
 }
 
 /**
@@ -106,7 +108,7 @@ export function createFsStore(options: FsStoreOptions): Store {
   }
 
   // Reads for the index (listIds, getEntry) are synchronous and time-sliced: see createSlicer.
-  const pause = createSlicer()
+  const pause = createSlicer(options.sliceMs)
 
   /** The id's meta by the catalogue-folder rules (shared/catalogue-tree.ts); `stored` when meta.json was read already. */
   function readMeta(id: string, stored?: PackageMeta, folderMtimeMs?: number): PackageMeta | null {
