@@ -124,8 +124,7 @@ export async function polishUsage(
 export async function checkArity(prog: string, main: AnyCommand, rawArgs: string[]): Promise<void> {
   const [cmd, parent] = await findCommand(main, rawArgs)
   const defs = ((cmd.args ? await resolve(cmd.args) : {}) ?? {}) as Record<string, PositionalDef>
-  const positional = Object.values(defs).filter((d) => d.type === 'positional')
-  if (positional.some((d) => d.valueHint?.endsWith('...'))) return
+  const positional = Object.entries(defs).filter(([, d]) => d.type === 'positional')
   const path = [(await resolve(parent?.meta ?? {}))?.name, (await resolve(cmd.meta ?? {}))?.name].filter(
     (n): n is string => Boolean(n) && n !== prog,
   )
@@ -146,9 +145,24 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
     }
     words.push(a)
   }
+  const where = [prog, ...path].join(' ')
+  // citty's "Missing required positional argument: NAME" names neither the command nor its usage.
+  const missing = positional.slice(words.length - path.length).filter(([, d]) => d.required)
+  if (missing.length) {
+    const usage = positional
+      .map(
+        ([n, d]) =>
+          `${d.required ? '<' : '['}${n}${d.valueHint?.endsWith('...') ? '...' : ''}${d.required ? '>' : ']'}`,
+      )
+      .join(' ')
+    throw new UsageError(
+      `\`${where}\` needs ${missing.map(([n]) => `<${n}>`).join(' and ')}: ${where} ${usage}`,
+      `run \`${where} --help\``,
+    )
+  }
+  if (positional.some(([, d]) => d.valueHint?.endsWith('...'))) return
   const extra = words.slice(path.length + positional.length)
   if (extra.length) {
-    const where = [prog, ...path].join(' ')
     throw new UsageError(
       `unexpected argument${extra.length > 1 ? 's' : ''} for \`${where}\`: ${extra.join(' ')}`,
       `run \`${where} --help\``,

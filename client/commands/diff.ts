@@ -58,7 +58,7 @@ export default defineCommand({
     )
     out(
       formatTable([
-        ['Variable', 'Local', 'After sync', ''].map((h) => c.bold(h)),
+        ['Variable', 'Local', 'After sync', 'Why'].map((h) => c.bold(h)),
         ...rows.map((r) => [
           r.role ?? r.key,
           show(r.key, r.local),

@@ -28,7 +28,11 @@ export default defineCommand({
     const source = session.registries.get(registry)
     // The id's own signed document, not the whole catalogue (the index only from an older server).
     const entry = await requireSourceEntry(source, id)
-    const picked = await pickOrThrow(entry, range ?? 'latest')
+    const picked = await pickOrThrow(
+      entry,
+      range ?? 'latest',
+      `give one of them, e.g. ${entry.id}@${entry['dist-tags'].latest ?? '<version>'}`,
+    )
     const { template: t } = await source.version(id, picked.version, entry.versions[picked.version]!.integrity)
     flushWarnings(session)
     const versions = sortVersions(Object.keys(entry.versions), 'newest-first').map((v) => ({

@@ -107,7 +107,7 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
     })
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err
-    return cached ? orFallback(await fromCache(`unreachable (${err.message})`)) : 'fallback'
+    return cached ? orFallback(await fromCache(`unreachable (${err.reason})`)) : 'fallback'
   }
   if (res.status === 304 && cached) {
     const copy = await fromCache()

@@ -1,5 +1,6 @@
 import { CliError } from '../../shared/errors.js'
 import { proxyConfigured } from '../../shared/net/proxy-env.js'
+import { describeNetworkCode } from '../../shared/net-reasons.js'
 import { safeText } from '../../shared/text.js'
 
 export interface HttpResponse {
@@ -20,7 +21,12 @@ export interface HttpRequest {
 
 /** A network failure (refused, DNS, timeout), as opposed to an HTTP answer. */
 export class NetworkError extends CliError {
-  constructor(method: string, url: string, reason: string) {
+  constructor(
+    method: string,
+    url: string,
+    /** What went wrong in words (`host not found (ENOTFOUND)`), for messages that name the registry themselves. */
+    readonly reason: string,
+  ) {
     super('E_NETWORK', `[${method}] "${url}": ${reason}`)
   }
 }
@@ -102,17 +108,25 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
   })
 }
 
-/** The error code, and for a certificate the way to trust a private CA. */
+/** The error code in words, and for a certificate the way to trust a private CA. */
 const networkReason = (err: NodeJS.ErrnoException): string =>
   err.code && /CERT|SSL|TLS|SIGNATURE/.test(err.code)
     ? `TLS certificate problem (${err.code}); a private CA goes in NODE_EXTRA_CA_CERTS`
-    : (err.code ?? err.message)
+    : err.code
+      ? describeNetworkCode(err.code)
+      : err.message
 
-/** The server's `{ error: { code, message } }`, or the status line when the body is not ours; one escaped line. */
+/**
+ * The server's `{ error: { code, message } }`; else the status and the first line of a short text
+ * body. A web page (a proxy's 404, a login page) is named, never pasted: its markup is no reason.
+ */
 export function errorMessage(res: Pick<HttpResponse, 'status' | 'text'>): string {
   try {
     const body = JSON.parse(res.text) as { error?: { code?: string; message?: string } }
     if (typeof body.error?.message === 'string') return `${res.status} ${safeText(body.error.message.slice(0, 500))}`
   } catch {}
-  return `${res.status}${res.text ? ` ${safeText(res.text.slice(0, 200))}` : ''}`
+  const text = res.text.trim()
+  if (/^</.test(text)) return `${res.status} (an HTML page, not a claude-multi registry's answer)`
+  const line = text.split('\n')[0]!.slice(0, 200)
+  return `${res.status}${line ? ` ${safeText(line)}` : ''}`
 }

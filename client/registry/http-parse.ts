@@ -60,7 +60,10 @@ export function asTemplate(doc: unknown, where: string): Template {
   return t as Template
 }
 
-/** The content type of a body that is not JSON (`text/html`), or undefined when it is JSON. */
+/**
+ * What a body that is not JSON is (`text/html instead of JSON`, `an HTML page labelled
+ * application/json`), or undefined when it is JSON.
+ */
 export function nonJson(res: {
   headers: Record<string, string | string[] | undefined>
   text: string
@@ -69,11 +72,13 @@ export function nonJson(res: {
     .split(';')[0]!
     .trim()
     .toLowerCase()
-  if (type && !type.includes('json')) return type
+  if (type && !type.includes('json')) return `${type} instead of JSON`
   try {
     JSON.parse(res.text)
     return undefined
   } catch {
-    return type || 'a body that is not JSON'
+    // A static host labels any *.json file as JSON, whatever it holds.
+    const what = /^\s*</.test(res.text) ? 'an HTML page' : 'a body that is not valid JSON'
+    return type ? `${what} labelled ${type}` : what
   }
 }

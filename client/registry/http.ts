@@ -161,15 +161,18 @@ export class HttpSource implements RegistrySource {
   /** The index, and whether the trust check already ran on it (a fresh copy, checked before caching). */
   private async fetchIndex(): Promise<{ index: RegistryIndex; checked: boolean; revalidated?: boolean }> {
     const cached = this.readCachedIndex()
-    const fromCache = (why: string) => {
+    // An answer that is not a registry's is a wrong URL more often than an outage: the hint says which to check.
+    const notRegistry = `check that the URL points at a claude-multi registry; \`claude-multi registry list\` shows the one in use`
+    const fromCache = (
+      why: string,
+      hint = 'check the URL and your network; once an index is cached, an outage only warns',
+    ) => {
       if (!cached)
         throw new CliError(
           'E_NO_CACHE',
-          `registry ${this.name} (${this.url}) ${why} and nothing is cached yet`,
+          `registry ${this.name} (${this.url}) ${why}; nothing is cached yet`,
           1,
-          this.opts.offline
-            ? 'run once without --offline'
-            : 'check the URL and your network, or use --offline after a successful run',
+          this.opts.offline ? 'run once without --offline' : hint,
         )
       return { index: cached.index, checked: false }
     }
@@ -185,15 +188,15 @@ export class HttpSource implements RegistrySource {
       })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
-      const copy = fromCache(`is unreachable (${err.message})`)
+      const copy = fromCache(`is unreachable: ${err.reason}`)
       this.opts.warn(
-        `registry ${this.name} unreachable (${err.message}); using the cached index from ${cached!.meta.fetchedAt}`,
+        `registry ${this.name} unreachable (${err.reason}); using the cached index from ${cached!.meta.fetchedAt}`,
       )
       return copy
     }
     if (res.status === 304 && cached) return { index: cached.index, checked: false, revalidated: true }
     if (res.status >= 500) {
-      const copy = fromCache(`answered ${res.status}`)
+      const copy = fromCache(`answered ${errorMessage(res)}`)
       this.opts.warn(
         `registry ${this.name} answered ${errorMessage(res)}; using the cached index from ${cached!.meta.fetchedAt}`,
       )
@@ -206,13 +209,19 @@ export class HttpSource implements RegistrySource {
         1,
         `run \`claude-multi registry login ${this.name}\``,
       )
-    if (res.status !== 200) throw new CliError('E_HTTP', `[GET] "${url}": ${errorMessage(res)}`)
+    if (res.status !== 200)
+      throw new CliError(
+        'E_HTTP',
+        `registry ${this.name} (${this.url}) answered ${errorMessage(res)} for /v1/index.json`,
+        1,
+        res.status === 404 ? notRegistry : undefined,
+      )
     // A 200 that is not JSON is somebody else's page (a captive portal, a maintenance page): an outage.
     const notJson = nonJson(res)
     if (notJson) {
-      const copy = fromCache(`answered 200 with ${notJson} instead of JSON`)
+      const copy = fromCache(`answered 200 with ${notJson}`, notRegistry)
       this.opts.warn(
-        `registry ${this.name} answered 200 with ${notJson} instead of JSON (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`,
+        `registry ${this.name} answered 200 with ${notJson} (a captive portal or maintenance page?); using the cached index from ${cached!.meta.fetchedAt}`,
       )
       return copy
     }

@@ -72,16 +72,25 @@ const mk = (entry: TemplateEntry, version: string): Picked => {
   return deprecated ? { version, deprecated } : { version }
 }
 
-export async function pickOrThrow(entry: TemplateEntry, range: string): Promise<Picked> {
+/**
+ * The version `range` picks, or an error listing what exists. `hint` says what to do where the
+ * range came from: the lock (`pin` another), or the command line (give another).
+ */
+export async function pickOrThrow(
+  entry: TemplateEntry,
+  range: string,
+  hint = `pick one with \`claude-multi pin <name> <range>\``,
+): Promise<Picked> {
   const picked = await pickVersion(entry, range)
   if (picked) return picked
   const all = sortVersions(Object.keys(entry.versions), 'oldest-first')
-  throw new CliError(
-    'E_NO_MATCH',
-    `no version of ${entry.id} satisfies ${range} (available: ${all.join(', ') || 'none'})`,
-    1,
-    `pick one with \`claude-multi pin <name> <range>\``,
-  )
+  // A word such as "stable" or a typo of "latest" is a dist-tag that does not exist, not a range.
+  const tags = Object.keys(entry['dist-tags'] ?? {})
+  const what =
+    /^[a-z][a-z0-9._-]*$/i.test(range) && !/^v\d/.test(range)
+      ? `${entry.id} has no dist-tag "${range}" (dist-tags: ${tags.join(', ') || 'none'}; versions: ${all.join(', ') || 'none'})`
+      : `no version of ${entry.id} satisfies ${range} (available: ${all.join(', ') || 'none'})`
+  throw new CliError('E_NO_MATCH', what, 1, hint)
 }
 
 /**

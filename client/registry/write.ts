@@ -69,7 +69,7 @@ export async function registryWrite(
           : 'E_HTTP'
   const hint =
     res.status === 409
-      ? 'published versions are immutable: bump "version" and publish again'
+      ? 'raise "version" in the file and publish that'
       : res.status === 401
         ? `run \`claude-multi registry login ${source.name}\``
         : res.status === 403

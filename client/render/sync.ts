@@ -175,12 +175,15 @@ export async function renderFileDiff(path: string, before: string, after: string
   if (before === after) return ''
   const { createTwoFilesPatch } = await import('diff')
   const patch = createTwoFilesPatch(path, path, maskSecrets(before), maskSecrets(after), '', '', { context: 2 })
-  return patch
-    .split('\n')
-    .slice(2)
-    .map((l) => safeText(l))
-    .map((l) => (l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l))
-    .join('\n')
+  return (
+    patch
+      .split('\n')
+      .slice(2)
+      // The file-name lines end in a tab before the (empty) header: it is no control byte of the file.
+      .map((l) => safeText(/^(?:---|\+\+\+) /.test(l) ? l.replace(/\t$/, '') : l))
+      .map((l) => (l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l))
+      .join('\n')
+  )
 }
 
 /** settings.json of adopted instances carries the key in plain text: it never reaches the screen. */

@@ -43,13 +43,22 @@ export interface LoadedConfig {
 /** The newest config.json layout this client reads and writes. */
 export const CONFIG_MAJOR = 2
 
+/** A config.json nobody can read: the instances come back from their wrappers, the registries do not. */
+const CONFIG_REPAIR =
+  'fix it by hand, or move it away and run `claude-multi adopt` to rebuild the instances from their wrappers (then `claude-multi registry add` your registries again)'
+
 export function loadConfig(paths: Paths): LoadedConfig {
-  const read = readJson<Config>(paths.config, 'config')
+  const read = readJson<Config>(paths.config, 'config', CONFIG_REPAIR)
   if (!read)
     return { config: { instances: [], version: '2.0.0' }, style: { indent: 2, newline: false }, path: paths.config }
   const config = read.value
   if (!config || typeof config !== 'object' || Array.isArray(config))
-    throw new CliError('E_CORRUPT', `config ${paths.config} is not a JSON object; fix it, it was left untouched`)
+    throw new CliError(
+      'E_CORRUPT',
+      `config ${paths.config} is not a JSON object; it was left untouched`,
+      1,
+      CONFIG_REPAIR,
+    )
   // claude-multi wrote "1.0.0" (0.3) and "2.0.0" (0.5 on); a later major is a layout we do not know.
   const major = typeof config.version === 'string' ? Number(/^(\d+)\./.exec(config.version)?.[1]) : NaN
   if (major > CONFIG_MAJOR) throw newerVersionError(paths.config, `config version ${config.version}`)
@@ -57,12 +66,16 @@ export function loadConfig(paths: Paths): LoadedConfig {
   if (!Array.isArray(config.instances) || config.instances.some((i) => !i || typeof i.name !== 'string'))
     throw new CliError(
       'E_CORRUPT',
-      `config ${paths.config}: "instances" must be a list of {name, configDir}; fix it, it was left untouched`,
+      `config ${paths.config}: "instances" must be a list of {name, configDir}; it was left untouched`,
+      1,
+      CONFIG_REPAIR,
     )
   if (config.registries !== undefined && !Array.isArray(config.registries))
     throw new CliError(
       'E_CORRUPT',
-      `config ${paths.config}: "registries" must be a list; fix it, it was left untouched`,
+      `config ${paths.config}: "registries" must be a list; it was left untouched`,
+      1,
+      CONFIG_REPAIR,
     )
   return { config, style: read.style, path: paths.config }
 }

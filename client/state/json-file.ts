@@ -48,7 +48,11 @@ export function readDiskText(path: string): string | undefined {
  * Reads a JSON file; a missing file is `undefined`. A corrupt file is an error naming the path and
  * is never overwritten: the user may have something in it worth saving.
  */
-export function readJson<T>(path: string, what = 'file'): { value: T; style: JsonStyle } | undefined {
+export function readJson<T>(
+  path: string,
+  what = 'file',
+  hint = 'fix it or move it away',
+): { value: T; style: JsonStyle } | undefined {
   const text = readText(path)
   if (text === undefined) return undefined
   try {
@@ -56,7 +60,9 @@ export function readJson<T>(path: string, what = 'file'): { value: T; style: Jso
   } catch (err) {
     throw new CliError(
       'E_CORRUPT',
-      `${what} ${path} is not valid JSON (${(err as Error).message}); fix or move it away, it was left untouched`,
+      `${what} ${path} is not valid JSON (${(err as Error).message}); it was left untouched`,
+      1,
+      hint,
     )
   }
 }

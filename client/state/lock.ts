@@ -35,8 +35,12 @@ export interface Lockfile {
   [key: string]: unknown
 }
 
+/** What repairs a damaged lock: adopt keeps the file aside and rebuilds every entry from the wrappers. */
+export const LOCK_REPAIR =
+  'run `claude-multi adopt`: it keeps the damaged file as claude-multi.lock.damaged-<time> and rebuilds the lock from your wrappers'
+
 export function loadLock(paths: Paths): Lockfile {
-  const read = readJson<Lockfile>(paths.lock, 'lock file')
+  const read = readJson<Lockfile>(paths.lock, 'lock file', LOCK_REPAIR)
   if (!read) return { lockfileVersion: 1, instances: {} }
   const lock = read.value
   const v = (lock as { lockfileVersion?: unknown } | null)?.lockfileVersion
@@ -50,7 +54,9 @@ export function loadLock(paths: Paths): Lockfile {
   )
     throw new CliError(
       'E_CORRUPT',
-      `lock file ${paths.lock} has no "instances" object; fix or remove it, it was left untouched`,
+      `lock file ${paths.lock} has no "instances" object; it was left untouched`,
+      1,
+      LOCK_REPAIR,
     )
   for (const [name, e] of Object.entries(lock.instances)) {
     if (
@@ -62,7 +68,9 @@ export function loadLock(paths: Paths): Lockfile {
     )
       throw new CliError(
         'E_CORRUPT',
-        `lock file ${paths.lock}: entry "${name}" is incomplete; fix or remove it, it was left untouched`,
+        `lock file ${paths.lock}: entry "${name}" is incomplete; it was left untouched`,
+        1,
+        LOCK_REPAIR,
       )
     e.inputs ??= {}
   }

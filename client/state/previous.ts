@@ -10,13 +10,25 @@ export interface Previous {
   text: string
   entry: LockEntry
   savedAt: string
+  /**
+   * overrides.json as it was (null: there was none), so that rolling back an `override` (or a
+   * `sync --theirs` that dropped one) does not leave it to come back at the next sync. Absent in
+   * files written before it was kept: rollback then leaves overrides.json alone.
+   */
+  overrides?: string | null
 }
 
 export function loadPrevious(configDir: string): Previous | undefined {
   const read = readJson<Previous>(previousFile(configDir), 'rollback state')
   if (!read) return undefined
   const p = read.value
-  if (!p || typeof p.path !== 'string' || typeof p.text !== 'string' || !p.entry)
+  if (
+    !p ||
+    typeof p.path !== 'string' ||
+    typeof p.text !== 'string' ||
+    !p.entry ||
+    (p.overrides !== undefined && p.overrides !== null && typeof p.overrides !== 'string')
+  )
     throw new CliError('E_CORRUPT', `rollback state ${previousFile(configDir)} is incomplete; it was left untouched`)
   return p
 }

@@ -105,7 +105,11 @@ export async function addInstance(
   const registry = ctx.registries.nameFor(id, opts.registry)
   // Its own signed document, not the whole index (client/registry/http-entry.ts).
   const entry = await requireSourceEntry(ctx.registries.get(registry), id)
-  const picked = await pickOrThrow(entry, range ?? 'latest')
+  const picked = await pickOrThrow(
+    entry,
+    range ?? 'latest',
+    `give one of them, e.g. ${entry.id}@${entry['dist-tags'].latest ?? '<version>'}`,
+  )
   const doc = (
     await ctx.registries.get(registry).version(id, picked.version, entry.versions[picked.version]!.integrity)
   ).template

@@ -1,5 +1,7 @@
 import { noticeFile, pendingNotice } from '../notify/files.js'
 import { requireInstance } from '../state/config.js'
+import { readDiskText } from '../state/json-file.js'
+import { overridesFile } from '../state/paths.js'
 import { saveLock } from '../state/lock.js'
 import { saveOverrides } from '../state/overrides.js'
 import { loadPrevious, savePrevious, type Previous } from '../state/previous.js'
@@ -27,6 +29,8 @@ export function applyPlans(ctx: SyncContext, tx: Transaction, plans: InstancePla
         text: plan.currentText,
         entry,
         savedAt: new Date().toISOString(),
+        // The file on disk, not what this transaction stages (`override` stages the new one first).
+        overrides: readDiskText(overridesFile(inst.configDir)) ?? null,
       })
     if (plan.dropOverrides.length) {
       const next = { ...plan.overrides }

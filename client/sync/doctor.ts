@@ -85,9 +85,7 @@ export async function runDoctor(paths: Paths = resolvePaths()): Promise<Check[]>
       fail(
         'state',
         err.message,
-        err.code === 'E_NEWER'
-          ? err.hint
-          : 'fix or move the file away; `claude-multi adopt` rebuilds a lost lock from the wrappers',
+        err.hint ?? 'fix or move the file away; `claude-multi adopt` rebuilds a lost lock from the wrappers',
       ),
     )
     return checks

@@ -41,7 +41,7 @@ export async function pinInstance(
 ): Promise<RangeChange> {
   const entry = managedEntry(ctx, name)
   const source = await requireSourceEntry(ctx.registries.get(entry.registry), entry.template)
-  const wanted = (await pickOrThrow(source, range)).version
+  const wanted = (await pickOrThrow(source, range, 'give a range one of them satisfies, or a dist-tag')).version
   return { ...setRange(ctx, tx, name, entry, range), wanted }
 }
 

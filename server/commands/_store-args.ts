@@ -31,6 +31,11 @@ export interface OpenOptions {
   init?: boolean
   /** Writes secrets (tokens): the bundled catalogue, shipped in the package and in git, is refused. */
   writesSecrets?: boolean
+  /**
+   * Reads or revokes tokens (`list`, `revoke`): the bundled catalogue never holds any, so without
+   * --data or --store the command would answer about nothing ("no tokens", "no token with id").
+   */
+  tokensOf?: 'list' | 'revoke'
 }
 
 /** Opens the store the flags name. A `--data` directory must exist unless `init` says to create it. */
@@ -44,6 +49,11 @@ export async function openStoreFromArgs(args: StoreArgValues, opts: OpenOptions 
     throw new UsageError(
       'say which registry the token is for: --data DIR or --store URL',
       'tokens are never written into the bundled catalogue, which anyone can read',
+    )
+  if (opts.tokensOf && !explicitDir && !usesUrl)
+    throw new UsageError(
+      `say which registry's tokens to ${opts.tokensOf}: --data DIR or --store URL`,
+      'the bundled catalogue holds no tokens',
     )
   if (explicitDir && !existsSync(explicitDir)) {
     if (!opts.init)

@@ -54,7 +54,7 @@ const list = defineCommand({
   meta: { name: 'list', description: 'List tokens (never their secrets)' },
   args: { json: { type: 'boolean', default: false, description: 'Print JSON' }, ...storeArgs },
   async run({ args }) {
-    const { store } = await openStoreFromArgs(args)
+    const { store } = await openStoreFromArgs(args, { tokensOf: 'list' })
     try {
       const tokens = (await store.listTokens()).map(({ hash: _, ...t }) => t)
       if (args.json) {
@@ -63,7 +63,7 @@ const list = defineCommand({
       }
       if (tokens.length === 0) {
         process.stdout.write(
-          'no tokens; create one with claude-multi-registry token create --name NAME --scope SCOPE\n',
+          'no tokens; create one with claude-multi-registry token create --name NAME --scope SCOPE and the same --data or --store\n',
         )
         return
       }
@@ -88,10 +88,15 @@ const revoke = defineCommand({
   meta: { name: 'revoke', description: 'Revoke a token by its id (see token list)' },
   args: { id: { type: 'positional', required: true, description: 'Token id, e.g. tok_1a2b3c4d5e6f' }, ...storeArgs },
   async run({ args }) {
-    const { store } = await openStoreFromArgs(args)
+    const { store } = await openStoreFromArgs(args, { tokensOf: 'revoke' })
     try {
       if (!(await store.revokeToken(args.id)))
-        throw new CliError('E_NOT_FOUND', `no token with id "${args.id}"`, 1, 'see claude-multi-registry token list')
+        throw new CliError(
+          'E_NOT_FOUND',
+          `no token with id "${args.id}"`,
+          1,
+          'see `claude-multi-registry token list` with the same --data or --store',
+        )
       process.stdout.write(`revoked ${args.id}\n`)
     } finally {
       await store.close()

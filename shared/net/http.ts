@@ -11,6 +11,7 @@
  */
 import { createFetch, FetchError } from 'ofetch'
 import { proxyConfigured } from './proxy-env.js'
+import { describeNetworkCode, NETWORK_REASONS } from '../net-reasons.js'
 
 export type HttpFailureKind = 'bad-url' | 'timeout' | 'network' | 'too-large' | 'redirect'
 
@@ -180,17 +181,6 @@ async function boundedText(res: Response, max: number, url: string): Promise<str
   return Buffer.concat(chunks).toString('utf8')
 }
 
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed',
-  UND_ERR_SOCKET: 'connection closed',
-}
-
 /** The innermost error code of a fetch failure (fetch → TypeError → cause → cause...). */
 function codeOf(err: unknown): string | undefined {
   for (
@@ -215,8 +205,8 @@ function failure(err: unknown, url: string, timeoutMs: number, signal: AbortSign
     code === 'UND_ERR_HEADERS_TIMEOUT'
   )
     return new HttpFailure('timeout', url, `no answer from ${host} within ${Math.round(timeoutMs / 100) / 10} s`, code)
-  if (code && REASONS[code])
-    return new HttpFailure('network', url, `could not reach ${host}: ${REASONS[code]} (${code})`, code)
+  if (code && NETWORK_REASONS[code])
+    return new HttpFailure('network', url, `could not reach ${host}: ${describeNetworkCode(code)}`, code)
   if (code && /CERT|SSL|TLS|SIGNATURE/.test(code))
     return new HttpFailure(
       'network',

@@ -82,6 +82,7 @@ describe('claude-multi errors (bundled catalogue, no network)', () => {
         const r = sb.cm(args)
         expect(r.code, `${file}: ${args.join(' ')}`).toBe(1)
         expect(r.stderr).toContain(path)
+        expect(r.stderr).toContain('`claude-multi adopt`')
         oneLine(r.stderr)
       }
       expect(readFileSync(path, 'utf8')).toBe('{ "instances": [')

@@ -109,7 +109,7 @@ describe('pins, outdated, and a registry that goes away', () => {
       const r = fresh.cm(['add', 'x', 'glm', '--api-key-stdin'], { input: 'test-key\n' })
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(
-        /^claude-multi: registry public \(http:\/\/127\.0\.0\.1:9\) is unreachable .* and nothing is cached yet/,
+        /^claude-multi: registry public \(http:\/\/127\.0\.0\.1:9\) is unreachable: connection refused \(ECONNREFUSED\); nothing is cached yet/,
       )
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     } finally {

@@ -188,6 +188,17 @@ describe('tokens and --auth-read through the CLI', () => {
       'claude-multi-registry: say which registry the token is for: --data DIR or --store URL (tokens are never written into the bundled catalogue, which anyone can read)\n',
     )
     expect(existsSync(bundledTokens)).toBe(before)
+    // list and revoke on the bundled catalogue answered "no tokens" / "no token with id": about nothing.
+    for (const [args, verb] of [
+      [['token', 'list'], 'list'],
+      [['token', 'revoke', 'tok_0123456789ab'], 'revoke'],
+    ] as const) {
+      const r = runCli([...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toBe(
+        `claude-multi-registry: say which registry's tokens to ${verb}: --data DIR or --store URL (the bundled catalogue holds no tokens)\n`,
+      )
+    }
     const missing = join(dir, 'no', 'such')
     const serve = runCli(['serve', '--port', '0', '--data', missing])
     expect(serve.code).toBe(1)
