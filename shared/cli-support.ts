@@ -160,6 +160,17 @@ export async function checkArity(prog: string, main: AnyCommand, rawArgs: string
       `run \`${where} --help\``,
     )
   }
+  const flags = Object.entries(defs).filter(([, d]) => d.type === 'string' && d.required)
+  const given = (n: string, d: PositionalDef) =>
+    [n, ...[d.alias ?? []].flat()].some((f) =>
+      rawArgs.some((a) => a === `--${f}` || a.startsWith(`--${f}=`) || (f.length === 1 && a === `-${f}`)),
+    )
+  const absent = flags.filter(([n, d]) => !given(n, d))
+  if (absent.length)
+    throw new UsageError(
+      `\`${where}\` needs ${absent.map(([n, d]) => `--${n} <${d.valueHint ?? n}>`).join(' and ')}`,
+      `run \`${where} --help\``,
+    )
   if (positional.some(([, d]) => d.valueHint?.endsWith('...'))) return
   const extra = words.slice(path.length + positional.length)
   if (extra.length) {

@@ -53,7 +53,7 @@ export function resolveInputs(t: Template, given: Readonly<Record<string, string
 function describeInputs(t: Template, names: string[]): string {
   return (t.inputs ?? [])
     .filter((i) => names.includes(i.name))
-    .map((i) => `${i.name}: ${i.description}${i.choices ? ` (one of ${i.choices.join(', ')})` : ''}`)
+    .map((i) => `${i.name}: ${i.description}${i.choices ? `; one of ${i.choices.join(', ')}` : ''}`)
     .join('; ')
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { defineCommand } from 'citty'
 import { cleanCache, verifyCache } from '../state/cache-verify.js'
 import { resolvePaths } from '../state/paths.js'
@@ -27,9 +28,11 @@ const clean = defineCommand({
   args: { ...jsonArg },
   run({ args }) {
     const paths = resolvePaths()
+    // "removed … (0 KiB)" for a cache that never existed (the bundled catalogue caches nothing) misled.
+    const existed = existsSync(paths.cache)
     const bytes = cleanCache(paths.cache)
-    if (args.json) return emitJson('cache clean', 0, { cache: paths.cache, bytes })
-    out(`removed ${paths.cache} (${kb(bytes)})`)
+    if (args.json) return emitJson('cache clean', 0, { cache: paths.cache, bytes, existed })
+    out(existed ? `removed ${paths.cache} (${kb(bytes)})` : `no cache at ${paths.cache}; nothing to remove`)
   },
 })
 

@@ -22,7 +22,7 @@ export default defineCommand({
     if (args.json)
       return emitJson('pin', 0, { name: r.name, from: r.from, range: r.range, current: r.current, wanted: r.wanted })
     out(
-      `${r.name}: range ${r.from} → ${r.range} (wanted ${r.template}@${r.wanted}${r.wanted === r.current ? ', current' : `; run \`claude-multi sync ${r.name}\``})`,
+      `${r.name}: ${r.from === r.range ? `range is already ${r.range}` : `range ${r.from} → ${r.range}`} (wanted ${r.template}@${r.wanted}${r.wanted === r.current ? ', current' : `; run \`claude-multi sync ${r.name}\``})`,
     )
   },
 })

@@ -15,6 +15,10 @@ export default defineCommand({
       unpinInstance(session, tx, args.name),
     )
     if (args.json) return emitJson('unpin', 0, { name: r.name, from: r.from, range: r.range })
-    out(`${r.name}: range ${r.from} → ${r.range}`)
+    out(
+      r.from === r.range
+        ? `${r.name}: range is already ${r.range}; nothing changed`
+        : `${r.name}: range ${r.from} → ${r.range}`,
+    )
   },
 })

@@ -15,6 +15,8 @@ export interface HttpSourceOptions {
   cacheRoot: string
   offline?: boolean
   token?: () => string | undefined
+  /** The variable the token is read from first (`--token-env`, CLAUDE_MULTI_TOKEN for public). */
+  tokenEnv?: string
   warn: Warn
   /** Signature, expiry and rollback checks (client/trust); every index passes it before use. */
   trust?: IndexTrust
@@ -46,6 +48,14 @@ export class HttpSource implements RegistrySource {
 
   token(): string | undefined {
     return this.opts.token?.()
+  }
+
+  /** What to do about a refused token: a set variable wins over the file `registry login` writes. */
+  loginHint(): string {
+    const env = this.opts.tokenEnv
+    return env && process.env[env]
+      ? `the token comes from $${env}, which wins over \`claude-multi registry login ${this.name}\`: set it to a valid token`
+      : `run \`claude-multi registry login ${this.name}\``
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -203,12 +213,7 @@ export class HttpSource implements RegistrySource {
       return copy
     }
     if (res.status === 401 || res.status === 403)
-      throw new CliError(
-        'E_AUTH',
-        `[GET] "${url}": ${errorMessage(res)}`,
-        1,
-        `run \`claude-multi registry login ${this.name}\``,
-      )
+      throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, this.loginHint())
     if (res.status !== 200)
       throw new CliError(
         'E_HTTP',

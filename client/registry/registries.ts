@@ -85,6 +85,7 @@ export class Registries {
             cacheRoot: paths.cache,
             offline: this.opts.offline ?? false,
             token: () => readToken(paths, rc.name, rc.tokenEnv),
+            ...(rc.tokenEnv ? { tokenEnv: rc.tokenEnv } : {}),
             warn: this.opts.warn,
             timeoutMs: this.opts.timeoutMs,
             trust: createIndexTrust({

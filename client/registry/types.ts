@@ -31,6 +31,8 @@ export interface RegistrySource {
   readonly signedBy?: string | undefined
   /** Bearer token for writes (and reads of private registries), if one is configured. */
   token?(): string | undefined
+  /** What to do when the registry refuses the token. */
+  loginHint?(): string
 }
 
 export type Warn = (message: string) => void

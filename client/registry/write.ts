@@ -71,7 +71,7 @@ export async function registryWrite(
     res.status === 409
       ? 'raise "version" in the file and publish that'
       : res.status === 401
-        ? `run \`claude-multi registry login ${source.name}\``
+        ? (source.loginHint?.() ?? `run \`claude-multi registry login ${source.name}\``)
         : res.status === 403
           ? 'the token does not cover this id or scope'
           : undefined

@@ -98,6 +98,21 @@ describe('first-run mistakes (bundled catalogue)', () => {
     expect(sb.cm(['diff', 'work']).stdout).toMatch(/^Variable\s+Local\s+After sync\s+Why$/m)
   })
 
+  it('a pin or unpin that changes nothing says so; cache clean with no cache removes nothing', () => {
+    expect(sb.cm(['pin', 'work', '^1.5.0']).stdout).toMatch(/^work: range is already \^1\.5\.0 \(wanted glm@/)
+    expect(sb.cm(['unpin', 'work']).stdout).toBe('work: range is already ^1.5.0; nothing changed\n')
+    // The bundled catalogue caches nothing: "removed … (0 KiB)" said otherwise.
+    expect(sb.cm(['cache', 'clean']).stdout).toBe(`no cache at ${join(sb.home, 'cache')}; nothing to remove\n`)
+  })
+
+  it('a missing input lists its choices with one level of parentheses', () => {
+    const r = sb.cm(['add', 'tp', 'mimo-token-plan', '--api-key-env', 'K'])
+    expect(r.code).toBe(2)
+    oneLine(r.stderr)
+    expect(r.stderr).toMatch(/\(region: Token Plan cluster .*; one of cn, sgp, ams\)\n$/)
+    expect(r.stderr).not.toContain('))')
+  })
+
   it('a damaged lock or config names the command that repairs it', () => {
     for (const [file, fix] of [
       ['claude-multi.lock', 'run `claude-multi adopt`: it keeps the damaged file'],

@@ -105,6 +105,15 @@ describe('private registry from the client', () => {
       const forged = plain.cm(['publish', join(plain.dir, 'gw4.json')])
       expect(forged.code).toBe(1)
       expect(forged.stderr).toContain('401')
+      expect(forged.stderr).toContain('(run `claude-multi registry login acme`)')
+      // A token from the --token-env variable wins over the login file: the hint names the variable.
+      expect(plain.cm(['registry', 'remove', 'acme']).code).toBe(0)
+      expect(plain.cm(['registry', 'add', 'acme', acme.url, '--scope', '@acme', '--token-env', 'ACME_ENV']).code).toBe(
+        0,
+      )
+      const refused = plain.cm(['publish', join(plain.dir, 'gw4.json')], { env: { ACME_ENV: 'cmr_wrong' } })
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain('(the token comes from $ACME_ENV, which wins over')
       expect(plain.cm(['registry', 'remove', 'acme']).code).toBe(0)
       expect(plain.cm(['registry', 'list', '--json']).stdout).not.toContain('acme')
     } finally {

@@ -188,6 +188,11 @@ describe('tokens and --auth-read through the CLI', () => {
       'claude-multi-registry: say which registry the token is for: --data DIR or --store URL (tokens are never written into the bundled catalogue, which anyone can read)\n',
     )
     expect(existsSync(bundledTokens)).toBe(before)
+    const noOut = runCli(['build'])
+    expect(noOut.code).toBe(2)
+    expect(noOut.stderr).toBe(
+      'claude-multi-registry: `claude-multi-registry build` needs --out <out> (run `claude-multi-registry build --help`)\n',
+    )
     // list and revoke on the bundled catalogue answered "no tokens" / "no token with id": about nothing.
     for (const [args, verb] of [
       [['token', 'list'], 'list'],
