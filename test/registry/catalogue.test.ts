@@ -2,118 +2,31 @@
  * The bundled catalogue (`registry/templates/`) is served byte for byte, so its files are checked
  * as data: schema, layout, dates, and the semver rules the README promises users.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import semverCompare from 'semver/functions/compare.js'
-import { contractOf, neighbours, semverProblem } from '../../shared/contract.js'
+import { neighbours, semverProblem } from '../../shared/contract.js'
 import semverDiff from 'semver/functions/diff.js'
 import semverMajor from 'semver/functions/major.js'
 import { describe, expect, it } from 'vitest'
 import { latestStable, sortVersions } from '../../shared/versions.js'
-import { COMPACT_WINDOW_ENV, deriveLimits, limitsOf, modelAsSent, SUBAGENT_MODEL_ENV } from '../../shared/limits.js'
-import { placeholders } from '../../shared/placeholders.js'
+import { COMPACT_WINDOW_ENV, deriveLimits, limitsOf } from '../../shared/limits.js'
 import { validateTemplate } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
-
-const ROOT = fileURLToPath(new URL('../../registry/templates/', import.meta.url))
-const EXPECTED_IDS = [
-  'deepseek',
-  'glm',
-  'kimi',
-  'mimo',
-  'mimo-token-plan',
-  'minimax',
-  'openrouter',
-  'qwen',
-  'qwen-coding-plan',
-]
-
-interface Meta {
-  'dist-tags': Record<string, string>
-  versions: Record<string, { publishedAt: string; deprecated?: string }>
-}
-interface Version {
-  file: string
-  text: string
-  doc: Template
-}
-interface Entry {
-  id: string
-  dir: string
-  meta: Meta
-  versions: Version[] // ascending semver
-}
-
-/** Folders under templates/: plain ids, and `@scope/name` two levels deep. */
-function idFolders(): string[] {
-  const ids: string[] = []
-  for (const name of readdirSync(ROOT).sort()) {
-    if (!statSync(join(ROOT, name)).isDirectory()) continue
-    if (name.startsWith('@')) for (const sub of readdirSync(join(ROOT, name)).sort()) ids.push(`${name}/${sub}`)
-    else ids.push(name)
-  }
-  return ids
-}
-
-function load(id: string): Entry {
-  const dir = join(ROOT, id)
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'meta.json')
-  const versions = sortVersions(
-    files.map((f) => f.slice(0, -'.json'.length)),
-    'oldest-first',
-  ).map((v) => {
-    const file = join(dir, `${v}.json`)
-    const text = readFileSync(file, 'utf8')
-    return { file, text, doc: JSON.parse(text) as Template }
-  })
-  return { id, dir, meta, versions }
-}
-
-/** Every string inside a JSON value, with its path, keys included. */
-function* strings(value: unknown, path = '$'): Generator<[string, string]> {
-  if (typeof value === 'string') yield [path, value]
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`)
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      yield [`${path}{key}`, k]
-      yield* strings(v, `${path}.${k}`)
-    }
-  }
-}
-
-// Key shapes of the providers we ship (sk-..., tp-..., bearer headers) and long opaque tokens:
-// 32+ token characters mixing lower case, upper case and digits (env names are upper case only).
-const SECRET_RES = [/\bsk-/i, /\btp-[a-z0-9]/i, /\bbearer\s+[\w.~+/-]{16,}/i]
-const isOpaque = (word: string) => word.length >= 32 && /[a-z]/.test(word) && /[A-Z]/.test(word) && /\d/.test(word)
-const looksSecret = (s: string) => SECRET_RES.some((re) => re.test(s)) || s.split(/[^A-Za-z0-9+/_=-]+/).some(isOpaque)
-
-const unknownPlaceholders = (t: Template): string[] => {
-  const declared = new Set(t.inputs.map((i) => i.name))
-  const values = [t.baseUrl, ...Object.values(t.models), ...Object.values(t.env)]
-  return values.flatMap(placeholders).filter((name) => !declared.has(name))
-}
-const usedPlaceholders = (t: Template) =>
-  new Set([t.baseUrl, ...Object.values(t.models), ...Object.values(t.env)].flatMap(placeholders))
-
-/** What a major version promises not to change (shared/contract.ts, the rule publish enforces). */
-const contract = (t: Template) => JSON.stringify(contractOf(t))
-const bare = modelAsSent
-/** Models a version sends requests to (roles and the subagent model), except ones chosen at setup. */
-const fixedModels = (t: Template) =>
-  [...Object.values(t.models), t.env[SUBAGENT_MODEL_ENV]].filter(
-    (m): m is string => !!m && placeholders(m).length === 0,
-  )
-/** The environment the roles resolve to, enough for deriveLimits. */
-const roleEnv = (t: Template) => ({
-  ANTHROPIC_MODEL: t.models.default,
-  ANTHROPIC_SMALL_FAST_MODEL: t.models.fast,
-  ANTHROPIC_DEFAULT_SONNET_MODEL: t.models.sonnet,
-  ANTHROPIC_DEFAULT_OPUS_MODEL: t.models.opus,
-  ANTHROPIC_DEFAULT_HAIKU_MODEL: t.models.haiku,
-  ...t.env,
-})
+import {
+  EXPECTED_IDS,
+  ROOT,
+  bare,
+  contract,
+  fixedModels,
+  idFolders,
+  load,
+  looksSecret,
+  roleEnv,
+  strings,
+  unknownPlaceholders,
+  usedPlaceholders,
+} from '../helpers/catalogue-data.js'
 
 const ids = idFolders()
 const entries = ids.map(load)
@@ -277,79 +190,5 @@ describe('bundled catalogue', () => {
         }
       }
     })
-  })
-})
-
-describe('catalogue content the client relies on', () => {
-  it('gives each template a known window for its default model (the real-client suite checks Claude Code reports it)', () => {
-    const windows = Object.fromEntries(
-      entries.map((e) => {
-        const latest = e.versions.find((v) => v.doc.version === e.meta['dist-tags'].latest)!.doc
-        return [e.id, limitsOf(latest.limits, latest.models.default)?.context ?? null]
-      }),
-    )
-    expect(windows).toEqual({
-      deepseek: 1_000_000,
-      glm: 1_000_000,
-      kimi: 262_144,
-      mimo: 1_000_000,
-      'mimo-token-plan': 1_000_000,
-      minimax: 1_000_000,
-      openrouter: null, // chosen at setup: claude-multi add reads it from OpenRouter's model list
-      qwen: 1_000_000,
-      'qwen-coding-plan': 1_000_000,
-    })
-  })
-
-  const byId = new Map(entries.map((e) => [e.id, e]))
-  const docs = (id: string) => byId.get(id)!.versions.map((v) => v.doc)
-  const find = (id: string, model: string) => docs(id).find((d) => d.models.default === model)
-
-  it('glm spans glm-4.6, glm-5.1 and the glm-5.3 mapping, with a models-only minor step', () => {
-    expect(find('glm', 'glm-4.6')?.models).toMatchObject({ haiku: 'glm-4.5-air', opus: 'glm-4.6' })
-    expect(find('glm', 'glm-5.1')?.models).toMatchObject({
-      sonnet: 'glm-5.1',
-      haiku: 'glm-5-turbo',
-      fast: 'glm-5-turbo',
-    })
-    const latest = docs('glm').find((d) => d.version === byId.get('glm')!.meta['dist-tags'].latest)!
-    expect(latest.models).toEqual({
-      default: 'glm-5.3[1m]',
-      fast: 'glm-5-turbo',
-      sonnet: 'glm-5.3-flash[1m]',
-      opus: 'glm-5.3[1m]',
-      haiku: 'glm-5-turbo',
-    })
-    expect(latest.env.API_TIMEOUT_MS).toBe('3000000')
-  })
-
-  it('minimax maps one model to every role and keeps M2.7 and M3 in one major', () => {
-    for (const d of docs('minimax')) expect(new Set(Object.values(d.models)).size, d.version).toBe(1)
-    const m27 = find('minimax', 'MiniMax-M2.7')!
-    const m3 = find('minimax', 'MiniMax-M3')!
-    expect(semverMajor(m27.version)).toBe(semverMajor(m3.version))
-    expect(semverDiff(m27.version, m3.version)).toBe('minor')
-  })
-
-  it('openrouter asks for one model used by every role and blanks ANTHROPIC_API_KEY', () => {
-    for (const d of docs('openrouter')) {
-      expect(d.baseUrl).toBe('https://openrouter.ai/api')
-      expect(d.auth).toBe('ANTHROPIC_AUTH_TOKEN')
-      expect(d.env.ANTHROPIC_API_KEY).toBe('')
-      expect(d.inputs.map((i) => i.name)).toEqual(['model'])
-      expect(new Set(Object.values(d.models))).toEqual(new Set(['{{model}}']))
-    }
-  })
-
-  it('mimo-token-plan takes its region from a closed list', () => {
-    for (const d of docs('mimo-token-plan')) {
-      expect(d.baseUrl).toBe('https://token-plan-{{region}}.xiaomimimo.com/anthropic')
-      expect(d.inputs.find((i) => i.name === 'region')?.choices).toEqual(['cn', 'sgp', 'ams'])
-    }
-  })
-
-  it('deepseek sends subagents to the flash model once V4 is mapped', () => {
-    const v4 = find('deepseek', 'deepseek-v4-pro[1m]')!
-    expect(v4.env.CLAUDE_CODE_SUBAGENT_MODEL).toBe(v4.models.haiku)
   })
 })
