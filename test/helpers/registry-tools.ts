@@ -2,12 +2,15 @@
  * The glm registry the `bump` and `watch` suites start from: two published versions (the second
  * deprecated, with retired models) in a filesystem store, and how those suites run a command.
  */
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runCommand, type CommandDef } from 'citty'
 import { integrityOfText } from '../../shared/digest.js'
 import { parseTemplateJson } from '../../shared/schema.js'
 import type { Template } from '../../shared/types.js'
 import { createFsStore } from '../../server/stores/fs.js'
+import { afterEach, beforeEach, vi } from 'vitest'
 
 export const V1: Template = {
   id: 'glm',
@@ -51,4 +54,22 @@ export const readDoc = async (path: string) => {
   const parsed = parseTemplateJson(await readFile(path, 'utf8'))
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
   return parsed.template
+}
+
+/** The suite's temp dir (the glm registry under `data/`) and what the command printed; live bindings, reset per test. */
+export let dir = ''
+export let out: string[] = []
+
+/** Gives each test of the calling suite a fresh glm registry and captures console.log. */
+export function useGlmRegistry(): void {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cm-models-'))
+    await seedGlm(join(dir, 'data'))
+    out = []
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
+  })
+  afterEach(async () => {
+    vi.restoreAllMocks()
+    await rm(dir, { recursive: true, force: true })
+  })
 }

@@ -2,34 +2,16 @@
  * `claude-multi-registry bump`: the next version of a template from the latest, validated, in
  * place (the glm registry of test/helpers/registry-tools.ts).
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { integrityOfText } from '../../shared/digest.js'
 import { UsageError, ValidationError } from '../../shared/errors.js'
 import bump from '../../server/commands/bump.js'
 import { createFsStore } from '../../server/stores/fs.js'
-import type { FakeProvider } from '../helpers/fake-provider.js'
-import { readDoc, run, seedGlm, V2 } from '../helpers/registry-tools.js'
+import { dir, out, readDoc, run, useGlmRegistry, V2 } from '../helpers/registry-tools.js'
 
-let dir: string
-let provider: FakeProvider | undefined
-let out: string[]
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cm-models-'))
-  await seedGlm(join(dir, 'data'))
-  out = []
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
-})
-
-afterEach(async () => {
-  vi.restoreAllMocks()
-  await provider?.close()
-  provider = undefined
-  await rm(dir, { recursive: true, force: true })
-})
+useGlmRegistry()
 
 describe('bump', () => {
   it('writes the next minor from the latest, validated, and moves latest (round trip)', async () => {

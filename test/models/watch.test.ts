@@ -2,12 +2,11 @@
  * `claude-multi-registry watch`: drafts from what a provider lists (gone models retired with a
  * replacement, new ones announced, limits), published with a token on request.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { CliError } from '../../shared/errors.js'
 import type { Template } from '../../shared/types.js'
 import { createApp } from '../../server/app.js'
@@ -17,24 +16,14 @@ import { validateTemplate } from '../../shared/schema.js'
 import { createFsStore } from '../../server/stores/fs.js'
 import { hashToken } from '../../server/tokens.js'
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js'
-import { readDoc, run, seedGlm, V1, V2 } from '../helpers/registry-tools.js'
+import { dir, out, readDoc, run, useGlmRegistry, V1, V2 } from '../helpers/registry-tools.js'
 
-let dir: string
 let provider: FakeProvider | undefined
-let out: string[]
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cm-models-'))
-  await seedGlm(join(dir, 'data'))
-  out = []
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
-})
-
+useGlmRegistry()
 afterEach(async () => {
-  vi.restoreAllMocks()
   await provider?.close()
   provider = undefined
-  await rm(dir, { recursive: true, force: true })
 })
 
 describe('watch drafts and limits', () => {
