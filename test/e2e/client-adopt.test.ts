@@ -1,25 +1,7 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIXTURES, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
-
-/** Lays out the older claude-multi fixture (0.6.4 era: glm-5.1, MiniMax-M2.7) under the sandbox. */
-function layOut(sb: Sandbox): { mmSettings: string; workSettings: string } {
-  const config = JSON.parse(readFileSync(join(FIXTURES, 'config.json'), 'utf8'))
-  for (const inst of config.instances) {
-    inst.configDir = join(sb.dir, `claude-${inst.name}-old`)
-    cpSync(join(FIXTURES, `claude-${inst.name}-old`), inst.configDir, { recursive: true })
-    inst.binaryPath = join(sb.bin, `claude-${inst.name}`)
-    cpSync(join(FIXTURES, 'bin', `claude-${inst.name}`), inst.binaryPath)
-  }
-  mkdirSync(sb.home, { recursive: true })
-  // claude-multi writes JSON without a trailing newline; so does this copy.
-  writeFileSync(join(sb.home, 'config.json'), JSON.stringify(config, null, 2))
-  return {
-    mmSettings: join(sb.dir, 'claude-mm-old', 'settings.json'),
-    workSettings: join(sb.dir, 'claude-work-old', 'settings.json'),
-  }
-}
+import { layOutOldClaudeMulti, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
 
 describe('adopt an instance made by an older claude-multi', () => {
   let reg: Registry
@@ -34,7 +16,7 @@ describe('adopt an instance made by an older claude-multi', () => {
   })
 
   it('matches MiniMax-M2.7 settings to minimax 1.3.0 and syncs to MiniMax-M3 keeping the user-changed key', () => {
-    const { mmSettings } = layOut(sb)
+    const { mmSettings } = layOutOldClaudeMulti(sb)
     // The user changed a value the template manages before adopting.
     const original = readFileSync(mmSettings, 'utf8').replace(
       '"API_TIMEOUT_MS": "3000000"',
@@ -134,7 +116,7 @@ describe('adopt + sync of the claude-multi fixtures', () => {
     const reg = await startRegistry()
     const sb = sandbox(reg.url)
     try {
-      const paths = layOut(sb)
+      const paths = layOutOldClaudeMulti(sb)
       // Hand formatting Claude Code and people write: a one-line array, odd spacing, CRLF line ends.
       const originals = new Map<string, string>()
       for (const [i, path] of [paths.mmSettings, paths.workSettings].entries()) {

@@ -5,12 +5,12 @@
  * Against older servers (per-id documents missing, or unsigned while a key is pinned) they still
  * work, through the index. The registry is a Hono app on port 0 that logs every request.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSigningKey } from '../../shared/sign.js'
 import { compareVersions } from '../../shared/versions.js'
-import { FIXTURES, sandbox, type Sandbox } from '../helpers/client.js'
+import { layOutOldClaudeMulti, sandbox, type Sandbox } from '../helpers/client.js'
 import { startHostile, type Hostile, type HostileState } from '../helpers/hostile.js'
 import { ROOT } from '../helpers/server.js'
 
@@ -28,19 +28,6 @@ function versionsOf(id: string, last?: string): Record<string, unknown> {
       .filter((v) => !last || compareVersions(v, last) <= 0)
       .map((v) => [v, JSON.parse(readFileSync(join(dir, `${v}.json`), 'utf8'))]),
   )
-}
-
-/** The older claude-multi layout (config.json, settings.json, its own wrappers) under the sandbox. */
-function layOut(sb: Sandbox): void {
-  const config = JSON.parse(readFileSync(join(FIXTURES, 'config.json'), 'utf8'))
-  for (const inst of config.instances) {
-    inst.configDir = join(sb.dir, `claude-${inst.name}-old`)
-    cpSync(join(FIXTURES, `claude-${inst.name}-old`), inst.configDir, { recursive: true })
-    inst.binaryPath = join(sb.bin, `claude-${inst.name}`)
-    cpSync(join(FIXTURES, 'bin', `claude-${inst.name}`), inst.binaryPath)
-  }
-  mkdirSync(sb.home, { recursive: true })
-  writeFileSync(join(sb.home, 'config.json'), JSON.stringify(config, null, 2))
 }
 
 interface Kind {
@@ -78,7 +65,7 @@ for (const kind of KINDS)
       hostile = await startHostile({})
       serve(versionsOf('glm', '1.5.0'))
       sb = sandbox(hostile.url, kind.sign ? { CLAUDE_MULTI_REGISTRY_KEY: KEY.entry.publicKey } : {})
-      layOut(sb)
+      layOutOldClaudeMulti(sb)
     })
     afterAll(async () => {
       sb?.cleanup()

@@ -7,7 +7,9 @@ import { runCli, startServer, type RunningServer } from './server.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const CLIENT_CLI = join(ROOT, 'dist/client/cli.js')
-export { FIXTURES } from './layout.js'
+import { FIXTURES } from './layout.js'
+
+export { FIXTURES }
 
 export interface Registry {
   url: string
@@ -148,5 +150,26 @@ export async function holdLock(home: string, command = 'test-holder'): Promise<L
         child.once('exit', () => resolve())
         child.kill('SIGKILL')
       }),
+  }
+}
+
+/**
+ * The older claude-multi layout (0.6.4 era: glm-5.1, MiniMax-M2.7: config.json, each instance's
+ * settings.json and its own wrapper) laid out under the sandbox, as `adopt` finds it.
+ */
+export function layOutOldClaudeMulti(sb: Sandbox): { mmSettings: string; workSettings: string } {
+  const config = JSON.parse(readFileSync(join(FIXTURES, 'config.json'), 'utf8'))
+  for (const inst of config.instances) {
+    inst.configDir = join(sb.dir, `claude-${inst.name}-old`)
+    cpSync(join(FIXTURES, `claude-${inst.name}-old`), inst.configDir, { recursive: true })
+    inst.binaryPath = join(sb.bin, `claude-${inst.name}`)
+    cpSync(join(FIXTURES, 'bin', `claude-${inst.name}`), inst.binaryPath)
+  }
+  mkdirSync(sb.home, { recursive: true })
+  // claude-multi writes JSON without a trailing newline; so does this copy.
+  writeFileSync(join(sb.home, 'config.json'), JSON.stringify(config, null, 2))
+  return {
+    mmSettings: join(sb.dir, 'claude-mm-old', 'settings.json'),
+    workSettings: join(sb.dir, 'claude-work-old', 'settings.json'),
   }
 }
