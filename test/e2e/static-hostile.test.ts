@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { recordProblems } from '../helpers/page-problems.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFsStore } from '../../server/stores/fs.js'
 import { integrityOfText } from '../../shared/digest.js'
@@ -84,15 +85,7 @@ afterAll(async () => {
 /** A page that records every dialog, script error and console error (a CSP refusal is one). */
 async function open() {
   const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`)
-    void d.dismiss()
-  })
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/404/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
+  const problems = recordProblems(page)
   return { page, problems }
 }
 

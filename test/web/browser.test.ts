@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { chromium } from 'playwright-core'
+import { recordProblems } from '../helpers/page-problems.js'
 import type { Browser, Page } from 'playwright-core'
 import semver from 'semver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -100,15 +101,7 @@ async function openPage(options: { javaScriptEnabled?: boolean; width?: number }
     viewport: { width: options.width ?? 1280, height: 900 },
   })
   const page = await context.newPage()
-  const problems: string[] = []
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`)
-    void d.dismiss()
-  })
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/404/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
+  const problems = recordProblems(page)
   return { page, problems, close: () => context.close() }
 }
 
