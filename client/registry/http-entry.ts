@@ -29,6 +29,8 @@ export interface EntryFetch {
   trust?: IndexTrust | undefined
   /** Longest silence allowed on the request (default: http-get's). */
   timeoutMs?: number | undefined
+  /** What to do about a refused token (HttpSource.loginHint: names a --token-env variable that is set). */
+  loginHint: () => string
 }
 
 /** The checked entry (with the key that signed it), or `fallback`: ask the full index instead. */
@@ -115,12 +117,7 @@ export async function fetchEntry(f: EntryFetch, id: string): Promise<EntryResult
     return copy === 'damaged' ? fetchEntry(f, id) : copy
   }
   if (res.status === 401 || res.status === 403)
-    throw new CliError(
-      'E_AUTH',
-      `[GET] "${url}": ${errorMessage(res)}`,
-      1,
-      `run \`claude-multi registry login ${f.name}\``,
-    )
+    throw new CliError('E_AUTH', `[GET] "${url}": ${errorMessage(res)}`, 1, f.loginHint())
   if (res.status >= 500 && cached) return orFallback(await fromCache(`answered ${errorMessage(res)}`))
   // 404: an older server without per-id documents, or no such id. The index tells which.
   if (res.status !== 200) return 'fallback'

@@ -88,6 +88,7 @@ export class HttpSource implements RegistrySource {
           warn: (m, once) => this.warnOnce(m, once),
           trust: this.opts.trust,
           timeoutMs: this.opts.timeoutMs,
+          loginHint: () => this.loginHint(),
         },
         id,
       )
@@ -105,12 +106,7 @@ export class HttpSource implements RegistrySource {
     const url = `${this.url}/v1/index.json`
     const res = await httpRequest(url, { method: 'HEAD', headers: this.headers(), timeoutMs: this.opts.timeoutMs })
     if (res.status === 401 || res.status === 403)
-      throw new CliError(
-        'E_AUTH',
-        `[HEAD] "${url}": ${res.status}`,
-        1,
-        `run \`claude-multi registry login ${this.name}\``,
-      )
+      throw new CliError('E_AUTH', `[HEAD] "${url}": ${res.status}`, 1, this.loginHint())
     if (res.status !== 200) throw new CliError('E_HTTP', `[HEAD] "${url}": ${res.status}`)
   }
 

@@ -1,7 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derive, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
+import { derive, ROOT, sandbox, startRegistry, type Registry, type Sandbox } from '../helpers/client.js'
+import { type RunningServer, startServer } from '../helpers/server.js'
 
 /** Issue 5, client side: registries, scope routing, login, publish/deprecate/dist-tag. */
 describe('private registry from the client', () => {
@@ -125,5 +127,34 @@ describe('private registry from the client', () => {
     const r = sb.cm(['registry', 'remove', 'acme'])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('used by corp')
+  })
+})
+
+describe('a refused token on reads names where it came from', () => {
+  let dir: string
+  let server: RunningServer
+  let sb: Sandbox
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cm-authread-'))
+    cpSync(join(ROOT, 'registry'), dir, { recursive: true })
+    server = await startServer(['--data', dir, '--auth-read', '--quiet'])
+    sb = sandbox(server.url)
+  })
+  afterAll(async () => {
+    await server?.stop()
+    sb?.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('a per-id document refused with 401 says the --token-env variable wins over registry login', () => {
+    // info reads the template's own document, not the index: its refusal must give the same hint.
+    const refused = sb.cm(['info', 'glm'], { env: { CLAUDE_MULTI_TOKEN: 'cmr_wrong' } })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('/v1/templates/glm.json')
+    expect(refused.stderr).toContain('the token comes from $CLAUDE_MULTI_TOKEN, which wins over')
+    // Without the variable, logging in is the fix.
+    const anonymous = sb.cm(['info', 'glm'])
+    expect(anonymous.code).toBe(1)
+    expect(anonymous.stderr).toContain('(run `claude-multi registry login public`)')
   })
 })
